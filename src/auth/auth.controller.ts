@@ -1,0 +1,67 @@
+import { Body, Controller, HttpCode, HttpStatus, Post, Res, UseFilters, UsePipes } from '@nestjs/common';
+import { HttpAdapterHost } from '@nestjs/core';
+import {
+  ApiBadRequestResponse,
+  ApiBody,
+  ApiNoContentResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiServiceUnavailableResponse,
+  ApiTags,
+  ApiTooManyRequestsResponse,
+  ApiUnauthorizedResponse,
+} from '@nestjs/swagger';
+import { isoSeconds } from '../common/iso-time';
+import { ProblemDetailsDto } from '../common/problem-details.dto';
+import { ProblemDetailsFilter } from '../common/problem-details.filter';
+import { createValidationPipe } from '../common/validation.pipe';
+import { Authenticated } from './decorators/authenticated.decorator';
+import { CurrentPrincipal } from './decorators/current-principal.decorator';
+import { LoginResponseDto } from './dto/login-response.dto';
+import { LoginDto } from './dto/login.dto';
+import { FalkorDbLoginService } from './falkordb-login.service';
+import { Principal } from './principal';
+import { SessionService } from './session.service';
+
+/** Browser-style sessions: log in with FalkorDB credentials, get an httpOnly cookie. */
+@ApiTags('Auth')
+@Controller()
+@UseFilters(ProblemDetailsFilter)
+@UsePipes(createValidationPipe())
+export class AuthController {
+  constructor(
+    private readonly login: FalkorDbLoginService,
+    private readonly sessions: SessionService,
+    private readonly adapterHost: HttpAdapterHost,
+  ) {}
+
+  @Post('login')
+  @HttpCode(HttpStatus.OK)
+  @ApiOperation({
+    operationId: 'login',
+    summary: 'Log in with FalkorDB credentials and start a browser session',
+    description: 'Connects to FalkorDB as the user; on success sets an httpOnly, SameSite=Strict session cookie.',
+  })
+  @ApiBody({ type: LoginDto })
+  @ApiOkResponse({ type: LoginResponseDto, description: 'Session started; the cookie is in Set-Cookie' })
+  @ApiBadRequestResponse({ type: ProblemDetailsDto, description: 'Invalid body, or a server that is not allowed' })
+  @ApiUnauthorizedResponse({ type: ProblemDetailsDto, description: 'Invalid username or password' })
+  @ApiTooManyRequestsResponse({ type: ProblemDetailsDto, description: 'Too many failed attempts' })
+  @ApiServiceUnavailableResponse({ type: ProblemDetailsDto, description: 'FalkorDB cannot be reached' })
+  async logIn(@Body() body: LoginDto, @Res({ passthrough: true }) response: unknown): Promise<LoginResponseDto> {
+    const user = await this.login.login(body);
+    const session = await this.sessions.open(user, body.password);
+    this.adapterHost.httpAdapter.setHeader(response, 'Set-Cookie', this.sessions.cookieFor(session));
+    return { username: user.username, role: user.role, expiresAt: isoSeconds(session.expiresAt) };
+  }
+
+  @Post('logout')
+  @HttpCode(HttpStatus.NO_CONTENT)
+  @Authenticated({ only: ['session'] })
+  @ApiOperation({ operationId: 'logout', summary: 'End the current browser session (revoked server-side)' })
+  @ApiNoContentResponse({ description: 'Session revoked and cookie cleared' })
+  async logOut(@CurrentPrincipal() principal: Principal, @Res({ passthrough: true }) response: unknown): Promise<void> {
+    await this.sessions.close(principal.credentialId);
+    this.adapterHost.httpAdapter.setHeader(response, 'Set-Cookie', this.sessions.clearingCookie());
+  }
+}

@@ -1,0 +1,49 @@
+import { ServerAddress } from '../graph/server-address';
+
+export interface AuthModuleOptions {
+  /** HS256 secret that signs Personal Access Tokens (>= 32 characters). */
+  jwtSecret: string;
+  /** HS256 secret that signs session tokens; must differ from `jwtSecret`. */
+  sessionSecret: string;
+  /** 64 hex characters: the AES-256-GCM key for stored FalkorDB passwords. */
+  encryptionKey: string;
+  /** FalkorDB servers users may name at login. Default: only the server the token store is on. */
+  allowedServers?: ServerAddress[];
+  /** Session lifetime. Default 8 hours. */
+  sessionTtlSeconds?: number;
+  /** Name of the httpOnly session cookie. Default `falkordb_session`. */
+  sessionCookieName?: string;
+  /** Adds `Secure` to the session cookie (set it behind HTTPS). Default false. */
+  secureCookies?: boolean;
+  /** `iss` claim of every JWT this service issues and accepts. Default `falkordb-pat`. */
+  issuer?: string;
+}
+
+export const DEFAULT_SESSION_TTL_SECONDS = 8 * 3600;
+export const DEFAULT_SESSION_COOKIE = 'falkordb_session';
+export const DEFAULT_ISSUER = 'falkordb-pat';
+/** Minimum secret length; HS256 keys shorter than the hash output weaken the signature. */
+export const MIN_SECRET_LENGTH = 32;
+
+/** Throws one error listing every problem with the options. */
+export function validateAuthOptions(options: AuthModuleOptions): void {
+  const problems: string[] = [];
+  if (typeof options.jwtSecret !== 'string' || options.jwtSecret.length < MIN_SECRET_LENGTH) {
+    problems.push(`jwtSecret must be at least ${MIN_SECRET_LENGTH} characters`);
+  }
+  if (typeof options.sessionSecret !== 'string' || options.sessionSecret.length < MIN_SECRET_LENGTH) {
+    problems.push(`sessionSecret must be at least ${MIN_SECRET_LENGTH} characters`);
+  }
+  if (options.jwtSecret && options.jwtSecret === options.sessionSecret) {
+    problems.push('sessionSecret must differ from jwtSecret (sessions and PATs are separate token types)');
+  }
+  if (typeof options.encryptionKey !== 'string' || !/^[0-9a-fA-F]{64}$/.test(options.encryptionKey)) {
+    problems.push('encryptionKey must be 64 hex characters');
+  }
+  const ttl = options.sessionTtlSeconds;
+  if (ttl !== undefined && (!Number.isInteger(ttl) || ttl <= 0)) problems.push('sessionTtlSeconds must be a positive integer');
+  if (options.sessionCookieName !== undefined && !/^[A-Za-z0-9_-]{1,64}$/.test(options.sessionCookieName)) {
+    problems.push('sessionCookieName must be 1..64 of [A-Za-z0-9_-]');
+  }
+  if (problems.length) throw new Error(`Invalid AuthModule options: ${problems.join('; ')}`);
+}

@@ -1,0 +1,38 @@
+import { applyDecorators, SetMetadata, UseGuards } from '@nestjs/common';
+import {
+  ApiBearerAuth,
+  ApiCookieAuth,
+  ApiForbiddenResponse,
+  ApiServiceUnavailableResponse,
+  ApiUnauthorizedResponse,
+} from '@nestjs/swagger';
+import { ProblemDetailsDto } from '../../common/problem-details.dto';
+import { JwtAuthGuard } from '../guards/jwt-auth.guard';
+import { RolesGuard } from '../guards/roles.guard';
+import { CredentialKind } from '../principal';
+import { CREDENTIAL_KINDS_KEY } from './metadata-keys';
+
+export const BEARER_SCHEME = 'bearer';
+export const SESSION_SCHEME = 'session';
+
+export interface AuthenticatedOptions {
+  /** Credential kinds the route accepts. Default: a PAT or a session. */
+  only?: CredentialKind[];
+}
+
+/**
+ * One decorator for both the security rule and its OpenAPI description: guards (authentication,
+ * then `@Roles()`), the accepted security schemes, and the 401/403/503 problem responses.
+ */
+export function Authenticated(options: AuthenticatedOptions = {}) {
+  const kinds = options.only ?? ['pat', 'session'];
+  return applyDecorators(
+    SetMetadata(CREDENTIAL_KINDS_KEY, kinds),
+    UseGuards(JwtAuthGuard, RolesGuard),
+    ...(kinds.includes('pat') ? [ApiBearerAuth(BEARER_SCHEME)] : []),
+    ...(kinds.includes('session') ? [ApiCookieAuth(SESSION_SCHEME)] : []),
+    ApiUnauthorizedResponse({ description: 'No credential, or an invalid, expired or revoked one', type: ProblemDetailsDto }),
+    ApiForbiddenResponse({ description: 'Authenticated, but not allowed to do this', type: ProblemDetailsDto }),
+    ApiServiceUnavailableResponse({ description: 'FalkorDB cannot be reached (fails closed)', type: ProblemDetailsDto }),
+  );
+}

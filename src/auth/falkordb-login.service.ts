@@ -1,0 +1,62 @@
+import { Injectable } from '@nestjs/common';
+import { DomainError, FalkorDbUnreachableError, ServerNotAllowedError } from '../common/domain-errors';
+import { findAllowedServer, ServerAddress } from '../graph/server-address';
+import { UserConnectionFactory } from '../graph/user-connection.factory';
+import { AuthSettings } from './auth-settings';
+import { detectRole } from './role-detector';
+import { Role } from './role';
+import { userIdOf } from './user-id';
+
+export interface LoginRequest {
+  username: string;
+  password: string;
+  host?: string;
+  port?: number;
+  tls?: boolean;
+}
+
+/** A FalkorDB ACL user whose password the server accepted. */
+export interface VerifiedUser {
+  userId: string;
+  username: string;
+  role: Role;
+  /** The allow-list entry logged in to (its spelling of the host is the canonical one). */
+  server: ServerAddress;
+}
+
+/**
+ * Logging in = connecting to FalkorDB with the user's own credentials. Only allow-listed servers
+ * are contacted; the role comes from the server's ACL.
+ */
+@Injectable()
+export class FalkorDbLoginService {
+  constructor(
+    private readonly settings: AuthSettings,
+    private readonly connections: UserConnectionFactory,
+  ) {}
+
+  /** Resolves host/port against the allow-list before any connection is opened (no SSRF). */
+  resolveServer(host?: string, port?: number, tls?: boolean): ServerAddress {
+    const fallback = this.settings.defaultServer;
+    const wantedHost = host ?? fallback.host;
+    const wantedPort = port ?? fallback.port;
+    const allowed = findAllowedServer(this.settings.allowedServers, wantedHost, wantedPort);
+    if (!allowed) throw new ServerNotAllowedError(wantedHost, wantedPort);
+    return { ...allowed, tls: tls ?? allowed.tls };
+  }
+
+  async login(request: LoginRequest): Promise<VerifiedUser> {
+    const server = this.resolveServer(request.host, request.port, request.tls);
+    const connection = await this.connections.open(server, { username: request.username, password: request.password });
+    try {
+      const role = await detectRole(connection, request.username);
+      return { userId: userIdOf(request.username, server.host, server.port), username: request.username, role, server };
+    } catch (error) {
+      if (error instanceof DomainError) throw error;
+      // The connection broke between AUTH and the ACL probes.
+      throw new FalkorDbUnreachableError(server.host, server.port);
+    } finally {
+      connection.destroy();
+    }
+  }
+}

@@ -1,0 +1,52 @@
+import { ExecutionContext, Injectable } from '@nestjs/common';
+import { Reflector } from '@nestjs/core';
+import { AuthGuard } from '@nestjs/passport';
+import { AuthenticationRequiredError, DomainError, ForbiddenError, InvalidTokenError } from '../../common/domain-errors';
+import { CREDENTIAL_KINDS_KEY } from '../decorators/metadata-keys';
+import { JWT_STRATEGY } from '../jwt.strategy';
+import { CredentialKind, Principal } from '../principal';
+
+function rejectionMessage(info: unknown): string {
+  const name = info instanceof Error ? info.name : '';
+  if (name === 'TokenExpiredError') return 'The access token has expired';
+  return 'The access token is invalid, expired or revoked';
+}
+
+/**
+ * Authenticates with the JwtStrategy and maps every failure to a domain error: no credential ->
+ * 401, a bad one -> 401 invalid_token, store down -> 503. Then enforces which credential kinds the
+ * route accepts (e.g. minting PATs needs a session).
+ */
+@Injectable()
+export class JwtAuthGuard extends AuthGuard(JWT_STRATEGY) {
+  constructor(private readonly reflector: Reflector) {
+    super();
+  }
+
+  override async canActivate(context: ExecutionContext): Promise<boolean> {
+    await super.canActivate(context);
+    const allowed = this.reflector.getAllAndOverride<CredentialKind[] | undefined>(CREDENTIAL_KINDS_KEY, [
+      context.getHandler(),
+      context.getClass(),
+    ]);
+    const principal = context.switchToHttp().getRequest<{ user: Principal }>().user;
+    if (allowed && !allowed.includes(principal.kind)) {
+      throw new ForbiddenError(
+        principal.kind === 'pat'
+          ? 'This operation needs a browser session; a Personal Access Token cannot be used for it'
+          : 'This operation needs a Personal Access Token',
+      );
+    }
+    return true;
+  }
+
+  override handleRequest<TUser = Principal>(error: unknown, user: unknown, info: unknown): TUser {
+    if (error instanceof DomainError) throw error;
+    if (error) throw new InvalidTokenError(rejectionMessage(error));
+    if (!user) {
+      if (info instanceof Error && info.message === 'No auth token') throw new AuthenticationRequiredError();
+      throw new InvalidTokenError(rejectionMessage(info));
+    }
+    return user as TUser;
+  }
+}

@@ -1,0 +1,109 @@
+import { Injectable } from '@nestjs/common';
+import { PassportStrategy } from '@nestjs/passport';
+import { ExtractJwt, Strategy } from 'passport-jwt';
+import { InvalidTokenError } from '../common/domain-errors';
+import { AuthSettings, PAT_AUDIENCE, SESSION_AUDIENCE } from './auth-settings';
+import { hashesEqual, hashToken } from './crypto/token-hash';
+import { IssuedClaims } from './jwt-claims';
+import { Principal } from './principal';
+import { credentialOf, extractCredential } from './request-credential';
+import { SessionRepository } from './store/session.repository';
+import { TokenRepository } from './store/token.repository';
+
+export const JWT_STRATEGY = 'falkordb-jwt';
+/** `last_used` is written at most this often per token. */
+export const LAST_USED_WRITE_INTERVAL_MS = 5 * 60 * 1000;
+/** Leeway for clocks that disagree slightly between issuer and verifier. */
+export const CLOCK_TOLERANCE_SECONDS = 30;
+
+const REJECTED = 'The access token is invalid, expired or revoked';
+
+/**
+ * Accepts a PAT (Bearer) or a session (cookie). passport-jwt verifies the signature (HS256 only,
+ * with the key of the credential's kind), `iss`, `aud` and `exp`; then every request is checked
+ * against FalkorDB in one indexed read: the record exists, is not revoked or expired, and holds the
+ * same SHA-256 hash (constant-time). Store errors propagate as 503: authentication fails closed.
+ */
+@Injectable()
+export class JwtStrategy extends PassportStrategy(Strategy, JWT_STRATEGY) {
+  constructor(
+    private readonly settings: AuthSettings,
+    private readonly tokens: TokenRepository,
+    private readonly sessions: SessionRepository,
+  ) {
+    super({
+      jwtFromRequest: ExtractJwt.fromExtractors([
+        (request: Parameters<typeof extractCredential>[0]) =>
+          extractCredential(request, settings.sessionCookieName)?.token ?? null,
+      ]),
+      // The key is chosen by where the credential came from, never by anything the token claims.
+      secretOrKeyProvider: (request: object, _raw: unknown, done: (error: unknown, key?: string | Buffer) => void) => {
+        const key = credentialOf(request)?.kind === 'session' ? settings.sessionKey : settings.patKey;
+        done(null, key as unknown as Buffer);
+      },
+      algorithms: ['HS256'],
+      issuer: settings.issuer,
+      audience: [PAT_AUDIENCE, SESSION_AUDIENCE],
+      jsonWebTokenOptions: { clockTolerance: CLOCK_TOLERANCE_SECONDS },
+      passReqToCallback: true,
+    });
+  }
+
+  async validate(request: object, claims: IssuedClaims): Promise<Principal> {
+    const credential = credentialOf(request);
+    if (!credential || claims.typ !== credential.kind || typeof claims.jti !== 'string') {
+      throw new InvalidTokenError(REJECTED);
+    }
+    const expectedAudience = credential.kind === 'pat' ? PAT_AUDIENCE : SESSION_AUDIENCE;
+    if (claims.aud !== expectedAudience) throw new InvalidTokenError(REJECTED);
+    const hash = hashToken(credential.token);
+    const now = Date.now();
+
+    if (credential.kind === 'pat') {
+      const record = await this.tokens.findForAuthentication(claims.jti);
+      if (
+        !record ||
+        record.revoked ||
+        record.userId !== claims.sub ||
+        (record.expiresAt !== null && record.expiresAt <= now) ||
+        !hashesEqual(record.tokenHash, hash)
+      ) {
+        throw new InvalidTokenError(REJECTED);
+      }
+      if (record.lastUsed === null || now - record.lastUsed >= LAST_USED_WRITE_INTERVAL_MS) {
+        await this.tokens.touch(record.tokenId, now, LAST_USED_WRITE_INTERVAL_MS);
+      }
+      return {
+        kind: 'pat',
+        credentialId: record.tokenId,
+        userId: record.userId,
+        username: record.username,
+        host: record.host,
+        port: record.port,
+        tls: record.tls,
+        role: record.role,
+      };
+    }
+
+    const session = await this.sessions.findForAuthentication(claims.jti);
+    if (
+      !session ||
+      session.revoked ||
+      session.userId !== claims.sub ||
+      session.expiresAt <= now ||
+      !hashesEqual(session.sessionHash, hash)
+    ) {
+      throw new InvalidTokenError('The session is invalid, expired or has been logged out');
+    }
+    return {
+      kind: 'session',
+      credentialId: session.sessionId,
+      userId: session.userId,
+      username: session.username,
+      host: session.host,
+      port: session.port,
+      tls: session.tls,
+      role: session.role,
+    };
+  }
+}

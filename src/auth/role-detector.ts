@@ -1,0 +1,35 @@
+import { ErrorReply } from '@redis/client';
+import { ForbiddenError } from '../common/domain-errors';
+import { UserConnection } from '../graph/user-connection.factory';
+import { Role } from './role';
+
+/** A key no one uses: the probes below fail before touching it, so nothing is ever created. */
+const PROBE_KEY = '__falkordb_pat_role_probe__';
+
+/**
+ * Whether the connected user may run `command`. The probe sends the command without its query
+ * argument: the server checks the ACL first (NOPERM), then FalkorDB rejects the arity, so no key is
+ * read or created. A key-pattern NOPERM still means the command itself is allowed.
+ */
+async function mayRun(connection: UserConnection, command: string): Promise<boolean> {
+  try {
+    await connection.sendCommand([command, PROBE_KEY]);
+    return true;
+  } catch (error) {
+    if (!(error instanceof ErrorReply)) throw error;
+    return !/^NOPERM .*\bcommand\b/i.test(error.message);
+  }
+}
+
+/** Reads the user's role from the server's ACL, as the contract defines it. */
+export async function detectRole(connection: UserConnection, username: string): Promise<Role> {
+  try {
+    await connection.sendCommand(['ACL', 'GETUSER', username]);
+    return 'Admin';
+  } catch (error) {
+    if (!(error instanceof ErrorReply)) throw error;
+  }
+  if (await mayRun(connection, 'GRAPH.QUERY')) return 'Read-Write';
+  if (await mayRun(connection, 'GRAPH.RO_QUERY')) return 'Read-Only';
+  throw new ForbiddenError(`FalkorDB user "${username}" may not run graph queries`);
+}

@@ -1,0 +1,73 @@
+import { randomBytes } from 'node:crypto';
+import { Injectable } from '@nestjs/common';
+import { InvalidTokenError } from '../common/domain-errors';
+import { AuthSettings } from './auth-settings';
+import { hashToken } from './crypto/token-hash';
+import { VerifiedUser } from './falkordb-login.service';
+import { JwtIssuer } from './jwt-issuer';
+import { SessionRepository } from './store/session.repository';
+
+export interface OpenedSession {
+  sessionId: string;
+  /** The session JWT: goes only into the httpOnly cookie. */
+  token: string;
+  expiresAt: number;
+}
+
+/** Browser sessions: a JWT of its own type in a cookie, backed by a revocable record in FalkorDB. */
+@Injectable()
+export class SessionService {
+  constructor(
+    private readonly settings: AuthSettings,
+    private readonly issuer: JwtIssuer,
+    private readonly sessions: SessionRepository,
+  ) {}
+
+  async open(user: VerifiedUser, password: string): Promise<OpenedSession> {
+    const sessionId = `s-${randomBytes(16).toString('hex')}`;
+    const now = Date.now();
+    const expiresAt = Math.floor(now / 1000) * 1000 + this.settings.sessionTtlSeconds * 1000;
+    const token = this.issuer.signSession(sessionId, user.userId, expiresAt);
+    await this.sessions.create({
+      sessionId,
+      sessionHash: hashToken(token),
+      userId: user.userId,
+      username: user.username,
+      role: user.role,
+      host: user.server.host,
+      port: user.server.port,
+      tls: user.server.tls,
+      createdAt: now,
+      expiresAt,
+      passwordCiphertext: this.settings.cipher.encrypt(password, sessionId),
+    });
+    return { sessionId, token, expiresAt };
+  }
+
+  async close(sessionId: string): Promise<void> {
+    await this.sessions.revoke(sessionId, Date.now());
+  }
+
+  /** The session user's FalkorDB password, decrypted for minting a PAT or running queries. */
+  async passwordOf(sessionId: string): Promise<string> {
+    const sealed = await this.sessions.findPasswordCiphertext(sessionId);
+    if (sealed === undefined) throw new InvalidTokenError('The session is invalid, expired or has been logged out');
+    return this.settings.cipher.decrypt(sealed, sessionId);
+  }
+
+  /** `Set-Cookie` value that stores the session (httpOnly, SameSite=Strict). */
+  cookieFor(session: OpenedSession): string {
+    const maxAge = Math.max(0, Math.floor((session.expiresAt - Date.now()) / 1000));
+    return this.cookie(encodeURIComponent(session.token), maxAge);
+  }
+
+  /** `Set-Cookie` value that deletes the session cookie. */
+  clearingCookie(): string {
+    return this.cookie('', 0);
+  }
+
+  private cookie(value: string, maxAgeSeconds: number): string {
+    const secure = this.settings.secureCookies ? '; Secure' : '';
+    return `${this.settings.sessionCookieName}=${value}; Path=/; Max-Age=${maxAgeSeconds}; HttpOnly; SameSite=Strict${secure}`;
+  }
+}

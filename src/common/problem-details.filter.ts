@@ -1,0 +1,107 @@
+import { ArgumentsHost, Catch, ExceptionFilter, HttpException, HttpStatus, Logger } from '@nestjs/common';
+import { HttpAdapterHost } from '@nestjs/core';
+import { DomainError, DomainErrorCode } from './domain-errors';
+import { PROBLEM_CONTENT_TYPE, PROBLEM_TYPE_BASE, ProblemDetails } from './problem-details';
+
+const STATUS_BY_CODE: Record<DomainErrorCode, number> = {
+  VALIDATION_FAILED: 400,
+  SERVER_NOT_ALLOWED: 400,
+  QUERY_REJECTED: 400,
+  INVALID_CREDENTIALS: 401,
+  AUTHENTICATION_REQUIRED: 401,
+  INVALID_TOKEN: 401,
+  FORBIDDEN: 403,
+  NOT_FOUND: 404,
+  CONFLICT: 409,
+  STORE_UNAVAILABLE: 503,
+  FALKORDB_UNREACHABLE: 503,
+  QUERY_TIMEOUT: 504,
+};
+
+const REALM = 'Bearer realm="falkordb"';
+
+/** RFC 6750 challenge: `error="invalid_token"` only when a token was sent and rejected. */
+function challengeFor(code: DomainErrorCode, detail: string): string | undefined {
+  if (code === 'INVALID_TOKEN') {
+    return `${REALM}, error="invalid_token", error_description="${detail.replace(/["\\]/g, '')}"`;
+  }
+  if (code === 'AUTHENTICATION_REQUIRED' || code === 'INVALID_CREDENTIALS') return REALM;
+  return undefined;
+}
+
+function titleFor(status: number): string {
+  const name = HttpStatus[status] as string | undefined;
+  if (!name) return 'Error';
+  return name
+    .toLowerCase()
+    .split('_')
+    .map((word) => word.charAt(0).toUpperCase() + word.slice(1))
+    .join(' ');
+}
+
+function messageOfHttpException(exception: HttpException): string {
+  const response = exception.getResponse();
+  if (typeof response === 'string') return response;
+  const message = (response as { message?: unknown }).message;
+  if (Array.isArray(message)) return message.join('; ');
+  if (typeof message === 'string') return message;
+  return exception.message;
+}
+
+/**
+ * The one place where errors become HTTP: domain errors by code, Nest/adapter HTTP errors by
+ * status, anything else as an opaque 500 (logged, never echoed). Adapter-neutral.
+ */
+@Catch()
+export class ProblemDetailsFilter implements ExceptionFilter {
+  private readonly logger = new Logger('ProblemDetails');
+
+  constructor(private readonly adapterHost: HttpAdapterHost) {}
+
+  catch(exception: unknown, host: ArgumentsHost): void {
+    const http = host.switchToHttp();
+    const response = http.getResponse<unknown>();
+    const adapter = this.adapterHost.httpAdapter;
+
+    const problem = this.toProblem(exception);
+    const headers: Record<string, string> = { 'Content-Type': PROBLEM_CONTENT_TYPE };
+    if (exception instanceof DomainError) {
+      const challenge = challengeFor(exception.code, problem.detail);
+      if (challenge) headers['WWW-Authenticate'] = challenge;
+      if (problem.status === 503) headers['Retry-After'] = '5';
+    } else if (problem.status === 401) {
+      headers['WWW-Authenticate'] = REALM;
+    }
+    for (const [name, value] of Object.entries(headers)) adapter.setHeader(response, name, value);
+    adapter.reply(response, problem, problem.status);
+  }
+
+  private toProblem(exception: unknown): ProblemDetails {
+    if (exception instanceof DomainError) {
+      const status = STATUS_BY_CODE[exception.code];
+      return {
+        type: PROBLEM_TYPE_BASE + exception.code.toLowerCase().replace(/_/g, '-'),
+        title: titleFor(status),
+        status,
+        detail: exception.message,
+        message: exception.message,
+        code: exception.code,
+        ...(exception.fields ? { errors: exception.fields } : {}),
+      };
+    }
+    if (exception instanceof HttpException) {
+      const status = exception.getStatus();
+      const detail = messageOfHttpException(exception);
+      return { type: 'about:blank', title: titleFor(status), status, detail, message: detail };
+    }
+    // Errors raised by the HTTP adapter itself (body too large, malformed JSON) carry a 4xx statusCode.
+    const statusCode = (exception as { statusCode?: unknown } | null)?.statusCode;
+    if (typeof statusCode === 'number' && statusCode >= 400 && statusCode < 500) {
+      const detail = exception instanceof Error ? exception.message : titleFor(statusCode);
+      return { type: 'about:blank', title: titleFor(statusCode), status: statusCode, detail, message: detail };
+    }
+    this.logger.error(exception instanceof Error ? (exception.stack ?? exception.message) : String(exception));
+    const detail = 'An unexpected error occurred';
+    return { type: 'about:blank', title: titleFor(500), status: 500, detail, message: detail };
+  }
+}

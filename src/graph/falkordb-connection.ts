@@ -1,0 +1,159 @@
+import { Inject, Injectable, Logger, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
+import { FalkorDB, FalkorDBOptions } from 'falkordb';
+import { StoreUnavailableError } from '../common/domain-errors';
+import { EmbeddedFalkorDb } from './embedded-falkordb';
+import { GRAPH_MODULE_OPTIONS } from './graph.module-definition';
+import {
+  DEFAULT_COMMAND_TIMEOUT_MS,
+  DEFAULT_CONNECT_TIMEOUT_MS,
+  DEFAULT_TOKEN_GRAPH,
+  GraphModuleOptions,
+} from './graph.options';
+import { ServerAddress, serverAddressOfUrl } from './server-address';
+import { isUnavailableError } from './store-errors';
+
+export type QueryParams = Record<string, string | number | boolean | null | string[] | number[]>;
+export type Row = Record<string, unknown>;
+
+/** Reconnect quickly at first, then every 2 s, forever: the service heals when FalkorDB returns. */
+const reconnectDelay = (retries: number): number => Math.min(50 * 2 ** retries, 2000);
+
+function withTimeout<T>(work: Promise<T>, ms: number, what: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`${what} timed out after ${ms} ms`)), ms);
+  });
+  return Promise.race([work, timeout]).finally(() => clearTimeout(timer));
+}
+
+/**
+ * The service's own FalkorDB connection (token store). Opens an external server by URL, adopts a
+ * host-provided client, or starts an embedded server. Commands never queue while disconnected:
+ * they fail at once (or after `commandTimeoutMs`) with StoreUnavailableError, so auth fails closed.
+ */
+@Injectable()
+export class FalkorDbConnection implements OnModuleInit, OnApplicationShutdown {
+  private readonly logger = new Logger('FalkorDB');
+  private client?: FalkorDB;
+  private ownsClient = true;
+  private embedded?: EmbeddedFalkorDb;
+  private address?: ServerAddress;
+  readonly tokenGraph: string;
+  private readonly commandTimeoutMs: number;
+
+  constructor(@Inject(GRAPH_MODULE_OPTIONS) private readonly options: GraphModuleOptions) {
+    this.tokenGraph = options.tokenGraph ?? DEFAULT_TOKEN_GRAPH;
+    this.commandTimeoutMs = options.commandTimeoutMs ?? DEFAULT_COMMAND_TIMEOUT_MS;
+  }
+
+  async onModuleInit(): Promise<void> {
+    const { url, client, clientServer, embedded } = this.options;
+    if (client) {
+      this.client = client;
+      this.ownsClient = false;
+      this.address = clientServer
+        ? { host: clientServer.host, port: clientServer.port, tls: clientServer.tls ?? false }
+        : { host: 'localhost', port: 6379, tls: false };
+      return;
+    }
+    if (url) {
+      this.address = serverAddressOfUrl(url);
+      this.client = await this.connect({ url });
+      this.logger.log(`Connected to FalkorDB at ${this.address.host}:${this.address.port}`);
+      return;
+    }
+    if (!embedded) throw new Error('FalkorDB graph module needs `url`, `client` or `embedded` options');
+    this.embedded = await EmbeddedFalkorDb.start(embedded);
+    this.address = { host: 'localhost', port: this.embedded.port, tls: false };
+    this.client = await this.connect({ socket: { path: this.embedded.socketPath } });
+    this.logger.log(`Embedded FalkorDB on 127.0.0.1:${this.embedded.port}, data in ${this.embedded.dataDir}`);
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    if (this.client && this.ownsClient) await this.client.close().catch(() => undefined);
+    this.client = undefined;
+    if (this.embedded) await this.embedded.stop();
+    this.embedded = undefined;
+  }
+
+  /** The server this service stores tokens on: the default (and default-allowed) login server. */
+  get server(): ServerAddress {
+    if (!this.address) throw new Error('FalkorDB connection is not initialised yet');
+    return this.address;
+  }
+
+  /** Runs a write query on the token store and returns its rows as column-keyed objects. */
+  query<T extends Row = Row>(graph: string, cypher: string, params?: QueryParams): Promise<T[]> {
+    return this.run(graph, cypher, params, false);
+  }
+
+  /** Runs a read-only query (GRAPH.RO_QUERY). */
+  readQuery<T extends Row = Row>(graph: string, cypher: string, params?: QueryParams): Promise<T[]> {
+    return this.run(graph, cypher, params, true);
+  }
+
+  /** True when FalkorDB answers PING in time. */
+  async isReachable(): Promise<boolean> {
+    try {
+      const connection = await this.requireClient().connection;
+      await withTimeout(connection.ping(), this.commandTimeoutMs, 'PING');
+      return true;
+    } catch {
+      return false;
+    }
+  }
+
+  /** The underlying client, for graph operations beyond the token store. */
+  get falkordb(): FalkorDB {
+    return this.requireClient();
+  }
+
+  private async run<T extends Row>(
+    graph: string,
+    cypher: string,
+    params: QueryParams | undefined,
+    readOnly: boolean,
+  ): Promise<T[]> {
+    const selected = this.requireClient().selectGraph(graph);
+    const options = params ? { params } : undefined;
+    try {
+      const work = readOnly ? selected.roQuery<T>(cypher, options) : selected.query<T>(cypher, options);
+      const reply = await withTimeout(work, this.commandTimeoutMs, 'FalkorDB query');
+      return reply.data ?? [];
+    } catch (error) {
+      if (isUnavailableError(error)) {
+        this.logger.warn(`Token store unavailable: ${error instanceof Error ? error.message : String(error)}`);
+        throw new StoreUnavailableError();
+      }
+      throw error;
+    }
+  }
+
+  private requireClient(): FalkorDB {
+    if (!this.client) throw new StoreUnavailableError();
+    return this.client;
+  }
+
+  private async connect(target: Pick<FalkorDBOptions, 'url'> & { socket?: { path: string } }): Promise<FalkorDB> {
+    const connectTimeoutMs = this.options.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS;
+    const options = {
+      ...target,
+      socket: { ...target.socket, connectTimeout: 2000, reconnectStrategy: reconnectDelay },
+      // Fail fast while disconnected instead of queueing requests behind an outage.
+      disableOfflineQueue: true,
+    } as FalkorDBOptions;
+    const pending = FalkorDB.connect(options);
+    try {
+      const client = await withTimeout(pending, connectTimeoutMs, 'Connecting to FalkorDB');
+      client.on('error', (error: Error) => this.logger.warn(`FalkorDB connection: ${error.message}`));
+      return client;
+    } catch (error) {
+      // A late success must not leak a connection that nobody will close.
+      void pending.then((late) => late.close()).catch(() => undefined);
+      const where = target.url ? new URL(target.url).host : 'the embedded server';
+      throw new Error(
+        `Cannot connect to FalkorDB at ${where}: ${error instanceof Error ? error.message : String(error)}`,
+      );
+    }
+  }
+}

@@ -1,0 +1,44 @@
+import { Injectable } from '@nestjs/common';
+import { createClient, ErrorReply, RedisClientType } from '@redis/client';
+import { FalkorDbUnreachableError, InvalidCredentialsError } from '../common/domain-errors';
+import { ServerAddress } from './server-address';
+
+export type UserConnection = RedisClientType<{}, {}, {}, 2>;
+
+export interface UserCredentials {
+  username: string;
+  password: string;
+}
+
+const CONNECT_TIMEOUT_MS = 3000;
+
+/**
+ * Opens connections to FalkorDB as a given ACL user. A rejected AUTH becomes the same
+ * InvalidCredentialsError whether the user is unknown or the password wrong. Connections never
+ * reconnect or queue: a user connection that breaks is simply opened again.
+ */
+@Injectable()
+export class UserConnectionFactory {
+  async open(server: ServerAddress, credentials: UserCredentials): Promise<UserConnection> {
+    const client: UserConnection = createClient({
+      socket: server.tls
+        ? { host: server.host, port: server.port, tls: true, connectTimeout: CONNECT_TIMEOUT_MS, reconnectStrategy: false }
+        : { host: server.host, port: server.port, connectTimeout: CONNECT_TIMEOUT_MS, reconnectStrategy: false },
+      username: credentials.username,
+      password: credentials.password,
+      disableOfflineQueue: true,
+    });
+    // Errors surface through the awaited calls; an unhandled 'error' event would crash the process.
+    client.on('error', () => undefined);
+    try {
+      await client.connect();
+      return client;
+    } catch (error) {
+      client.destroy();
+      if (error instanceof ErrorReply && /^(WRONGPASS|NOAUTH|ERR invalid password)/i.test(error.message)) {
+        throw new InvalidCredentialsError();
+      }
+      throw new FalkorDbUnreachableError(server.host, server.port);
+    }
+  }
+}

@@ -1,0 +1,18 @@
+import { Logger } from '@nestjs/common';
+import { createApp } from './app.factory';
+import { ConfigError, loadAppConfig } from './config/app-config';
+
+async function bootstrap(): Promise<void> {
+  const config = await loadAppConfig(process.env);
+  const app = await createApp(config);
+  app.enableShutdownHooks();
+  await app.listen(config.port, '0.0.0.0');
+  Logger.log(`FalkorDB PAT service on http://localhost:${config.port} (docs at /docs)`, 'Bootstrap');
+}
+
+bootstrap().catch((error: unknown) => {
+  // Startup errors (bad config, no FalkorDB server binary) are for humans: print the message, exit non-zero.
+  const message = error instanceof ConfigError || error instanceof Error ? error.message : String(error);
+  console.error(`\nStartup failed: ${message}\n`);
+  process.exit(1);
+});

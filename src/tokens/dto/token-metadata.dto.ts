@@ -1,0 +1,64 @@
+import { ApiProperty } from '@nestjs/swagger';
+import { ROLES, Role } from '../../auth/role';
+
+/** A token as listed: never the token itself, its hash or any password material. */
+export class TokenMetadataDto {
+  @ApiProperty({ example: '1761055513181-215c579b' })
+  token_id!: string;
+
+  @ApiProperty({ example: 'user-abc123' })
+  user_id!: string;
+
+  @ApiProperty({ example: 'default' })
+  username!: string;
+
+  @ApiProperty({ example: 'CI/CD Pipeline Token' })
+  name!: string;
+
+  @ApiProperty({ enum: ROLES, enumName: 'Role', example: 'Admin' })
+  role!: Role;
+
+  @ApiProperty({ example: 'localhost' })
+  host!: string;
+
+  @ApiProperty({ example: 6379 })
+  port!: number;
+
+  @ApiProperty({ example: '2025-11-24T12:00:00Z' })
+  created_at!: string;
+
+  @ApiProperty({ type: String, nullable: true, example: '2025-12-24T12:00:00Z' })
+  expires_at!: string | null;
+
+  @ApiProperty({ type: String, nullable: true, example: '2025-11-24T14:30:00Z' })
+  last_used!: string | null;
+}
+
+export class TokenDetailDto extends TokenMetadataDto {
+  @ApiProperty({ description: 'Not revoked and not expired', example: true })
+  is_active!: boolean;
+}
+
+export class TokenListDto {
+  @ApiProperty({ type: [TokenMetadataDto] })
+  tokens!: TokenMetadataDto[];
+
+  @ApiProperty({ example: 1 })
+  count!: number;
+
+  @ApiProperty({ enum: ROLES, enumName: 'Role', example: 'Admin', description: "The caller's role" })
+  role!: Role;
+}
+
+export class TokenEnvelopeDto {
+  @ApiProperty({ type: TokenDetailDto })
+  token!: TokenDetailDto;
+}
+
+export class RevokedTokenDto {
+  @ApiProperty({ example: 'Token revoked successfully' })
+  message!: string;
+
+  @ApiProperty({ example: '1761055513181-215c579b' })
+  tokenId!: string;
+}

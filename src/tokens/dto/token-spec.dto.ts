@@ -1,0 +1,33 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { IsInt, IsISO8601, IsOptional, IsPositive, IsString, Length, Matches } from 'class-validator';
+
+export const TOKEN_NAME_MAX_LENGTH = 100;
+
+/** What a new token should be called and when it expires (neither ttlSeconds nor expiresAt = never). */
+export class TokenSpecDto {
+  @ApiProperty({ description: 'A name to recognise the token by', example: 'CI/CD Pipeline Token', minLength: 1, maxLength: TOKEN_NAME_MAX_LENGTH })
+  @IsString()
+  @Length(1, TOKEN_NAME_MAX_LENGTH)
+  @Matches(/\S/, { message: 'name must not be blank' })
+  name!: string;
+
+  @ApiPropertyOptional({
+    description: 'Lifetime in seconds (e.g. 2592000 = 30 days). Not with expiresAt.',
+    example: 2592000,
+    minimum: 1,
+    type: 'integer',
+  })
+  @IsOptional()
+  @IsInt({ message: 'ttlSeconds must be a positive integer' })
+  @IsPositive({ message: 'ttlSeconds must be a positive integer' })
+  ttlSeconds?: number;
+
+  @ApiPropertyOptional({
+    description: 'Absolute expiry, ISO 8601, in the future. Not with ttlSeconds.',
+    example: '2025-12-24T12:00:00Z',
+    format: 'date-time',
+  })
+  @IsOptional()
+  @IsISO8601({ strict: true }, { message: 'expiresAt must be an ISO 8601 date-time' })
+  expiresAt?: string;
+}

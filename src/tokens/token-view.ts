@@ -1,0 +1,26 @@
+import { isoOrNull, isoSeconds } from '../common/iso-time';
+import { TokenRecord } from '../auth/store/token.record';
+import { TokenDetailDto, TokenMetadataDto } from './dto/token-metadata.dto';
+
+export function isActive(record: TokenRecord, now: number): boolean {
+  return !record.revoked && (record.expiresAt === null || record.expiresAt > now);
+}
+
+export function toMetadata(record: TokenRecord): TokenMetadataDto {
+  return {
+    token_id: record.tokenId,
+    user_id: record.userId,
+    username: record.username,
+    name: record.name,
+    role: record.role,
+    host: record.host,
+    port: record.port,
+    created_at: isoSeconds(record.createdAt),
+    expires_at: isoOrNull(record.expiresAt),
+    last_used: isoOrNull(record.lastUsed),
+  };
+}
+
+export function toDetail(record: TokenRecord, now: number): TokenDetailDto {
+  return { ...toMetadata(record), is_active: isActive(record, now) };
+}

@@ -1,0 +1,109 @@
+import { Body, Controller, Delete, Get, HttpCode, HttpStatus, Param, Post, UseFilters, UsePipes } from '@nestjs/common';
+import {
+  ApiBadRequestResponse,
+  ApiBody,
+  ApiConflictResponse,
+  ApiCreatedResponse,
+  ApiNotFoundResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiServiceUnavailableResponse,
+  ApiTags,
+  ApiTooManyRequestsResponse,
+  ApiUnauthorizedResponse,
+} from '@nestjs/swagger';
+import { Authenticated } from '../auth/decorators/authenticated.decorator';
+import { CurrentPrincipal } from '../auth/decorators/current-principal.decorator';
+import { Principal } from '../auth/principal';
+import { ProblemDetailsDto } from '../common/problem-details.dto';
+import { ProblemDetailsFilter } from '../common/problem-details.filter';
+import { createValidationPipe } from '../common/validation.pipe';
+import { CreateTokenWithCredentialsDto } from './dto/create-token-with-credentials.dto';
+import { CreateTokenDto } from './dto/create-token.dto';
+import { CreatedTokenDto } from './dto/created-token.dto';
+import { TokenIdParam } from './dto/token-id.param';
+import { RevokedTokenDto, TokenEnvelopeDto, TokenListDto } from './dto/token-metadata.dto';
+import { TokensService } from './tokens.service';
+
+const BAD_REQUEST = { type: ProblemDetailsDto, description: 'A field is missing or invalid (each bad field is named)' };
+const NOT_FOUND = { type: ProblemDetailsDto, description: 'No such token, or not one the caller may see' };
+const CONFLICT = { type: ProblemDetailsDto, description: 'The user already holds the maximum number of active tokens' };
+
+@ApiTags('Tokens')
+@Controller('tokens')
+@UseFilters(ProblemDetailsFilter)
+@UsePipes(createValidationPipe())
+export class TokensController {
+  constructor(private readonly tokens: TokensService) {}
+
+  @Post('credentials')
+  @ApiOperation({
+    operationId: 'createTokenWithCredentials',
+    summary: 'Generate a token with FalkorDB credentials',
+    description:
+      'For API and CLI users: authenticates with FalkorDB as the given user and returns a new token. ' +
+      'The token is shown only once.',
+  })
+  @ApiBody({ type: CreateTokenWithCredentialsDto })
+  @ApiCreatedResponse({ type: CreatedTokenDto })
+  @ApiBadRequestResponse(BAD_REQUEST)
+  @ApiUnauthorizedResponse({ type: ProblemDetailsDto, description: 'Invalid username or password' })
+  @ApiConflictResponse(CONFLICT)
+  @ApiTooManyRequestsResponse({ type: ProblemDetailsDto, description: 'Too many failed attempts' })
+  @ApiServiceUnavailableResponse({ type: ProblemDetailsDto, description: 'FalkorDB cannot be reached' })
+  createWithCredentials(@Body() body: CreateTokenWithCredentialsDto): Promise<CreatedTokenDto> {
+    return this.tokens.createWithCredentials(body);
+  }
+
+  @Post()
+  @Authenticated({ only: ['session'] })
+  @ApiOperation({
+    operationId: 'createToken',
+    summary: 'Generate a token for the logged-in browser session',
+    description: 'Needs a session cookie (POST /api/auth/login). A Personal Access Token cannot mint tokens.',
+  })
+  @ApiBody({ type: CreateTokenDto })
+  @ApiCreatedResponse({ type: CreatedTokenDto })
+  @ApiBadRequestResponse(BAD_REQUEST)
+  @ApiConflictResponse(CONFLICT)
+  create(@CurrentPrincipal() principal: Principal, @Body() body: CreateTokenDto): Promise<CreatedTokenDto> {
+    return this.tokens.createForSession(principal, body);
+  }
+
+  @Get()
+  @Authenticated()
+  @ApiOperation({
+    operationId: 'listTokens',
+    summary: 'List active tokens',
+    description: 'Admins see every token of their FalkorDB server; other users see only their own.',
+  })
+  @ApiOkResponse({ type: TokenListDto })
+  list(@CurrentPrincipal() principal: Principal): Promise<TokenListDto> {
+    return this.tokens.list(principal);
+  }
+
+  @Get(':tokenId')
+  @Authenticated()
+  @ApiOperation({ operationId: 'getToken', summary: 'Get one token (owner or admin)' })
+  @ApiOkResponse({ type: TokenEnvelopeDto })
+  @ApiBadRequestResponse(BAD_REQUEST)
+  @ApiNotFoundResponse(NOT_FOUND)
+  async get(@CurrentPrincipal() principal: Principal, @Param() params: TokenIdParam): Promise<TokenEnvelopeDto> {
+    return { token: await this.tokens.get(principal, params.tokenId) };
+  }
+
+  @Delete(':tokenId')
+  @HttpCode(HttpStatus.OK)
+  @Authenticated()
+  @ApiOperation({
+    operationId: 'revokeToken',
+    summary: 'Revoke a token (owner or admin)',
+    description: 'Takes effect on the next request, on every instance. Revoking a revoked token succeeds again.',
+  })
+  @ApiOkResponse({ type: RevokedTokenDto })
+  @ApiBadRequestResponse(BAD_REQUEST)
+  @ApiNotFoundResponse(NOT_FOUND)
+  revoke(@CurrentPrincipal() principal: Principal, @Param() params: TokenIdParam): Promise<RevokedTokenDto> {
+    return this.tokens.revoke(principal, params.tokenId);
+  }
+}

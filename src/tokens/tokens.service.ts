@@ -1,0 +1,121 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { AuthSettings } from '../auth/auth-settings';
+import { hashToken } from '../auth/crypto/token-hash';
+import { FalkorDbLoginService, VerifiedUser } from '../auth/falkordb-login.service';
+import { JwtIssuer } from '../auth/jwt-issuer';
+import { Principal } from '../auth/principal';
+import { SessionService } from '../auth/session.service';
+import { TokenRecord, TokenScope } from '../auth/store/token.record';
+import { TokenRepository } from '../auth/store/token.repository';
+import { ConflictError, NotFoundError } from '../common/domain-errors';
+import { isoOrNull } from '../common/iso-time';
+import { CreateTokenWithCredentialsDto } from './dto/create-token-with-credentials.dto';
+import { CreatedTokenDto } from './dto/created-token.dto';
+import { RevokedTokenDto, TokenDetailDto, TokenListDto } from './dto/token-metadata.dto';
+import { TokenSpecDto } from './dto/token-spec.dto';
+import { resolveExpiry } from './token-expiry';
+import { newTokenId } from './token-id';
+import { toDetail, toMetadata } from './token-view';
+import { TOKENS_MODULE_OPTIONS } from './tokens.module-definition';
+import { TokenPolicy, tokenPolicyOf, TokensModuleOptions } from './tokens.options';
+
+/** Admins see every token of the server they are admin on; everyone else only their own. */
+function scopeOf(principal: Principal): TokenScope {
+  return principal.role === 'Admin'
+    ? { host: principal.host, port: principal.port }
+    : { host: principal.host, port: principal.port, username: principal.username };
+}
+
+function mayAccess(principal: Principal, record: TokenRecord): boolean {
+  const scope = scopeOf(principal);
+  return record.host === scope.host && record.port === scope.port && (scope.username === undefined || record.username === scope.username);
+}
+
+/** Generate, list, get and revoke Personal Access Tokens. */
+@Injectable()
+export class TokensService {
+  private readonly policy: TokenPolicy;
+
+  constructor(
+    @Inject(TOKENS_MODULE_OPTIONS) options: TokensModuleOptions,
+    private readonly tokens: TokenRepository,
+    private readonly login: FalkorDbLoginService,
+    private readonly sessions: SessionService,
+    private readonly issuer: JwtIssuer,
+    private readonly settings: AuthSettings,
+  ) {
+    this.policy = tokenPolicyOf(options);
+  }
+
+  /** For API/CLI users: FalkorDB credentials in, token out. */
+  async createWithCredentials(body: CreateTokenWithCredentialsDto): Promise<CreatedTokenDto> {
+    // Validate the cheap things before opening a connection to FalkorDB.
+    resolveExpiry(body, Date.now(), this.policy);
+    const user = await this.login.login(body);
+    return this.mint(user, body.password, body);
+  }
+
+  /** For a logged-in browser session: no credentials in the body. */
+  async createForSession(principal: Principal, spec: TokenSpecDto): Promise<CreatedTokenDto> {
+    resolveExpiry(spec, Date.now(), this.policy);
+    const password = await this.sessions.passwordOf(principal.credentialId);
+    const user: VerifiedUser = {
+      userId: principal.userId,
+      username: principal.username,
+      role: principal.role,
+      server: { host: principal.host, port: principal.port, tls: principal.tls },
+    };
+    return this.mint(user, password, spec);
+  }
+
+  async list(principal: Principal): Promise<TokenListDto> {
+    const records = await this.tokens.listActive(scopeOf(principal), Date.now());
+    return { tokens: records.map(toMetadata), count: records.length, role: principal.role };
+  }
+
+  async get(principal: Principal, tokenId: string): Promise<TokenDetailDto> {
+    return toDetail(await this.findVisible(principal, tokenId), Date.now());
+  }
+
+  async revoke(principal: Principal, tokenId: string): Promise<RevokedTokenDto> {
+    await this.findVisible(principal, tokenId);
+    await this.tokens.revoke(tokenId, Date.now());
+    return { message: 'Token revoked successfully', tokenId };
+  }
+
+  /** Same 404 for "does not exist" and "not yours": no existence oracle. */
+  private async findVisible(principal: Principal, tokenId: string): Promise<TokenRecord> {
+    const record = await this.tokens.findById(tokenId);
+    if (!record || !mayAccess(principal, record)) throw new NotFoundError(`Token ${tokenId} not found`);
+    return record;
+  }
+
+  private async mint(user: VerifiedUser, password: string, spec: TokenSpecDto): Promise<CreatedTokenDto> {
+    const now = Date.now();
+    const expiresAt = resolveExpiry(spec, now, this.policy);
+    const { host, port, tls } = user.server;
+    const active = await this.tokens.countActive(user.username, host, port, now);
+    if (active >= this.policy.maxActiveTokensPerUser) {
+      throw new ConflictError(
+        `User ${user.username} already holds ${active} active tokens (the maximum is ${this.policy.maxActiveTokensPerUser}); revoke one first`,
+      );
+    }
+    const tokenId = newTokenId(now);
+    const token = this.issuer.signPat(tokenId, user.userId, expiresAt);
+    await this.tokens.create({
+      tokenId,
+      tokenHash: hashToken(token),
+      userId: user.userId,
+      username: user.username,
+      name: spec.name,
+      role: user.role,
+      host,
+      port,
+      tls,
+      createdAt: now,
+      expiresAt,
+      passwordCiphertext: this.settings.cipher.encrypt(password, tokenId),
+    });
+    return { token, tokenId, expiresAt: isoOrNull(expiresAt) };
+  }
+}

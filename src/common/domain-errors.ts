@@ -44,7 +44,7 @@ export class ValidationFailedError extends DomainError {
 /** The host/port a client named is not on the allow-list (checked before any connection). */
 export class ServerNotAllowedError extends DomainError {
   constructor(host: string, port: number) {
-    super('SERVER_NOT_ALLOWED', `FalkorDB server ${host}:${port} is not allowed by this service`, {
+    super('SERVER_NOT_ALLOWED', `host: FalkorDB server ${host}:${port} is not allowed by this service`, {
       host: [`${host}:${port} is not an allowed FalkorDB server`],
     });
   }

@@ -36,9 +36,11 @@ export async function loadOrCreateDevSecrets(path: string): Promise<DevSecrets> 
   };
   await mkdir(dirname(path), { recursive: true });
   // 'wx': never overwrite secrets another process just wrote.
-  await writeFile(path, JSON.stringify(secrets, null, 2) + '\n', { mode: 0o600, flag: 'wx' }).catch(async (error: NodeJS.ErrnoException) => {
-    if (error.code !== 'EEXIST') throw error;
-  });
+  try {
+    await writeFile(path, JSON.stringify(secrets, null, 2) + '\n', { mode: 0o600, flag: 'wx' });
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+  }
   const written: unknown = JSON.parse(await readFile(path, 'utf8'));
   if (!isDevSecrets(written)) throw new Error(`${path} is not a secrets file`);
   return written;

@@ -3,6 +3,8 @@ import { createClient, ErrorReply, RedisClientType } from '@redis/client';
 import { FalkorDbUnreachableError, InvalidCredentialsError } from '../common/domain-errors';
 import { ServerAddress } from './server-address';
 
+// Exactly what createClient() returns with no modules, functions or scripts (RESP2).
+// eslint-disable-next-line @typescript-eslint/no-empty-object-type
 export type UserConnection = RedisClientType<{}, {}, {}, 2>;
 
 export interface UserCredentials {
@@ -34,7 +36,7 @@ export class UserConnectionFactory {
       await client.connect();
       return client;
     } catch (error) {
-      client.destroy();
+      if (client.isOpen) client.destroy();
       if (error instanceof ErrorReply && /^(WRONGPASS|NOAUTH|ERR invalid password)/i.test(error.message)) {
         throw new InvalidCredentialsError();
       }

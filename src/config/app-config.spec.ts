@@ -1,0 +1,233 @@
+import { mkdtemp, readFile, rm, stat } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { DEFAULT_TOKEN_GRAPH } from '../graph/graph.options';
+import { DEFAULT_MAX_TTL_SECONDS } from '../tokens/tokens.options';
+import { ConfigError, Environment, loadAppConfig } from './app-config';
+
+const SECRETS = {
+  JWT_SECRET: 'unit-jwt-secret-Qm9tR2xkY1ZxWjNrTnBvSg',
+  SESSION_SECRET: 'unit-session-secret-a2V5VmFsdWVGb3JUZXN0',
+  ENCRYPTION_KEY: '3a'.repeat(32),
+};
+
+/** The problems a ConfigError lists (fails the test when loading succeeds). */
+async function problemsOf(env: Environment): Promise<string[]> {
+  const error: unknown = await loadAppConfig(env).then(
+    () => undefined,
+    (reason: unknown) => reason,
+  );
+  expect(error).toBeInstanceOf(ConfigError);
+  return (error as ConfigError).problems;
+}
+
+describe('loadAppConfig', () => {
+  let dataDir: string;
+
+  beforeEach(async () => {
+    dataDir = await mkdtemp(join(tmpdir(), 'pat-config-'));
+  });
+
+  afterEach(async () => {
+    await rm(dataDir, { recursive: true, force: true });
+  });
+
+  it('applies the defaults', async () => {
+    const config = await loadAppConfig({ ...SECRETS });
+    expect(config).toEqual({
+      production: false,
+      port: 3000,
+      falkordbUrl: undefined,
+      dataDir: resolve('./data'),
+      embeddedPort: 6379,
+      allowedServers: undefined,
+      tokenGraph: DEFAULT_TOKEN_GRAPH,
+      tokenMaxTtlSeconds: DEFAULT_MAX_TTL_SECONDS,
+      allowNeverExpiring: true,
+      sessionTtlSeconds: 8 * 3600,
+      secureCookies: false,
+      jwtSecret: SECRETS.JWT_SECRET,
+      sessionSecret: SECRETS.SESSION_SECRET,
+      encryptionKey: SECRETS.ENCRYPTION_KEY,
+    });
+  });
+
+  it('reads every setting', async () => {
+    const config = await loadAppConfig({
+      ...SECRETS,
+      NODE_ENV: 'production',
+      PORT: '8080',
+      FALKORDB_URL: 'rediss://user:pw@db.internal:6380',
+      FALKORDB_DATA_DIR: dataDir,
+      FALKORDB_ALLOWED_SERVERS: 'db.internal:6380, rediss://other:6390',
+      TOKEN_GRAPH: 'pat_store',
+      TOKEN_MAX_TTL_SECONDS: '86400',
+      TOKEN_ALLOW_NEVER_EXPIRE: 'false',
+      SESSION_TTL_SECONDS: '600',
+    });
+    expect(config).toMatchObject({
+      production: true,
+      port: 8080,
+      falkordbUrl: 'rediss://user:pw@db.internal:6380',
+      dataDir,
+      allowedServers: [
+        { host: 'db.internal', port: 6380, tls: false },
+        { host: 'other', port: 6390, tls: true },
+      ],
+      tokenGraph: 'pat_store',
+      tokenMaxTtlSeconds: 86400,
+      allowNeverExpiring: false,
+      sessionTtlSeconds: 600,
+      secureCookies: true,
+    });
+  });
+
+  describe('in production', () => {
+    it('fails naming every missing secret', async () => {
+      const problems = await problemsOf({ NODE_ENV: 'production', FALKORDB_DATA_DIR: dataDir, JWT_SECRET: SECRETS.JWT_SECRET });
+      expect(problems).toEqual(['SESSION_SECRET, ENCRYPTION_KEY must be set when NODE_ENV=production']);
+      await expect(stat(join(dataDir, 'secrets.json'))).rejects.toMatchObject({ code: 'ENOENT' });
+    });
+
+    it('treats empty secrets as missing', async () => {
+      const problems = await problemsOf({ NODE_ENV: 'production', JWT_SECRET: '', SESSION_SECRET: '', ENCRYPTION_KEY: '' });
+      expect(problems.join('\n')).toMatch(/JWT_SECRET, SESSION_SECRET, ENCRYPTION_KEY must be set/);
+    });
+  });
+
+  it('rejects short secrets, naming each', async () => {
+    const problems = await problemsOf({ ...SECRETS, JWT_SECRET: 'short', SESSION_SECRET: 'x'.repeat(31) });
+    expect(problems).toEqual(['JWT_SECRET must be at least 32 characters', 'SESSION_SECRET must be at least 32 characters']);
+  });
+
+  it.each([
+    'change-me-to-a-long-random-secret',
+    'CHANGE_ME_please_to_something_long_and_random',
+    'replace-me-with-a-long-random-secret-value',
+    'this-is-an-example-secret-that-is-long-enough',
+    'x'.repeat(40),
+  ])('rejects the .env.example-style placeholder "%s"', async (placeholder) => {
+    const problems = await problemsOf({ ...SECRETS, NODE_ENV: 'production', JWT_SECRET: placeholder });
+    expect(problems).toEqual(['JWT_SECRET still holds the .env.example placeholder: set a random value']);
+  });
+
+  it('rejects a placeholder session secret too', async () => {
+    const problems = await problemsOf({ ...SECRETS, SESSION_SECRET: 'change-me-to-another-long-random-secret' });
+    expect(problems).toEqual(['SESSION_SECRET still holds the .env.example placeholder: set a random value']);
+  });
+
+  it('rejects SESSION_SECRET equal to JWT_SECRET', async () => {
+    const problems = await problemsOf({ ...SECRETS, SESSION_SECRET: SECRETS.JWT_SECRET });
+    expect(problems).toEqual(['SESSION_SECRET must differ from JWT_SECRET']);
+  });
+
+  it.each([
+    ['too short', 'ab'.repeat(31)],
+    ['too long', 'ab'.repeat(33)],
+    ['not hex', 'g'.repeat(64)],
+    ['base64 instead of hex', Buffer.alloc(32, 7).toString('base64')],
+  ])('rejects an ENCRYPTION_KEY that is %s', async (_name, key) => {
+    const problems = await problemsOf({ ...SECRETS, ENCRYPTION_KEY: key });
+    expect(problems).toEqual(['ENCRYPTION_KEY must be 64 hex characters (32 bytes)']);
+  });
+
+  it('rejects an all-zero ENCRYPTION_KEY placeholder', async () => {
+    const problems = await problemsOf({ ...SECRETS, ENCRYPTION_KEY: '0'.repeat(64) });
+    expect(problems).toEqual(['ENCRYPTION_KEY still holds a placeholder']);
+  });
+
+  it.each([
+    ['PORT', 'abc'],
+    ['PORT', '65536'],
+    ['PORT', '-1'],
+    ['PORT', '80.5'],
+    ['TOKEN_MAX_TTL_SECONDS', '0'],
+    ['TOKEN_MAX_TTL_SECONDS', '1e6'],
+    ['TOKEN_MAX_TTL_SECONDS', String(100 * 365 * 24 * 3600 + 1)],
+    ['SESSION_TTL_SECONDS', '59'],
+    ['FALKORDB_EMBEDDED_PORT', '0'],
+  ])('names %s in the error for "%s"', async (name, value) => {
+    const problems = await problemsOf({ ...SECRETS, [name]: value });
+    expect(problems).toHaveLength(1);
+    expect(problems[0]).toMatch(new RegExp(`^${name} must be an integer from \\d+ to \\d+ \\(got "${value.replace('.', '\\.')}"\\)$`));
+  });
+
+  it.each([
+    ['http://db:6379', /^FALKORDB_URL must start with redis:\/\/, rediss:\/\/, falkor:\/\/ or falkors:\/\/ \(got http:\)$/],
+    ['localhost:6379', /^FALKORDB_URL must start with redis:\/\/, .* \(got localhost:\)$/],
+    ['::::', /^FALKORDB_URL is not a valid URL/],
+  ])('names FALKORDB_URL for "%s"', async (url, expected) => {
+    const problems = await problemsOf({ ...SECRETS, FALKORDB_URL: url });
+    expect(problems).toHaveLength(1);
+    expect(problems[0]).toMatch(expected);
+  });
+
+  it.each(['localhost', 'localhost:0', 'localhost:70000', 'http://host:80', 'host:port'])(
+    'names FALKORDB_ALLOWED_SERVERS for the entry "%s"',
+    async (entry) => {
+      const problems = await problemsOf({ ...SECRETS, FALKORDB_ALLOWED_SERVERS: `localhost:6379,${entry}` });
+      expect(problems).toHaveLength(1);
+      expect(problems[0]).toMatch(/^FALKORDB_ALLOWED_SERVERS: /);
+      expect(problems[0]).toContain(`"${entry}"`);
+    },
+  );
+
+  it.each(['1graph', 'bad graph', 'graph;DROP', 'g'.repeat(129)])('names TOKEN_GRAPH for "%s"', async (graph) => {
+    const problems = await problemsOf({ ...SECRETS, TOKEN_GRAPH: graph });
+    expect(problems).toEqual(['TOKEN_GRAPH must be 1..128 of [A-Za-z0-9_-], starting with a letter or _']);
+  });
+
+  it('names TOKEN_ALLOW_NEVER_EXPIRE and SECURE_COOKIES when they are not booleans', async () => {
+    const problems = await problemsOf({ ...SECRETS, TOKEN_ALLOW_NEVER_EXPIRE: 'sometimes', SECURE_COOKIES: 'maybe' });
+    expect(problems).toEqual([
+      'TOKEN_ALLOW_NEVER_EXPIRE must be true or false (got "sometimes")',
+      'SECURE_COOKIES must be true or false (got "maybe")',
+    ]);
+  });
+
+  it('reports every problem at once', async () => {
+    const problems = await problemsOf({ ...SECRETS, PORT: 'x', TOKEN_GRAPH: '9', FALKORDB_URL: 'http://h', SESSION_SECRET: SECRETS.JWT_SECRET });
+    expect(problems.map((problem) => problem.split(' ')[0])).toEqual(['FALKORDB_URL', 'TOKEN_GRAPH', 'PORT', 'SESSION_SECRET']);
+  });
+
+  describe('in development', () => {
+    it('generates missing secrets once into <FALKORDB_DATA_DIR>/secrets.json (mode 0600) and reuses them', async () => {
+      const env = { FALKORDB_DATA_DIR: dataDir };
+      const first = await loadAppConfig(env);
+      expect(first.jwtSecret.length).toBeGreaterThanOrEqual(32);
+      expect(first.sessionSecret.length).toBeGreaterThanOrEqual(32);
+      expect(first.sessionSecret).not.toBe(first.jwtSecret);
+      expect(first.encryptionKey).toMatch(/^[0-9a-f]{64}$/);
+
+      const file = join(dataDir, 'secrets.json');
+      expect((await stat(file)).mode & 0o777).toBe(0o600);
+      expect(JSON.parse(await readFile(file, 'utf8'))).toEqual({
+        jwtSecret: first.jwtSecret,
+        sessionSecret: first.sessionSecret,
+        encryptionKey: first.encryptionKey,
+      });
+
+      const second = await loadAppConfig(env);
+      expect(second).toEqual(first);
+    });
+
+    it('creates the data folder when it does not exist yet', async () => {
+      const nested = join(dataDir, 'not', 'there');
+      await loadAppConfig({ FALKORDB_DATA_DIR: nested });
+      expect((await stat(join(nested, 'secrets.json'))).isFile()).toBe(true);
+    });
+
+    it('generates only the secrets that are missing', async () => {
+      const config = await loadAppConfig({ FALKORDB_DATA_DIR: dataDir, JWT_SECRET: SECRETS.JWT_SECRET });
+      const stored = JSON.parse(await readFile(join(dataDir, 'secrets.json'), 'utf8')) as Record<string, string>;
+      expect(config.jwtSecret).toBe(SECRETS.JWT_SECRET);
+      expect(config.sessionSecret).toBe(stored.sessionSecret);
+      expect(config.encryptionKey).toBe(stored.encryptionKey);
+    });
+
+    it('writes nothing when every secret is set', async () => {
+      await loadAppConfig({ ...SECRETS, FALKORDB_DATA_DIR: dataDir });
+      await expect(stat(join(dataDir, 'secrets.json'))).rejects.toMatchObject({ code: 'ENOENT' });
+    });
+  });
+});

@@ -1,0 +1,36 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { NestFastifyApplication } from '@nestjs/platform-fastify';
+import { createApp } from '../../src/app.factory';
+import { Environment, loadAppConfig } from '../../src/config/app-config';
+
+export const TEST_SECRETS = {
+  JWT_SECRET: 'test-jwt-secret-0123456789abcdefghijklmnop',
+  SESSION_SECRET: 'test-session-secret-0123456789abcdefghijkl',
+  ENCRYPTION_KEY: '4f'.repeat(32),
+};
+
+export interface TestApp {
+  app: NestFastifyApplication;
+  /** For supertest: `request(testApp.http)`. */
+  http: ReturnType<NestFastifyApplication['getHttpServer']>;
+  dataDir: string;
+  close(): Promise<void>;
+}
+
+/** The standalone Fastify service, configured exactly as main.ts does, from an environment. */
+export async function startTestApp(env: Environment, dataDir?: string): Promise<TestApp> {
+  const dir = dataDir ?? (await mkdtemp(join(tmpdir(), 'pat-app-')));
+  const config = await loadAppConfig({ ...TEST_SECRETS, FALKORDB_DATA_DIR: dir, ...env });
+  const app = await createApp(config, { logger: false });
+  return {
+    app,
+    http: app.getHttpServer(),
+    dataDir: dir,
+    close: async () => {
+      await app.close();
+      if (!dataDir) await rm(dir, { recursive: true, force: true });
+    },
+  };
+}

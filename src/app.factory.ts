@@ -1,22 +1,80 @@
-import { NestFactory } from '@nestjs/core';
+import helmet from '@fastify/helmet';
+import { LoggerService, Logger } from '@nestjs/common';
+import { HttpAdapterHost, NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
-import { HttpAdapterHost } from '@nestjs/core';
 import { AppModule } from './app.module';
 import { ProblemDetailsFilter } from './common/problem-details.filter';
+import { requestIdFor } from './common/request-id';
 import { AppConfig } from './config/app-config';
 import { setupSwagger } from './swagger';
 
-/** Builds the standalone Fastify application (used by main.ts and the end-to-end tests). */
-export async function createApp(config: AppConfig, options: { logger?: false } = {}): Promise<NestFastifyApplication> {
-  const app = await NestFactory.create<NestFastifyApplication>(
-    AppModule.forRoot(config),
-    new FastifyAdapter({ bodyLimit: 64 * 1024 }),
-    { logger: options.logger, bufferLogs: false },
-  );
+/** Largest JSON body accepted; every request body of this API is a few hundred bytes. */
+export const BODY_LIMIT_BYTES = 64 * 1024;
+
+export interface CreateAppOptions {
+  /** Nest logger; false silences it. Default: Nest's console logger. */
+  logger?: LoggerService | false;
+}
+
+/**
+ * Builds the standalone Fastify application (used by main.ts and the end-to-end tests): security
+ * headers, CORS only when configured, body limit, request ids, one structured log line per request.
+ */
+export async function createApp(config: AppConfig, options: CreateAppOptions = {}): Promise<NestFastifyApplication> {
+  const adapter = new FastifyAdapter({
+    bodyLimit: BODY_LIMIT_BYTES,
+    trustProxy: config.trustProxy,
+    genReqId: (request: { headers: Record<string, string | string[] | undefined> }) => requestIdFor(request.headers['x-request-id']),
+    // Fastify's own logger stays off: requests are logged once, below, without headers or query strings.
+    logger: false,
+  });
+  const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(config), adapter, {
+    logger: options.logger,
+  });
+
+  await app.register(helmet, {
+    contentSecurityPolicy: {
+      directives: {
+        defaultSrc: ["'self'"],
+        scriptSrc: ["'self'"],
+        styleSrc: ["'self'", "'unsafe-inline'"],
+        imgSrc: ["'self'", 'data:'],
+        // Plain-HTTP deployments (localhost, internal networks) must keep working.
+        upgradeInsecureRequests: null,
+      },
+    },
+  });
+  if (config.corsOrigins.length) {
+    app.enableCors({
+      origin: config.corsOrigins,
+      credentials: true,
+      exposedHeaders: ['X-Request-Id', 'WWW-Authenticate', 'Retry-After'],
+    });
+  }
+
+  const fastify = app.getHttpAdapter().getInstance();
+  const requestLog = new Logger('HTTP');
+  fastify.addHook('onRequest', (request, reply, done) => {
+    void reply.header('X-Request-Id', request.id);
+    done();
+  });
+  fastify.addHook('onResponse', (request, reply, done) => {
+    requestLog.log({
+      requestId: request.id,
+      method: request.method,
+      // The path only: query strings may carry user data, and headers (Authorization, Cookie) are never logged.
+      path: request.url.split('?')[0],
+      status: reply.statusCode,
+      durationMs: Math.round(reply.elapsedTime * 10) / 10,
+      client: request.ip,
+    });
+    done();
+  });
+
   // Errors outside our controllers (unknown routes, body parsing) get problem details too.
   app.useGlobalFilters(new ProblemDetailsFilter(app.get(HttpAdapterHost)));
   setupSwagger(app);
   await app.init();
-  await app.getHttpAdapter().getInstance().ready();
+  await fastify.ready();
   return app;
 }

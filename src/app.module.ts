@@ -3,6 +3,7 @@ import { AuthModule } from './auth/auth.module';
 import { AppConfig } from './config/app-config';
 import { APP_CONFIG, AppConfigModule } from './config/app-config.module';
 import { GraphModule } from './graph/graph.module';
+import { HealthModule } from './health/health.module';
 import { TokensModule } from './tokens/tokens.module';
 
 /** The standalone service: the three feature modules, configured from the validated AppConfig. */
@@ -25,11 +26,13 @@ export class AppModule {
           inject: [APP_CONFIG],
           useFactory: (app: AppConfig) => ({
             jwtSecret: app.jwtSecret,
+            previousJwtSecrets: app.previousJwtSecrets,
             sessionSecret: app.sessionSecret,
             encryptionKey: app.encryptionKey,
             allowedServers: app.allowedServers,
             sessionTtlSeconds: app.sessionTtlSeconds,
             secureCookies: app.secureCookies,
+            trustedOrigins: app.corsOrigins,
           }),
         }),
         TokensModule.forRootAsync({
@@ -37,8 +40,10 @@ export class AppModule {
           useFactory: (app: AppConfig) => ({
             maxTtlSeconds: app.tokenMaxTtlSeconds,
             allowNeverExpiring: app.allowNeverExpiring,
+            maxActiveTokensPerUser: app.maxActiveTokensPerUser,
           }),
         }),
+        HealthModule,
       ],
     };
   }

@@ -1,10 +1,11 @@
-import { Logger } from '@nestjs/common';
+import { ConsoleLogger, Logger } from '@nestjs/common';
 import { createApp } from './app.factory';
 import { ConfigError, loadAppConfig } from './config/app-config';
 
 async function bootstrap(): Promise<void> {
   const config = await loadAppConfig(process.env);
-  const app = await createApp(config);
+  // One JSON object per line, for log shippers.
+  const app = await createApp(config, { logger: new ConsoleLogger({ json: true }) });
   app.enableShutdownHooks();
   await app.listen(config.port, '0.0.0.0');
   Logger.log(`FalkorDB PAT service on http://localhost:${config.port} (docs at /docs)`, 'Bootstrap');

@@ -1,6 +1,6 @@
 import { createHmac } from 'node:crypto';
 import request from 'supertest';
-import { bearer, logIn, mintToken } from './support/api';
+import { bearer, logIn, mintToken, SAME_ORIGIN } from './support/api';
 import { fakeDateOnly } from './support/clock';
 import { FalkorDbTestServer, TEST_USERS } from './support/falkordb-test-server';
 import { startTestApp, TestApp, TEST_SECRETS } from './support/test-app';
@@ -330,7 +330,7 @@ describe('Personal Access Tokens (e2e, real FalkorDB)', () => {
       expect(setCookie).toMatch(/^falkordb_session=[^;]+; Path=\/; Max-Age=\d+; HttpOnly; SameSite=Strict/);
       const cookie = setCookie.split(';')[0];
 
-      const created = await request(app.http).post('/api/auth/tokens').set('Cookie', cookie).send({ name: 'from the browser', ttlSeconds: 3600 }).expect(201);
+      const created = await request(app.http).post('/api/auth/tokens').set('Cookie', cookie).set(SAME_ORIGIN).send({ name: 'from the browser', ttlSeconds: 3600 }).expect(201);
       expect(created.body.tokenId).toMatch(TOKEN_ID);
       // The minted PAT works on its own and belongs to the session's user.
       const detail = await request(app.http).get(`/api/auth/tokens/${created.body.tokenId}`).set(...bearer(created.body.token)).expect(200);
@@ -338,7 +338,7 @@ describe('Personal Access Tokens (e2e, real FalkorDB)', () => {
       // The session can list and revoke like a PAT.
       await request(app.http).get('/api/auth/tokens').set('Cookie', cookie).expect(200);
 
-      await request(app.http).post('/api/auth/logout').set('Cookie', cookie).expect(204);
+      await request(app.http).post('/api/auth/logout').set('Cookie', cookie).set(SAME_ORIGIN).expect(204);
       const after = await request(app.http).get('/api/auth/tokens').set('Cookie', cookie).expect(401);
       expect(after.headers['www-authenticate']).toMatch(/error="invalid_token"/);
     });
@@ -355,7 +355,7 @@ describe('Personal Access Tokens (e2e, real FalkorDB)', () => {
 
     it('validates the session mint body', async () => {
       const cookie = await logIn(app, TEST_USERS.writer, server.port);
-      const response = await request(app.http).post('/api/auth/tokens').set('Cookie', cookie).send({ ttlSeconds: 0 }).expect(400);
+      const response = await request(app.http).post('/api/auth/tokens').set('Cookie', cookie).set(SAME_ORIGIN).send({ ttlSeconds: 0 }).expect(400);
       expect(Object.keys(response.body.errors).sort()).toEqual(['name', 'ttlSeconds']);
     });
   });

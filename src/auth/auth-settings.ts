@@ -20,6 +20,17 @@ function keyIdOf(prefix: string, secret: string): string {
   return `${prefix}-${createHash('sha256').update(secret).digest('hex').slice(0, 8)}`;
 }
 
+/** The `kid` of a JWT header; reading it is safe because the chosen key must still verify the signature. */
+function keyIdInHeader(rawToken: string): string | undefined {
+  try {
+    const header: unknown = JSON.parse(Buffer.from(rawToken.slice(0, rawToken.indexOf('.')), 'base64url').toString('utf8'));
+    const kid = (header as { kid?: unknown } | null)?.kid;
+    return typeof kid === 'string' ? kid : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 /**
  * Validated auth options with everything derived from them built once at startup: KeyObjects
  * (verifying HS256 with a prebuilt KeyObject is ~5x faster than with a string secret), the cipher,
@@ -29,6 +40,8 @@ function keyIdOf(prefix: string, secret: string): string {
 export class AuthSettings {
   readonly patKey: KeyObject;
   readonly patKeyId: string;
+  /** Current and previous PAT keys by `kid`: verification picks the key the token was signed with. */
+  readonly patVerificationKeys: ReadonlyMap<string, KeyObject>;
   readonly sessionKey: KeyObject;
   readonly sessionKeyId: string;
   readonly issuer: string;
@@ -36,6 +49,7 @@ export class AuthSettings {
   readonly sessionCookieName: string;
   readonly secureCookies: boolean;
   readonly cipher: PasswordCipher;
+  readonly trustedOrigins: readonly string[];
   private readonly explicitAllowList?: ServerAddress[];
 
   constructor(
@@ -45,6 +59,12 @@ export class AuthSettings {
     validateAuthOptions(options);
     this.patKey = createSecretKey(Buffer.from(options.jwtSecret, 'utf8'));
     this.patKeyId = keyIdOf('pat', options.jwtSecret);
+    const verificationKeys = new Map<string, KeyObject>();
+    for (const previous of options.previousJwtSecrets ?? []) {
+      verificationKeys.set(keyIdOf('pat', previous), createSecretKey(Buffer.from(previous, 'utf8')));
+    }
+    verificationKeys.set(this.patKeyId, this.patKey);
+    this.patVerificationKeys = verificationKeys;
     this.sessionKey = createSecretKey(Buffer.from(options.sessionSecret, 'utf8'));
     this.sessionKeyId = keyIdOf('session', options.sessionSecret);
     this.issuer = options.issuer ?? DEFAULT_ISSUER;
@@ -52,12 +72,19 @@ export class AuthSettings {
     this.sessionCookieName = options.sessionCookieName ?? DEFAULT_SESSION_COOKIE;
     this.secureCookies = options.secureCookies ?? false;
     this.cipher = new PasswordCipher(options.encryptionKey);
+    this.trustedOrigins = (options.trustedOrigins ?? []).map((origin) => new URL(origin).origin);
     this.explicitAllowList = options.allowedServers?.length ? options.allowedServers : undefined;
   }
 
   /** Servers users may log in to; by default only the store's own server (known once connected). */
   get allowedServers(): readonly ServerAddress[] {
     return this.explicitAllowList ?? [this.store.server];
+  }
+
+  /** The PAT key for a token's `kid` (the current key when the kid is unknown or absent). */
+  patKeyFor(rawToken: string): KeyObject {
+    const kid = keyIdInHeader(rawToken);
+    return (kid && this.patVerificationKeys.get(kid)) || this.patKey;
   }
 
   /** The server used when a login names no host. */

@@ -1,8 +1,9 @@
-import { Body, Controller, HttpCode, HttpStatus, Post, Res, UseFilters, UsePipes } from '@nestjs/common';
+import { Body, Controller, Headers, HttpCode, HttpStatus, Post, Res, UseFilters, UsePipes } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
 import {
   ApiBadRequestResponse,
   ApiBody,
+  ApiForbiddenResponse,
   ApiNoContentResponse,
   ApiOkResponse,
   ApiOperation,
@@ -11,15 +12,19 @@ import {
   ApiTooManyRequestsResponse,
   ApiUnauthorizedResponse,
 } from '@nestjs/swagger';
+import { ForbiddenError } from '../common/domain-errors';
 import { isoSeconds } from '../common/iso-time';
 import { ProblemDetailsDto } from '../common/problem-details.dto';
 import { ProblemDetailsFilter } from '../common/problem-details.filter';
 import { createValidationPipe } from '../common/validation.pipe';
+import { AuthSettings } from './auth-settings';
+import { ClientAddress } from './client-address';
 import { Authenticated } from './decorators/authenticated.decorator';
 import { CurrentPrincipal } from './decorators/current-principal.decorator';
 import { LoginResponseDto } from './dto/login-response.dto';
 import { LoginDto } from './dto/login.dto';
 import { FalkorDbLoginService } from './falkordb-login.service';
+import { isTrustedOrigin, requestOrigin } from './origin-check';
 import { Principal } from './principal';
 import { SessionService } from './session.service';
 
@@ -33,6 +38,7 @@ export class AuthController {
     private readonly login: FalkorDbLoginService,
     private readonly sessions: SessionService,
     private readonly adapterHost: HttpAdapterHost,
+    private readonly settings: AuthSettings,
   ) {}
 
   @Post('login')
@@ -48,8 +54,20 @@ export class AuthController {
   @ApiUnauthorizedResponse({ type: ProblemDetailsDto, description: 'Invalid username or password' })
   @ApiTooManyRequestsResponse({ type: ProblemDetailsDto, description: 'Too many failed attempts' })
   @ApiServiceUnavailableResponse({ type: ProblemDetailsDto, description: 'FalkorDB cannot be reached' })
-  async logIn(@Body() body: LoginDto, @Res({ passthrough: true }) response: unknown): Promise<LoginResponseDto> {
-    const user = await this.login.login(body);
+  @ApiForbiddenResponse({ type: ProblemDetailsDto, description: 'Cross-site login attempt (Origin of another site)' })
+  async logIn(
+    @Body() body: LoginDto,
+    @ClientAddress() client: string,
+    @Headers() headers: Record<string, string | string[] | undefined>,
+    @Res({ passthrough: true }) response: unknown,
+  ): Promise<LoginResponseDto> {
+    // Login CSRF: a browser on another site must not plant its session here. Clients without an
+    // Origin (curl, scripts) are not browsers and pass.
+    const origin = requestOrigin(headers);
+    if (origin && !isTrustedOrigin(origin, headers, this.settings.trustedOrigins)) {
+      throw new ForbiddenError('Cross-site login refused: Origin does not match this service');
+    }
+    const user = await this.login.login(body, client);
     const session = await this.sessions.open(user, body.password);
     this.adapterHost.httpAdapter.setHeader(response, 'Set-Cookie', this.sessions.cookieFor(session));
     return { username: user.username, role: user.role, expiresAt: isoSeconds(session.expiresAt) };

@@ -4,6 +4,7 @@ import { JwtModule } from '@nestjs/jwt';
 import { PassportModule } from '@nestjs/passport';
 import { AuthController } from './auth.controller';
 import { AUTH_ASYNC_OPTIONS_TYPE, AUTH_OPTIONS_TYPE, ConfigurableAuthModule } from './auth.module-definition';
+import { AttemptLimiter } from './attempt-limiter';
 import { AuthSettings } from './auth-settings';
 import { FalkorDbLoginService } from './falkordb-login.service';
 import { JwtAuthGuard } from './guards/jwt-auth.guard';
@@ -32,6 +33,7 @@ export interface AuthRouteOptions {
   controllers: [AuthController],
   providers: [
     AuthSettings,
+    AttemptLimiter,
     CredentialStoreSchema,
     TokenRepository,
     SessionRepository,
@@ -42,7 +44,7 @@ export interface AuthRouteOptions {
     JwtAuthGuard,
     RolesGuard,
   ],
-  exports: [AuthSettings, TokenRepository, SessionRepository, FalkorDbLoginService, JwtIssuer, SessionService, JwtAuthGuard, RolesGuard],
+  exports: [AuthSettings, AttemptLimiter, TokenRepository, SessionRepository, FalkorDbLoginService, JwtIssuer, SessionService, JwtAuthGuard, RolesGuard],
 })
 export class AuthModule extends ConfigurableAuthModule {
   static override forRoot(options: typeof AUTH_OPTIONS_TYPE & AuthRouteOptions): DynamicModule {

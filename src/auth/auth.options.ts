@@ -1,8 +1,31 @@
 import { ServerAddress } from '../graph/server-address';
 
+export interface BruteForceOptions {
+  /** Sliding window for counting failures. */
+  windowSeconds: number;
+  /** Failed logins / credential mints from one client address within the window. */
+  maxLoginFailuresPerClient: number;
+  /** Failed logins for one username (from anywhere) within the window. */
+  maxLoginFailuresPerUsername: number;
+  /** Rejected bearer tokens / session cookies from one client address within the window. */
+  maxBearerFailuresPerClient: number;
+}
+
+export const DEFAULT_BRUTE_FORCE: BruteForceOptions = {
+  windowSeconds: 15 * 60,
+  maxLoginFailuresPerClient: 20,
+  maxLoginFailuresPerUsername: 10,
+  maxBearerFailuresPerClient: 100,
+};
+
 export interface AuthModuleOptions {
   /** HS256 secret that signs Personal Access Tokens (>= 32 characters). */
   jwtSecret: string;
+  /**
+   * Earlier PAT secrets, still accepted for verification after `jwtSecret` was rotated, so tokens
+   * issued before the rotation keep working until they expire or are revoked.
+   */
+  previousJwtSecrets?: string[];
   /** HS256 secret that signs session tokens; must differ from `jwtSecret`. */
   sessionSecret: string;
   /** 64 hex characters: the AES-256-GCM key for stored FalkorDB passwords. */
@@ -17,6 +40,13 @@ export interface AuthModuleOptions {
   secureCookies?: boolean;
   /** `iss` claim of every JWT this service issues and accepts. Default `falkordb-pat`. */
   issuer?: string;
+  /** Limits on failed attempts (429 past them). */
+  bruteForce?: Partial<BruteForceOptions>;
+  /**
+   * Origins (scheme://host[:port]) allowed to send cookie-authenticated state-changing requests,
+   * besides the service's own origin. CSRF defence on top of SameSite=Strict.
+   */
+  trustedOrigins?: string[];
 }
 
 export const DEFAULT_SESSION_TTL_SECONDS = 8 * 3600;
@@ -34,6 +64,13 @@ export function validateAuthOptions(options: AuthModuleOptions): void {
   if (typeof options.sessionSecret !== 'string' || options.sessionSecret.length < MIN_SECRET_LENGTH) {
     problems.push(`sessionSecret must be at least ${MIN_SECRET_LENGTH} characters`);
   }
+  for (const [index, previous] of (options.previousJwtSecrets ?? []).entries()) {
+    if (typeof previous !== 'string' || previous.length < MIN_SECRET_LENGTH) {
+      problems.push(`previousJwtSecrets[${index}] must be at least ${MIN_SECRET_LENGTH} characters`);
+    } else if (previous === options.sessionSecret) {
+      problems.push(`previousJwtSecrets[${index}] must differ from sessionSecret`);
+    }
+  }
   if (options.jwtSecret && options.jwtSecret === options.sessionSecret) {
     problems.push('sessionSecret must differ from jwtSecret (sessions and PATs are separate token types)');
   }
@@ -44,6 +81,9 @@ export function validateAuthOptions(options: AuthModuleOptions): void {
   if (ttl !== undefined && (!Number.isInteger(ttl) || ttl <= 0)) problems.push('sessionTtlSeconds must be a positive integer');
   if (options.sessionCookieName !== undefined && !/^[A-Za-z0-9_-]{1,64}$/.test(options.sessionCookieName)) {
     problems.push('sessionCookieName must be 1..64 of [A-Za-z0-9_-]');
+  }
+  for (const [name, value] of Object.entries(options.bruteForce ?? {})) {
+    if (!Number.isInteger(value) || (value as number) <= 0) problems.push(`bruteForce.${name} must be a positive integer`);
   }
   if (problems.length) throw new Error(`Invalid AuthModule options: ${problems.join('; ')}`);
 }

@@ -1,7 +1,8 @@
 import { Injectable } from '@nestjs/common';
-import { DomainError, FalkorDbUnreachableError, ServerNotAllowedError } from '../common/domain-errors';
+import { DomainError, FalkorDbUnreachableError, InvalidCredentialsError, ServerNotAllowedError } from '../common/domain-errors';
 import { findAllowedServer, ServerAddress } from '../graph/server-address';
 import { UserConnectionFactory } from '../graph/user-connection.factory';
+import { AttemptLimiter } from './attempt-limiter';
 import { AuthSettings } from './auth-settings';
 import { detectRole } from './role-detector';
 import { Role } from './role';
@@ -33,6 +34,7 @@ export class FalkorDbLoginService {
   constructor(
     private readonly settings: AuthSettings,
     private readonly connections: UserConnectionFactory,
+    private readonly limiter: AttemptLimiter,
   ) {}
 
   /** Resolves host/port against the allow-list before any connection is opened (no SSRF). */
@@ -45,9 +47,17 @@ export class FalkorDbLoginService {
     return { ...allowed, tls: tls ?? allowed.tls };
   }
 
-  async login(request: LoginRequest): Promise<VerifiedUser> {
+  /** `clientAddress` is where the attempt came from: failures are counted per client and per username. */
+  async login(request: LoginRequest, clientAddress: string): Promise<VerifiedUser> {
+    this.limiter.assertLoginAllowed(clientAddress, request.username);
     const server = this.resolveServer(request.host, request.port, request.tls);
-    const connection = await this.connections.open(server, { username: request.username, password: request.password });
+    let connection;
+    try {
+      connection = await this.connections.open(server, { username: request.username, password: request.password });
+    } catch (error) {
+      if (error instanceof InvalidCredentialsError) this.limiter.recordLoginFailure(clientAddress, request.username);
+      throw error;
+    }
     try {
       const role = await detectRole(connection, request.username);
       return { userId: userIdOf(request.username, server.host, server.port), username: request.username, role, server };

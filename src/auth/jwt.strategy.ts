@@ -37,8 +37,9 @@ export class JwtStrategy extends PassportStrategy(Strategy, JWT_STRATEGY) {
           extractCredential(request, settings.sessionCookieName)?.token ?? null,
       ]),
       // The key is chosen by where the credential came from, never by anything the token claims.
-      secretOrKeyProvider: (request: object, _raw: unknown, done: (error: unknown, key?: string | Buffer) => void) => {
-        const key = credentialOf(request)?.kind === 'session' ? settings.sessionKey : settings.patKey;
+      // The PAT key may be a previous one (rotation), looked up by the header's kid.
+      secretOrKeyProvider: (request: object, raw: string, done: (error: unknown, key?: string | Buffer) => void) => {
+        const key = credentialOf(request)?.kind === 'session' ? settings.sessionKey : settings.patKeyFor(raw);
         done(null, key as unknown as Buffer);
       },
       algorithms: ['HS256'],

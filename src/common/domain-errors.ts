@@ -10,7 +10,9 @@ export type DomainErrorCode =
   | 'INVALID_TOKEN'
   | 'FORBIDDEN'
   | 'NOT_FOUND'
+  | 'GRAPH_NOT_FOUND'
   | 'CONFLICT'
+  | 'TOO_MANY_ATTEMPTS'
   | 'QUERY_REJECTED'
   | 'QUERY_TIMEOUT'
   | 'STORE_UNAVAILABLE'
@@ -99,5 +101,33 @@ export class StoreUnavailableError extends DomainError {
 export class FalkorDbUnreachableError extends DomainError {
   constructor(host: string, port: number) {
     super('FALKORDB_UNREACHABLE', `FalkorDB server ${host}:${port} cannot be reached`);
+  }
+}
+
+/** Too many failed attempts from one client or on one username; retry after the given time. */
+export class TooManyAttemptsError extends DomainError {
+  constructor(readonly retryAfterSeconds: number) {
+    super('TOO_MANY_ATTEMPTS', `Too many failed attempts; try again in ${retryAfterSeconds} seconds`);
+  }
+}
+
+/** FalkorDB refused a query as invalid (syntax, missing parameter, runtime error): its message is passed on. */
+export class QueryRejectedError extends DomainError {
+  constructor(message: string) {
+    super('QUERY_REJECTED', message);
+  }
+}
+
+/** A query ran past its time limit (FalkorDB's TIMEOUT, or the service's own deadline after it). */
+export class QueryTimeoutError extends DomainError {
+  constructor(timeoutMs: number) {
+    super('QUERY_TIMEOUT', `The query did not finish within its ${timeoutMs} ms time limit`);
+  }
+}
+
+/** The named graph does not exist on the caller's FalkorDB server. */
+export class GraphNotFoundError extends DomainError {
+  constructor(graph: string) {
+    super('GRAPH_NOT_FOUND', `Graph "${graph}" does not exist`);
   }
 }

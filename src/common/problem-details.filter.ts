@@ -1,6 +1,6 @@
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException, HttpStatus, Logger } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
-import { DomainError, DomainErrorCode } from './domain-errors';
+import { DomainError, DomainErrorCode, TooManyAttemptsError } from './domain-errors';
 import { PROBLEM_CONTENT_TYPE, PROBLEM_TYPE_BASE, ProblemDetails } from './problem-details';
 
 const STATUS_BY_CODE: Record<DomainErrorCode, number> = {
@@ -12,7 +12,9 @@ const STATUS_BY_CODE: Record<DomainErrorCode, number> = {
   INVALID_TOKEN: 401,
   FORBIDDEN: 403,
   NOT_FOUND: 404,
+  GRAPH_NOT_FOUND: 404,
   CONFLICT: 409,
+  TOO_MANY_ATTEMPTS: 429,
   STORE_UNAVAILABLE: 503,
   FALKORDB_UNREACHABLE: 503,
   QUERY_TIMEOUT: 504,
@@ -69,11 +71,13 @@ export class ProblemDetailsFilter implements ExceptionFilter {
       const challenge = challengeFor(exception.code, problem.detail);
       if (challenge) headers['WWW-Authenticate'] = challenge;
       if (problem.status === 503) headers['Retry-After'] = '5';
+      if (exception instanceof TooManyAttemptsError) headers['Retry-After'] = String(exception.retryAfterSeconds);
     } else if (problem.status === 401) {
       headers['WWW-Authenticate'] = REALM;
     }
     for (const [name, value] of Object.entries(headers)) adapter.setHeader(response, name, value);
-    adapter.reply(response, problem, problem.status);
+    // Serialised here: given an object error body, Nest's Express adapter resets Content-Type to application/json.
+    adapter.reply(response, JSON.stringify(problem), problem.status);
   }
 
   private toProblem(exception: unknown): ProblemDetails {

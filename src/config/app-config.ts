@@ -17,12 +17,19 @@ export interface AppConfig {
   allowedServers?: ServerAddress[];
   tokenGraph: string;
   jwtSecret: string;
+  /** Earlier JWT secrets still accepted for verification after a rotation. */
+  previousJwtSecrets: string[];
   sessionSecret: string;
   encryptionKey: string;
   tokenMaxTtlSeconds: number;
   allowNeverExpiring: boolean;
+  maxActiveTokensPerUser: number;
   sessionTtlSeconds: number;
   secureCookies: boolean;
+  /** Fastify `trustProxy`: false (default: the socket address is the client), true, a hop count or addresses. */
+  trustProxy: boolean | number | string;
+  /** Browser origins allowed for CORS and for cookie-authenticated requests; empty = CORS off. */
+  corsOrigins: string[];
 }
 
 export type Environment = Record<string, string | undefined>;
@@ -54,6 +61,30 @@ function readBoolean(env: Environment, name: string, fallback: boolean, problems
   if (['false', '0', 'no'].includes(raw)) return false;
   problems.push(`${name} must be true or false (got "${env[name]}")`);
   return fallback;
+}
+
+function readTrustProxy(raw: string | undefined, problems: string[]): boolean | number | string {
+  const value = raw?.trim();
+  if (!value || value.toLowerCase() === 'false') return false;
+  if (value.toLowerCase() === 'true') return true;
+  if (/^\d+$/.test(value)) return Number(value);
+  if (/^[0-9a-fA-F:.,/\s]+$/.test(value)) return value;
+  problems.push(`TRUST_PROXY must be true, false, a hop count or proxy addresses (got "${raw}")`);
+  return false;
+}
+
+function readOrigins(raw: string | undefined, problems: string[]): string[] {
+  const origins: string[] = [];
+  for (const entry of (raw ?? '').split(',').map((part) => part.trim()).filter(Boolean)) {
+    try {
+      const url = new URL(entry);
+      if (url.origin === 'null' || url.pathname !== '/' || url.search) throw new Error();
+      origins.push(url.origin);
+    } catch {
+      problems.push(`CORS_ORIGINS entries must be origins like https://app.example.com (got "${entry}")`);
+    }
+  }
+  return origins;
 }
 
 function checkSecret(name: string, value: string, problems: string[]): void {
@@ -111,6 +142,9 @@ export async function loadAppConfig(env: Environment): Promise<AppConfig> {
     tokenGraph,
     tokenMaxTtlSeconds: readInteger(env, 'TOKEN_MAX_TTL_SECONDS', DEFAULT_MAX_TTL_SECONDS, 1, 100 * 365 * 24 * 3600, problems),
     allowNeverExpiring: readBoolean(env, 'TOKEN_ALLOW_NEVER_EXPIRE', true, problems),
+    maxActiveTokensPerUser: readInteger(env, 'TOKEN_MAX_ACTIVE_PER_USER', 100, 1, 1_000_000, problems),
+    trustProxy: readTrustProxy(env.TRUST_PROXY, problems),
+    corsOrigins: readOrigins(env.CORS_ORIGINS, problems),
     sessionTtlSeconds: readInteger(env, 'SESSION_TTL_SECONDS', 8 * 3600, 60, 30 * 24 * 3600, problems),
     secureCookies: readBoolean(env, 'SECURE_COOKIES', production, problems),
   };
@@ -132,9 +166,11 @@ export async function loadAppConfig(env: Environment): Promise<AppConfig> {
   if (jwtSecret) checkSecret('JWT_SECRET', jwtSecret, problems);
   if (sessionSecret) checkSecret('SESSION_SECRET', sessionSecret, problems);
   if (jwtSecret && jwtSecret === sessionSecret) problems.push('SESSION_SECRET must differ from JWT_SECRET');
+  const previousJwtSecrets = (env.JWT_PREVIOUS_SECRETS ?? '').split(',').map((part) => part.trim()).filter(Boolean);
+  previousJwtSecrets.forEach((secret, index) => checkSecret(`JWT_PREVIOUS_SECRETS[${index}]`, secret, problems));
   if (encryptionKey && !/^[0-9a-fA-F]{64}$/.test(encryptionKey)) problems.push('ENCRYPTION_KEY must be 64 hex characters (32 bytes)');
   else if (encryptionKey && PLACEHOLDER.test(encryptionKey)) problems.push('ENCRYPTION_KEY still holds a placeholder');
 
   if (problems.length) throw new ConfigError(problems);
-  return { ...config, jwtSecret, sessionSecret, encryptionKey };
+  return { ...config, jwtSecret, previousJwtSecrets, sessionSecret, encryptionKey };
 }

@@ -12,6 +12,7 @@ import {
   ApiTooManyRequestsResponse,
   ApiUnauthorizedResponse,
 } from '@nestjs/swagger';
+import { ClientAddress } from '../auth/client-address';
 import { Authenticated } from '../auth/decorators/authenticated.decorator';
 import { CurrentPrincipal } from '../auth/decorators/current-principal.decorator';
 import { Principal } from '../auth/principal';
@@ -51,8 +52,8 @@ export class TokensController {
   @ApiConflictResponse(CONFLICT)
   @ApiTooManyRequestsResponse({ type: ProblemDetailsDto, description: 'Too many failed attempts' })
   @ApiServiceUnavailableResponse({ type: ProblemDetailsDto, description: 'FalkorDB cannot be reached' })
-  createWithCredentials(@Body() body: CreateTokenWithCredentialsDto): Promise<CreatedTokenDto> {
-    return this.tokens.createWithCredentials(body);
+  createWithCredentials(@Body() body: CreateTokenWithCredentialsDto, @ClientAddress() client: string): Promise<CreatedTokenDto> {
+    return this.tokens.createWithCredentials(body, client);
   }
 
   @Post()

@@ -48,10 +48,10 @@ export class TokensService {
   }
 
   /** For API/CLI users: FalkorDB credentials in, token out. */
-  async createWithCredentials(body: CreateTokenWithCredentialsDto): Promise<CreatedTokenDto> {
+  async createWithCredentials(body: CreateTokenWithCredentialsDto, clientAddress: string): Promise<CreatedTokenDto> {
     // Validate the cheap things before opening a connection to FalkorDB.
     resolveExpiry(body, Date.now(), this.policy);
-    const user = await this.login.login(body);
+    const user = await this.login.login(body, clientAddress);
     return this.mint(user, body.password, body);
   }
 

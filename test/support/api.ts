@@ -38,3 +38,6 @@ export async function logIn(app: TestApp, user: Credentials, port: number): Prom
 }
 
 export const bearer = (token: string): [string, string] => ['Authorization', `Bearer ${token}`];
+
+/** Headers of a same-origin browser request (cookie-authenticated writes need them: CSRF check). */
+export const SAME_ORIGIN: Record<string, string> = { Host: 'pat.test', Origin: 'http://pat.test' };

@@ -2,6 +2,10 @@ import { ExecutionContext, Injectable } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import { AuthGuard } from '@nestjs/passport';
 import { AuthenticationRequiredError, DomainError, ForbiddenError, InvalidTokenError } from '../../common/domain-errors';
+import { AttemptLimiter } from '../attempt-limiter';
+import { AuthSettings } from '../auth-settings';
+import { clientAddressOf } from '../client-address';
+import { isStateChanging, isTrustedOrigin, requestOrigin } from '../origin-check';
 import { CREDENTIAL_KINDS_KEY } from '../decorators/metadata-keys';
 import { JWT_STRATEGY } from '../jwt.strategy';
 import { CredentialKind, Principal } from '../principal';
@@ -12,30 +16,56 @@ function rejectionMessage(info: unknown): string {
   return 'The access token is invalid, expired or revoked';
 }
 
+interface GuardedRequest {
+  method: string;
+  headers: Record<string, string | string[] | undefined>;
+  ip?: string;
+  user: Principal;
+}
+
 /**
  * Authenticates with the JwtStrategy and maps every failure to a domain error: no credential ->
- * 401, a bad one -> 401 invalid_token, store down -> 503. Then enforces which credential kinds the
- * route accepts (e.g. minting PATs needs a session).
+ * 401, a bad one -> 401 invalid_token (counted per client: 429 past the limit), store down -> 503.
+ * Then enforces which credential kinds the route accepts (e.g. minting PATs needs a session) and,
+ * for cookie-authenticated state-changing requests, a same-origin Origin (CSRF).
  */
 @Injectable()
 export class JwtAuthGuard extends AuthGuard(JWT_STRATEGY) {
-  constructor(private readonly reflector: Reflector) {
+  constructor(
+    private readonly reflector: Reflector,
+    private readonly limiter: AttemptLimiter,
+    private readonly settings: AuthSettings,
+  ) {
     super();
   }
 
   override async canActivate(context: ExecutionContext): Promise<boolean> {
-    await super.canActivate(context);
+    const request = context.switchToHttp().getRequest<GuardedRequest>();
+    const client = clientAddressOf(request);
+    this.limiter.assertBearerAllowed(client);
+    try {
+      await super.canActivate(context);
+    } catch (error) {
+      if (error instanceof InvalidTokenError) this.limiter.recordBearerFailure(client);
+      throw error;
+    }
     const allowed = this.reflector.getAllAndOverride<CredentialKind[] | undefined>(CREDENTIAL_KINDS_KEY, [
       context.getHandler(),
       context.getClass(),
     ]);
-    const principal = context.switchToHttp().getRequest<{ user: Principal }>().user;
+    const principal = request.user;
     if (allowed && !allowed.includes(principal.kind)) {
       throw new ForbiddenError(
         principal.kind === 'pat'
           ? 'This operation needs a browser session; a Personal Access Token cannot be used for it'
           : 'This operation needs a Personal Access Token',
       );
+    }
+    if (principal.kind === 'session' && isStateChanging(request.method)) {
+      const origin = requestOrigin(request.headers);
+      if (!origin || !isTrustedOrigin(origin, request.headers, this.settings.trustedOrigins)) {
+        throw new ForbiddenError('Cross-site request refused: a session request that changes state needs a same-origin Origin header');
+      }
     }
     return true;
   }

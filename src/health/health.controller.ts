@@ -1,0 +1,31 @@
+import { Controller, Get, UseFilters } from '@nestjs/common';
+import { ApiOkResponse, ApiOperation, ApiServiceUnavailableResponse, ApiTags } from '@nestjs/swagger';
+import { StoreUnavailableError } from '../common/domain-errors';
+import { ProblemDetailsDto } from '../common/problem-details.dto';
+import { ProblemDetailsFilter } from '../common/problem-details.filter';
+import { FalkorDbConnection } from '../graph/falkordb-connection';
+import { HealthStatusDto } from './health-status.dto';
+
+/** Probes for load balancers and orchestrators. No authentication, no details beyond up/down. */
+@ApiTags('Health')
+@Controller('health')
+@UseFilters(ProblemDetailsFilter)
+export class HealthController {
+  constructor(private readonly store: FalkorDbConnection) {}
+
+  @Get('live')
+  @ApiOperation({ operationId: 'liveness', summary: 'The process is up and serving HTTP' })
+  @ApiOkResponse({ type: HealthStatusDto })
+  live(): HealthStatusDto {
+    return { status: 'ok' };
+  }
+
+  @Get('ready')
+  @ApiOperation({ operationId: 'readiness', summary: 'The service can serve requests: FalkorDB answers' })
+  @ApiOkResponse({ type: HealthStatusDto })
+  @ApiServiceUnavailableResponse({ type: ProblemDetailsDto, description: 'FalkorDB cannot be reached' })
+  async ready(): Promise<HealthStatusDto> {
+    if (!(await this.store.isReachable())) throw new StoreUnavailableError('FalkorDB is not reachable');
+    return { status: 'ok', falkordb: 'up' };
+  }
+}

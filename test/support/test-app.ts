@@ -1,6 +1,7 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { LoggerService } from '@nestjs/common';
 import { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { createApp } from '../../src/app.factory';
 import { Environment, loadAppConfig } from '../../src/config/app-config';
@@ -20,10 +21,10 @@ export interface TestApp {
 }
 
 /** The standalone Fastify service, configured exactly as main.ts does, from an environment. */
-export async function startTestApp(env: Environment, dataDir?: string): Promise<TestApp> {
+export async function startTestApp(env: Environment, dataDir?: string, logger: LoggerService | false = false): Promise<TestApp> {
   const dir = dataDir ?? (await mkdtemp(join(tmpdir(), 'pat-app-')));
   const config = await loadAppConfig({ ...TEST_SECRETS, FALKORDB_DATA_DIR: dir, ...env });
-  const app = await createApp(config, { logger: false });
+  const app = await createApp(config, { logger });
   return {
     app,
     http: app.getHttpServer(),

@@ -1,8 +1,11 @@
+import { STATUS_CODES } from 'node:http';
 import helmet from '@fastify/helmet';
 import { LoggerService, Logger } from '@nestjs/common';
 import { HttpAdapterHost, NestFactory } from '@nestjs/core';
+import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import { AppModule } from './app.module';
+import { PROBLEM_CONTENT_TYPE } from './common/problem-details';
 import { ProblemDetailsFilter } from './common/problem-details.filter';
 import { requestIdFor } from './common/request-id';
 import { AppConfig } from './config/app-config';
@@ -10,6 +13,17 @@ import { setupSwagger } from './swagger';
 
 /** Largest JSON body accepted; every request body of this API is a few hundred bytes. */
 export const BODY_LIMIT_BYTES = 64 * 1024;
+
+/**
+ * Errors Fastify answers before any route runs (a URL with broken percent-encoding, a path
+ * parameter over the router's length limit): problem details like every other error, never echoing the URL.
+ */
+function frameworkError(error: FastifyError, request: FastifyRequest, reply: FastifyReply): void {
+  const status = error.statusCode && error.statusCode >= 400 && error.statusCode < 500 ? error.statusCode : 400;
+  const detail = status === 414 ? 'A path parameter is too long' : 'The request URL is malformed (invalid percent-encoding)';
+  const problem = { type: 'about:blank', title: STATUS_CODES[status] ?? 'Bad Request', status, detail, message: detail };
+  void reply.code(status).header('Content-Type', PROBLEM_CONTENT_TYPE).header('X-Request-Id', request.id).send(JSON.stringify(problem));
+}
 
 export interface CreateAppOptions {
   /** Nest logger; false silences it. Default: Nest's console logger. */
@@ -27,6 +41,7 @@ export async function createApp(config: AppConfig, options: CreateAppOptions = {
     genReqId: (request: { headers: Record<string, string | string[] | undefined> }) => requestIdFor(request.headers['x-request-id']),
     // Fastify's own logger stays off: requests are logged once, below, without headers or query strings.
     logger: false,
+    frameworkErrors: frameworkError,
   });
   const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(config), adapter, {
     logger: options.logger,
@@ -57,6 +72,12 @@ export async function createApp(config: AppConfig, options: CreateAppOptions = {
   fastify.addHook('onRequest', (request, reply, done) => {
     void reply.header('X-Request-Id', request.id);
     done();
+  });
+  // Fastify answers a malformed URL on a method with no routes straight from its 404 handler,
+  // skipping onRequest; onSend still runs there.
+  fastify.addHook('onSend', (request, reply, payload, done) => {
+    if (!reply.hasHeader('X-Request-Id')) void reply.header('X-Request-Id', request.id);
+    done(null, payload);
   });
   fastify.addHook('onResponse', (request, reply, done) => {
     requestLog.log({

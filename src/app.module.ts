@@ -3,10 +3,11 @@ import { AuthModule } from './auth/auth.module';
 import { AppConfig } from './config/app-config';
 import { APP_CONFIG, AppConfigModule } from './config/app-config.module';
 import { GraphModule } from './graph/graph.module';
+import { GraphApiModule } from './graph-api/graph-api.module';
 import { HealthModule } from './health/health.module';
 import { TokensModule } from './tokens/tokens.module';
 
-/** The standalone service: the three feature modules, configured from the validated AppConfig. */
+/** The standalone service: the feature modules and health probes, configured from the validated AppConfig. */
 @Module({})
 export class AppModule {
   static forRoot(config: AppConfig): DynamicModule {
@@ -43,6 +44,7 @@ export class AppModule {
             maxActiveTokensPerUser: app.maxActiveTokensPerUser,
           }),
         }),
+        GraphApiModule.forRootAsync({ inject: [APP_CONFIG], useFactory: (app: AppConfig) => app.graphApi }),
         HealthModule,
       ],
     };

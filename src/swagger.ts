@@ -1,5 +1,6 @@
 import { INestApplication } from '@nestjs/common';
-import { DocumentBuilder, OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
+import { DocumentBuilder, OpenAPIObject, OperationObject, PathItemObject, ResponseObject, SwaggerModule } from '@nestjs/swagger';
+import { PROBLEM_CONTENT_TYPE } from './common/problem-details';
 import { BEARER_SCHEME, SESSION_SCHEME } from './auth/decorators/authenticated.decorator';
 import { DEFAULT_SESSION_COOKIE } from './auth/auth.options';
 
@@ -12,12 +13,48 @@ export function buildOpenApiDocument(app: INestApplication, sessionCookieName = 
         'Errors are RFC 9457 problem details (application/problem+json).',
     )
     .setVersion('1.0.0')
+    .setLicense('MIT', 'https://opensource.org/licenses/MIT')
+    // Relative: the document is served by the service itself, wherever it runs.
+    .addServer('/', 'This service')
     .addBearerAuth({ type: 'http', scheme: 'bearer', bearerFormat: 'JWT', description: 'A Personal Access Token' }, BEARER_SCHEME)
     .addCookieAuth(sessionCookieName, { type: 'apiKey', in: 'cookie', description: 'Browser session (POST /api/auth/login)' }, SESSION_SCHEME)
     .build();
-  return SwaggerModule.createDocument(app, config, {
+  const document = SwaggerModule.createDocument(app, config, {
     operationIdFactory: (_controllerKey, methodKey) => methodKey,
   });
+  markPublicOperations(document);
+  useProblemMediaType(document);
+  return document;
+}
+
+const HTTP_METHODS = ['get', 'put', 'post', 'delete', 'options', 'head', 'patch', 'trace'] as const;
+
+function operationsOf(document: OpenAPIObject): OperationObject[] {
+  return Object.values(document.paths).flatMap((item: PathItemObject) =>
+    HTTP_METHODS.map((method) => item[method]).filter((operation): operation is OperationObject => Boolean(operation)),
+  );
+}
+
+/**
+ * An operation without `@Authenticated()` (login, minting with credentials) takes no credential:
+ * say so with an explicit empty `security` list, as OpenAPI linters and SDK generators expect.
+ */
+function markPublicOperations(document: OpenAPIObject): void {
+  for (const operation of operationsOf(document)) {
+    if (!operation.security) operation.security = [];
+  }
+}
+
+/** Error bodies are sent as `application/problem+json` (RFC 9457): document them with that media type. */
+function useProblemMediaType(document: OpenAPIObject): void {
+  for (const operation of operationsOf(document)) {
+    for (const [status, response] of Object.entries(operation.responses)) {
+      const content = (response as ResponseObject).content;
+      if (Number(status) < 400 || !content?.['application/json']) continue;
+      content[PROBLEM_CONTENT_TYPE] = content['application/json'];
+      delete content['application/json'];
+    }
+  }
 }
 
 /** Swagger UI at /docs and the OpenAPI JSON at /docs-json. */

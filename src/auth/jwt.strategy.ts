@@ -1,7 +1,8 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, Optional } from '@nestjs/common';
 import { PassportStrategy } from '@nestjs/passport';
 import { ExtractJwt, Strategy } from 'passport-jwt';
 import { InvalidTokenError } from '../common/domain-errors';
+import { UserConnectionPool } from '../graph/user-connection-pool';
 import { AuthSettings, PAT_AUDIENCE, SESSION_AUDIENCE } from './auth-settings';
 import { hashesEqual, hashToken } from './crypto/token-hash';
 import { IssuedClaims } from './jwt-claims';
@@ -30,6 +31,8 @@ export class JwtStrategy extends PassportStrategy(Strategy, JWT_STRATEGY) {
     private readonly settings: AuthSettings,
     private readonly tokens: TokenRepository,
     private readonly sessions: SessionRepository,
+    /** Closes the pooled FalkorDB connection of a credential that fails here (revoked, expired). */
+    @Optional() private readonly pool?: UserConnectionPool,
   ) {
     super({
       jwtFromRequest: ExtractJwt.fromExtractors([
@@ -69,6 +72,8 @@ export class JwtStrategy extends PassportStrategy(Strategy, JWT_STRATEGY) {
         (record.expiresAt !== null && record.expiresAt <= now) ||
         !hashesEqual(record.tokenHash, hash)
       ) {
+        // Revocation on another instance shows up here first: its connection on this one goes too.
+        this.pool?.evict(claims.jti);
         throw new InvalidTokenError(REJECTED);
       }
       if (record.lastUsed === null || now - record.lastUsed >= LAST_USED_WRITE_INTERVAL_MS) {
@@ -94,6 +99,7 @@ export class JwtStrategy extends PassportStrategy(Strategy, JWT_STRATEGY) {
       session.expiresAt <= now ||
       !hashesEqual(session.sessionHash, hash)
     ) {
+      this.pool?.evict(claims.jti);
       throw new InvalidTokenError('The session is invalid, expired or has been logged out');
     }
     return {

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
-import { Injectable } from '@nestjs/common';
+import { Injectable, Optional } from '@nestjs/common';
 import { InvalidTokenError } from '../common/domain-errors';
+import { UserConnectionPool } from '../graph/user-connection-pool';
 import { AuthSettings } from './auth-settings';
 import { hashToken } from './crypto/token-hash';
 import { VerifiedUser } from './falkordb-login.service';
@@ -21,6 +22,7 @@ export class SessionService {
     private readonly settings: AuthSettings,
     private readonly issuer: JwtIssuer,
     private readonly sessions: SessionRepository,
+    @Optional() private readonly pool?: UserConnectionPool,
   ) {}
 
   async open(user: VerifiedUser, password: string): Promise<OpenedSession> {
@@ -46,6 +48,8 @@ export class SessionService {
 
   async close(sessionId: string): Promise<void> {
     await this.sessions.revoke(sessionId, Date.now());
+    // The session's FalkorDB connection (Graph API) closes with it, not when it next idles out.
+    this.pool?.evict(sessionId);
   }
 
   /** The session user's FalkorDB password, decrypted for minting a PAT or running queries. */

@@ -1,5 +1,26 @@
-import { ValidationError, ValidationPipe } from '@nestjs/common';
+import { ArgumentMetadata, ValidationError, ValidationPipe } from '@nestjs/common';
 import { ValidationFailedError } from './domain-errors';
+
+/**
+ * Deepest nesting of arrays and objects accepted in a body or query. class-transformer recurses
+ * once per level, so a small body of `[[[[...]]]]` (thousands deep) would otherwise overflow the
+ * stack (a 500). The Graph API's query parameters (at most 32 levels) stay well inside it.
+ */
+export const MAX_INPUT_DEPTH = 64;
+
+/** Nesting depth of a parsed value, counted iteratively (it must not recurse itself); stops past `limit`. */
+function nestingDepth(value: unknown, limit: number): number {
+  const pending: [unknown, number][] = [[value, 1]];
+  let deepest = 0;
+  for (let next = pending.pop(); next; next = pending.pop()) {
+    const [current, depth] = next;
+    if (current === null || typeof current !== 'object') continue;
+    deepest = Math.max(deepest, depth);
+    if (deepest > limit) return deepest;
+    for (const child of Object.values(current)) pending.push([child, depth + 1]);
+  }
+  return deepest;
+}
 
 function collect(errors: ValidationError[], prefix: string, into: Record<string, string[]>): void {
   for (const error of errors) {
@@ -9,12 +30,22 @@ function collect(errors: ValidationError[], prefix: string, into: Record<string,
   }
 }
 
+/** Refuses too deeply nested input before class-transformer walks it. */
+class DepthLimitedValidationPipe extends ValidationPipe {
+  override async transform(value: unknown, metadata: ArgumentMetadata): Promise<unknown> {
+    if (nestingDepth(value, MAX_INPUT_DEPTH) > MAX_INPUT_DEPTH) {
+      throw ValidationFailedError.forField(metadata.type, `${metadata.type} nests arrays and objects deeper than ${MAX_INPUT_DEPTH} levels`);
+    }
+    return super.transform(value, metadata) as Promise<unknown>;
+  }
+}
+
 /**
  * Strict body/query validation shared by every controller: unknown fields are rejected,
  * and every bad field is named in the problem response.
  */
 export function createValidationPipe(): ValidationPipe {
-  return new ValidationPipe({
+  return new DepthLimitedValidationPipe({
     transform: true,
     whitelist: true,
     forbidNonWhitelisted: true,

@@ -30,6 +30,13 @@ export interface AppConfig {
   trustProxy: boolean | number | string;
   /** Browser origins allowed for CORS and for cookie-authenticated requests; empty = CORS off. */
   corsOrigins: string[];
+  graphApi: {
+    maxRows: number;
+    defaultTimeoutMs: number;
+    maxTimeoutMs: number;
+    maxPooledConnections: number;
+    idleConnectionTimeoutMs: number;
+  };
 }
 
 export type Environment = Record<string, string | undefined>;
@@ -145,6 +152,13 @@ export async function loadAppConfig(env: Environment): Promise<AppConfig> {
     maxActiveTokensPerUser: readInteger(env, 'TOKEN_MAX_ACTIVE_PER_USER', 100, 1, 1_000_000, problems),
     trustProxy: readTrustProxy(env.TRUST_PROXY, problems),
     corsOrigins: readOrigins(env.CORS_ORIGINS, problems),
+    graphApi: {
+      maxRows: readInteger(env, 'GRAPH_MAX_ROWS', 10_000, 1, 10_000_000, problems),
+      defaultTimeoutMs: readInteger(env, 'GRAPH_QUERY_TIMEOUT_MS', 10_000, 1, 3_600_000, problems),
+      maxTimeoutMs: readInteger(env, 'GRAPH_MAX_QUERY_TIMEOUT_MS', 60_000, 1, 3_600_000, problems),
+      maxPooledConnections: readInteger(env, 'GRAPH_MAX_CONNECTIONS', 100, 1, 100_000, problems),
+      idleConnectionTimeoutMs: readInteger(env, 'GRAPH_IDLE_CONNECTION_MS', 60_000, 1000, 86_400_000, problems),
+    },
     sessionTtlSeconds: readInteger(env, 'SESSION_TTL_SECONDS', 8 * 3600, 60, 30 * 24 * 3600, problems),
     secureCookies: readBoolean(env, 'SECURE_COOKIES', production, problems),
   };
@@ -171,6 +185,9 @@ export async function loadAppConfig(env: Environment): Promise<AppConfig> {
   if (encryptionKey && !/^[0-9a-fA-F]{64}$/.test(encryptionKey)) problems.push('ENCRYPTION_KEY must be 64 hex characters (32 bytes)');
   else if (encryptionKey && PLACEHOLDER.test(encryptionKey)) problems.push('ENCRYPTION_KEY still holds a placeholder');
 
+  if (config.graphApi.defaultTimeoutMs > config.graphApi.maxTimeoutMs) {
+    problems.push('GRAPH_QUERY_TIMEOUT_MS must not exceed GRAPH_MAX_QUERY_TIMEOUT_MS');
+  }
   if (problems.length) throw new ConfigError(problems);
   return { ...config, jwtSecret, previousJwtSecrets, sessionSecret, encryptionKey };
 }

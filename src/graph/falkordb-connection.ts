@@ -8,6 +8,7 @@ import {
   DEFAULT_CONNECT_TIMEOUT_MS,
   DEFAULT_TOKEN_GRAPH,
   GraphModuleOptions,
+  validateGraphOptions,
 } from './graph.options';
 import { ServerAddress, serverAddressOfUrl } from './server-address';
 import { isUnavailableError } from './store-errors';
@@ -42,6 +43,7 @@ export class FalkorDbConnection implements OnModuleInit, OnApplicationShutdown {
   private readonly commandTimeoutMs: number;
 
   constructor(@Inject(GRAPH_MODULE_OPTIONS) private readonly options: GraphModuleOptions) {
+    validateGraphOptions(options);
     this.tokenGraph = options.tokenGraph ?? DEFAULT_TOKEN_GRAPH;
     this.commandTimeoutMs = options.commandTimeoutMs ?? DEFAULT_COMMAND_TIMEOUT_MS;
   }

@@ -2,13 +2,15 @@ import { Module } from '@nestjs/common';
 import { FalkorDbConnection } from './falkordb-connection';
 import { ConfigurableGraphModule } from './graph.module-definition';
 import { UserConnectionFactory } from './user-connection.factory';
+import { UserConnectionPool } from './user-connection-pool';
 
 /**
  * FalkorDB connection layer: the service's own store connection (external URL, host-provided
- * client, or embedded server) and connections opened as individual ACL users.
+ * client, or embedded server) and connections opened as individual ACL users, pooled per credential
+ * (the pool is here so that revoking a credential anywhere can close its connection).
  */
 @Module({
-  providers: [FalkorDbConnection, UserConnectionFactory],
-  exports: [FalkorDbConnection, UserConnectionFactory],
+  providers: [FalkorDbConnection, UserConnectionFactory, UserConnectionPool],
+  exports: [FalkorDbConnection, UserConnectionFactory, UserConnectionPool],
 })
 export class GraphModule extends ConfigurableGraphModule {}

@@ -33,3 +33,67 @@ export interface GraphModuleOptions {
 export const DEFAULT_TOKEN_GRAPH = 'token_management';
 export const DEFAULT_COMMAND_TIMEOUT_MS = 5000;
 export const DEFAULT_CONNECT_TIMEOUT_MS = 10000;
+
+/** Graph names the store accepts: letters, digits, `_` and `-`, starting with a letter or `_`. */
+export const TOKEN_GRAPH_PATTERN = /^[A-Za-z_][A-Za-z0-9_-]{0,127}$/;
+const URL_PROTOCOLS = ['redis:', 'rediss:', 'falkor:', 'falkors:'];
+/** Longest delay a Node.js timer supports (about 24.8 days). */
+const MAX_TIMER_MS = 2 ** 31 - 1;
+
+function isPort(value: unknown): boolean {
+  return Number.isInteger(value) && (value as number) >= 1 && (value as number) <= 65535;
+}
+
+function checkTimeout(name: string, value: unknown, problems: string[]): void {
+  if (value === undefined) return;
+  if (!Number.isInteger(value) || (value as number) <= 0 || (value as number) > MAX_TIMER_MS) {
+    problems.push(`${name} must be a positive integer number of milliseconds (at most ${MAX_TIMER_MS}), got ${JSON.stringify(value)}`);
+  }
+}
+
+/**
+ * Throws one error listing every problem with the options, so a host application learns at
+ * startup (not at the first request) that its GraphModule configuration cannot work.
+ */
+export function validateGraphOptions(options: GraphModuleOptions | undefined | null): void {
+  if (!options || typeof options !== 'object') {
+    throw new Error('Invalid GraphModule options: expected an options object with `url`, `client` or `embedded`');
+  }
+  const problems: string[] = [];
+  const { url, client, clientServer, embedded, tokenGraph } = options;
+  const sources = [url !== undefined && 'url', client !== undefined && 'client', embedded !== undefined && 'embedded'].filter(
+    (name): name is string => Boolean(name),
+  );
+  if (sources.length === 0) {
+    problems.push('one of `url` (external FalkorDB), `client` (a connected FalkorDB client) or `embedded` is required');
+  } else if (sources.length > 1) {
+    problems.push(`give only one of \`url\`, \`client\` or \`embedded\` (got ${sources.join(', ')})`);
+  }
+  if (url !== undefined) {
+    try {
+      const protocol = new URL(url).protocol;
+      if (!URL_PROTOCOLS.includes(protocol)) problems.push(`url must start with redis://, rediss://, falkor:// or falkors:// (got ${protocol})`);
+    } catch {
+      problems.push('url is not a valid URL (e.g. redis://user:pass@host:6379)');
+    }
+  }
+  if (client !== undefined && typeof (client as { selectGraph?: unknown } | null)?.selectGraph !== 'function') {
+    problems.push("client must be a connected FalkorDB client (`await FalkorDB.connect(...)` from 'falkordb')");
+  }
+  if (clientServer !== undefined) {
+    if (client === undefined) problems.push('clientServer is only used together with client');
+    if (typeof clientServer?.host !== 'string' || clientServer.host.trim() === '') problems.push('clientServer.host must be a non-empty string');
+    if (!isPort(clientServer?.port)) problems.push('clientServer.port must be an integer from 1 to 65535');
+    if (clientServer?.tls !== undefined && typeof clientServer.tls !== 'boolean') problems.push('clientServer.tls must be a boolean');
+  }
+  if (embedded !== undefined) {
+    if (typeof embedded?.dataDir !== 'string' || embedded.dataDir.trim() === '') problems.push('embedded.dataDir must be a non-empty path');
+    if (!isPort(embedded?.port)) problems.push('embedded.port must be an integer from 1 to 65535');
+  }
+  if (tokenGraph !== undefined && (typeof tokenGraph !== 'string' || !TOKEN_GRAPH_PATTERN.test(tokenGraph))) {
+    problems.push(`tokenGraph must be 1..128 of [A-Za-z0-9_-], starting with a letter or _ (got ${JSON.stringify(tokenGraph)})`);
+  }
+  checkTimeout('commandTimeoutMs', options.commandTimeoutMs, problems);
+  checkTimeout('connectTimeoutMs', options.connectTimeoutMs, problems);
+  if (problems.length) throw new Error(`Invalid GraphModule options: ${problems.join('; ')}`);
+}

@@ -29,7 +29,8 @@ export function parseServerAddress(text: string, defaultTls = false): ServerAddr
   let tls = defaultTls;
   const scheme = /^(rediss?|falkors?):\/\//i.exec(rest);
   if (scheme) {
-    tls = scheme[1].toLowerCase().endsWith('s');
+    // Only the `s` variants mean TLS (note that "redis" itself ends in an s).
+    tls = ['rediss', 'falkors'].includes(scheme[1].toLowerCase());
     rest = rest.slice(scheme[0].length);
   }
   const match = /^(\[[^\]]+\]|[^:/\s]+):(\d{1,5})$/.exec(rest);

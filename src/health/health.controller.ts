@@ -1,12 +1,16 @@
 import { Controller, Get, UseFilters } from '@nestjs/common';
-import { ApiOkResponse, ApiOperation, ApiServiceUnavailableResponse, ApiTags } from '@nestjs/swagger';
+import { ApiExcludeController, ApiOkResponse, ApiOperation, ApiServiceUnavailableResponse, ApiTags } from '@nestjs/swagger';
 import { StoreUnavailableError } from '../common/domain-errors';
 import { ProblemDetailsDto } from '../common/problem-details.dto';
 import { ProblemDetailsFilter } from '../common/problem-details.filter';
 import { FalkorDbConnection } from '../graph/falkordb-connection';
 import { HealthStatusDto } from './health-status.dto';
 
-/** Probes for load balancers and orchestrators. No authentication, no details beyond up/down. */
+/**
+ * Probes for load balancers and orchestrators. No authentication, no details beyond up/down.
+ * Not part of the public API document (openapi.json): generated SDKs need no probe methods.
+ */
+@ApiExcludeController()
 @ApiTags('Health')
 @Controller('health')
 @UseFilters(ProblemDetailsFilter)

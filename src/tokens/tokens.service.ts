@@ -1,4 +1,4 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, Optional } from '@nestjs/common';
 import { AuthSettings } from '../auth/auth-settings';
 import { hashToken } from '../auth/crypto/token-hash';
 import { FalkorDbLoginService, VerifiedUser } from '../auth/falkordb-login.service';
@@ -8,6 +8,7 @@ import { SessionService } from '../auth/session.service';
 import { TokenRecord, TokenScope } from '../auth/store/token.record';
 import { TokenRepository } from '../auth/store/token.repository';
 import { ConflictError, NotFoundError } from '../common/domain-errors';
+import { UserConnectionPool } from '../graph/user-connection-pool';
 import { isoOrNull } from '../common/iso-time';
 import { CreateTokenWithCredentialsDto } from './dto/create-token-with-credentials.dto';
 import { CreatedTokenDto } from './dto/created-token.dto';
@@ -43,6 +44,7 @@ export class TokensService {
     private readonly sessions: SessionService,
     private readonly issuer: JwtIssuer,
     private readonly settings: AuthSettings,
+    @Optional() private readonly pool?: UserConnectionPool,
   ) {
     this.policy = tokenPolicyOf(options);
   }
@@ -80,6 +82,8 @@ export class TokensService {
   async revoke(principal: Principal, tokenId: string): Promise<RevokedTokenDto> {
     await this.findVisible(principal, tokenId);
     await this.tokens.revoke(tokenId, Date.now());
+    // Its FalkorDB connection (Graph API) closes now, not when it next idles out.
+    this.pool?.evict(tokenId);
     return { message: 'Token revoked successfully', tokenId };
   }
 

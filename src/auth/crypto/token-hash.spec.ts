@@ -32,4 +32,10 @@ describe('hashesEqual', () => {
     expect(hashesEqual(digest, '')).toBe(false);
     expect(hashesEqual('', '')).toBe(false);
   });
+
+  it('is false for anything that is not a SHA-256 hex digest, even if a prefix matches', () => {
+    expect(hashesEqual(digest, `${digest.slice(0, 62)}zz`)).toBe(false);
+    expect(hashesEqual(`${digest}00`, `${digest}00`)).toBe(false);
+    expect(hashesEqual(digest.toUpperCase(), digest.toUpperCase())).toBe(false);
+  });
 });

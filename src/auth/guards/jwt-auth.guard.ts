@@ -1,7 +1,7 @@
 import { ExecutionContext, Injectable } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import { AuthGuard } from '@nestjs/passport';
-import { AuthenticationRequiredError, DomainError, ForbiddenError, InvalidTokenError } from '../../common/domain-errors';
+import { AuthenticationRequiredError, ForbiddenError, InvalidTokenError } from '../../common/domain-errors';
 import { AttemptLimiter } from '../attempt-limiter';
 import { AuthSettings } from '../auth-settings';
 import { clientAddressOf } from '../client-address';
@@ -71,8 +71,9 @@ export class JwtAuthGuard extends AuthGuard(JWT_STRATEGY) {
   }
 
   override handleRequest<TUser = Principal>(error: unknown, user: unknown, info: unknown): TUser {
-    if (error instanceof DomainError) throw error;
-    if (error) throw new InvalidTokenError(rejectionMessage(error));
+    // Domain errors (invalid token, store unavailable) keep their meaning; anything else is a
+    // fault of ours and must surface as 500, not be disguised as a bad token.
+    if (error) throw error;
     if (!user) {
       if (info instanceof Error && info.message === 'No auth token') throw new AuthenticationRequiredError();
       throw new InvalidTokenError(rejectionMessage(info));

@@ -1,0 +1,65 @@
+import { AuthModuleOptions, validateAuthOptions } from './auth.options';
+
+const VALID: AuthModuleOptions = {
+  jwtSecret: 'unit-jwt-secret-Qm9tR2xkY1ZxWjNrTnBvSg',
+  sessionSecret: 'unit-session-secret-a2V5VmFsdWVGb3JUZXN0',
+  encryptionKey: 'c0'.repeat(32),
+};
+
+function messageOf(options: AuthModuleOptions): string {
+  try {
+    validateAuthOptions(options);
+  } catch (error) {
+    return (error as Error).message;
+  }
+  throw new Error('validateAuthOptions accepted invalid options');
+}
+
+describe('validateAuthOptions', () => {
+  it('accepts valid options, with or without the optional ones', () => {
+    expect(() => validateAuthOptions(VALID)).not.toThrow();
+    expect(() =>
+      validateAuthOptions({ ...VALID, sessionTtlSeconds: 60, sessionCookieName: 'my_session-1', secureCookies: true, issuer: 'me' }),
+    ).not.toThrow();
+  });
+
+  it('rejects short secrets', () => {
+    expect(messageOf({ ...VALID, jwtSecret: 'short' })).toBe('Invalid AuthModule options: jwtSecret must be at least 32 characters');
+    expect(messageOf({ ...VALID, sessionSecret: 'a'.repeat(31) })).toBe(
+      'Invalid AuthModule options: sessionSecret must be at least 32 characters',
+    );
+  });
+
+  it('rejects secrets that are not strings (e.g. an unset environment variable)', () => {
+    const options = { ...VALID, jwtSecret: undefined } as unknown as AuthModuleOptions;
+    expect(messageOf(options)).toContain('jwtSecret must be at least 32 characters');
+  });
+
+  it('rejects the same secret for PATs and sessions', () => {
+    expect(messageOf({ ...VALID, sessionSecret: VALID.jwtSecret })).toContain('sessionSecret must differ from jwtSecret');
+  });
+
+  it.each(['', 'ab'.repeat(31), 'xy'.repeat(32)])('rejects the encryption key "%s"', (encryptionKey) => {
+    expect(messageOf({ ...VALID, encryptionKey })).toBe('Invalid AuthModule options: encryptionKey must be 64 hex characters');
+  });
+
+  it.each([0, -5, 1.5, Number.NaN])('rejects sessionTtlSeconds %p', (sessionTtlSeconds) => {
+    expect(messageOf({ ...VALID, sessionTtlSeconds })).toContain('sessionTtlSeconds must be a positive integer');
+  });
+
+  it.each(['', 'has space', 'semi;colon', 'eq=uals', 'c'.repeat(65)])('rejects the cookie name "%s"', (sessionCookieName) => {
+    expect(messageOf({ ...VALID, sessionCookieName })).toContain('sessionCookieName must be 1..64 of [A-Za-z0-9_-]');
+  });
+
+  it('lists every problem in one error', () => {
+    const message = messageOf({ jwtSecret: 'a', sessionSecret: 'a', encryptionKey: 'b', sessionTtlSeconds: 0, sessionCookieName: '' });
+    expect(message.replace('Invalid AuthModule options: ', '').split('; ')).toEqual([
+      'jwtSecret must be at least 32 characters',
+      'sessionSecret must be at least 32 characters',
+      'sessionSecret must differ from jwtSecret (sessions and PATs are separate token types)',
+      'encryptionKey must be 64 hex characters',
+      'sessionTtlSeconds must be a positive integer',
+      'sessionCookieName must be 1..64 of [A-Za-z0-9_-]',
+    ]);
+  });
+});

@@ -1,0 +1,258 @@
+import { JwtService } from '@nestjs/jwt';
+import { Test, TestingModule } from '@nestjs/testing';
+import { FalkorDbTestServer } from '../../test/support/falkordb-test-server';
+import { fakeDateOnly } from '../../test/support/clock';
+import { InvalidTokenError, StoreUnavailableError } from '../common/domain-errors';
+import { GraphModule } from '../graph/graph.module';
+import { newTokenId } from '../tokens/token-id';
+import { AuthModule } from './auth.module';
+import { AuthSettings, PAT_AUDIENCE, SESSION_AUDIENCE } from './auth-settings';
+import { hashToken } from './crypto/token-hash';
+import { IssuedClaims } from './jwt-claims';
+import { JwtIssuer } from './jwt-issuer';
+import { JwtStrategy, LAST_USED_WRITE_INTERVAL_MS } from './jwt.strategy';
+import { extractCredential } from './request-credential';
+import { SessionRepository } from './store/session.repository';
+import { TokenRepository } from './store/token.repository';
+import { userIdOf } from './user-id';
+
+const SECRETS = {
+  jwtSecret: 'unit-jwt-secret-Qm9tR2xkY1ZxWjNrTnBvSg',
+  sessionSecret: 'unit-session-secret-a2V5VmFsdWVGb3JUZXN0',
+  encryptionKey: '5e'.repeat(32),
+};
+const MINUTE = 60_000;
+const USERNAME = 'pat_writer';
+
+describe('JwtStrategy.validate (real FalkorDB)', () => {
+  let server: FalkorDbTestServer;
+  let moduleRef: TestingModule;
+  let strategy: JwtStrategy;
+  let issuer: JwtIssuer;
+  let jwt: JwtService;
+  let tokens: TokenRepository;
+  let sessions: SessionRepository;
+  let settings: AuthSettings;
+  let userId: string;
+
+  beforeAll(async () => {
+    server = await FalkorDbTestServer.start();
+    moduleRef = await Test.createTestingModule({
+      imports: [GraphModule.forRoot({ url: server.url, tokenGraph: 'unit_strategy' }), AuthModule.forRoot({ ...SECRETS })],
+    }).compile();
+    moduleRef.useLogger(false);
+    await moduleRef.init();
+    strategy = moduleRef.get(JwtStrategy);
+    issuer = moduleRef.get(JwtIssuer);
+    jwt = moduleRef.get(JwtService);
+    tokens = moduleRef.get(TokenRepository);
+    sessions = moduleRef.get(SessionRepository);
+    settings = moduleRef.get(AuthSettings);
+    userId = userIdOf(USERNAME, 'localhost', server.port);
+  });
+
+  afterAll(async () => {
+    await moduleRef?.close();
+    await server?.destroy();
+  });
+
+  afterEach(() => {
+    jest.useRealTimers();
+  });
+
+  /** Signs a PAT and stores its record, as TokensService does. */
+  async function storePat(expiresAt: number | null = null): Promise<{ tokenId: string; token: string }> {
+    const now = Date.now();
+    const tokenId = newTokenId(now);
+    const token = issuer.signPat(tokenId, userId, expiresAt);
+    await tokens.create({
+      tokenId,
+      tokenHash: hashToken(token),
+      userId,
+      username: USERNAME,
+      name: 'unit test token',
+      role: 'Read-Write',
+      host: 'localhost',
+      port: server.port,
+      tls: false,
+      createdAt: now,
+      expiresAt,
+      passwordCiphertext: settings.cipher.encrypt('writer-secret-pw', tokenId),
+    });
+    return { tokenId, token };
+  }
+
+  /** Signs a session token and stores its record, as SessionService does. */
+  async function storeSession(expiresAt = Date.now() + 60 * MINUTE): Promise<{ sessionId: string; token: string }> {
+    const sessionId = `s-${newTokenId(Date.now())}`;
+    const token = issuer.signSession(sessionId, userId, expiresAt);
+    await sessions.create({
+      sessionId,
+      sessionHash: hashToken(token),
+      userId,
+      username: USERNAME,
+      role: 'Read-Write',
+      host: 'localhost',
+      port: server.port,
+      tls: false,
+      createdAt: Date.now(),
+      expiresAt,
+      passwordCiphertext: settings.cipher.encrypt('writer-secret-pw', sessionId),
+    });
+    return { sessionId, token };
+  }
+
+  /** A request carrying `token` as a PAT (Bearer) or a session (cookie), with the credential extracted. */
+  function requestWith(kind: 'pat' | 'session', token: string): object {
+    const request = {
+      headers: kind === 'pat' ? { authorization: `Bearer ${token}` } : { cookie: `${settings.sessionCookieName}=${encodeURIComponent(token)}` },
+    };
+    extractCredential(request, settings.sessionCookieName);
+    return request;
+  }
+
+  /** Runs validate as passport-jwt would: with the claims of the token on the request. */
+  function validate(kind: 'pat' | 'session', token: string, claimOverrides: Partial<IssuedClaims> = {}) {
+    return strategy.validate(requestWith(kind, token), { ...jwt.decode<IssuedClaims>(token), ...claimOverrides });
+  }
+
+  describe('PATs', () => {
+    it('accepts an active token and returns its principal', async () => {
+      const { tokenId, token } = await storePat();
+      await expect(validate('pat', token)).resolves.toEqual({
+        kind: 'pat',
+        credentialId: tokenId,
+        userId,
+        username: USERNAME,
+        host: 'localhost',
+        port: server.port,
+        tls: false,
+        role: 'Read-Write',
+      });
+    });
+
+    it('rejects a revoked token on the next request', async () => {
+      const { tokenId, token } = await storePat();
+      await expect(validate('pat', token)).resolves.toMatchObject({ credentialId: tokenId });
+      await tokens.revoke(tokenId, Date.now());
+      await expect(validate('pat', token)).rejects.toThrow(InvalidTokenError);
+    });
+
+    it('rejects a validly signed token whose hash is not the stored one', async () => {
+      const { tokenId } = await storePat();
+      const forged = issuer.signPat(tokenId, userId, Date.now() + 60 * MINUTE);
+      await expect(validate('pat', forged)).rejects.toThrow(InvalidTokenError);
+    });
+
+    it('rejects a token id that was never stored', async () => {
+      const unknown = issuer.signPat(newTokenId(Date.now()), userId, null);
+      await expect(validate('pat', unknown)).rejects.toThrow(InvalidTokenError);
+    });
+
+    it('rejects claims for another user', async () => {
+      const { token } = await storePat();
+      await expect(validate('pat', token, { sub: 'user-someone-else' })).rejects.toThrow(InvalidTokenError);
+    });
+
+    it('rejects claims without a jti', async () => {
+      const { token } = await storePat();
+      await expect(validate('pat', token, { jti: undefined })).rejects.toThrow(InvalidTokenError);
+    });
+
+    it('rejects a PAT sent as the session cookie (typ does not match where it came from)', async () => {
+      const { token } = await storePat();
+      await expect(validate('session', token)).rejects.toThrow(InvalidTokenError);
+    });
+
+    it('rejects PAT claims carrying the session audience', async () => {
+      const { token } = await storePat();
+      await expect(validate('pat', token, { aud: SESSION_AUDIENCE })).rejects.toThrow(InvalidTokenError);
+    });
+
+    it('rejects a token whose stored record has expired, even if the JWT has not been checked', async () => {
+      const start = Date.now();
+      const { token } = await storePat(start + 10 * MINUTE);
+      fakeDateOnly(start);
+      await expect(validate('pat', token)).resolves.toMatchObject({ kind: 'pat' });
+      jest.setSystemTime(start + 10 * MINUTE);
+      await expect(validate('pat', token)).rejects.toThrow(InvalidTokenError);
+    });
+
+    it('writes last_used at most once per 5 minutes', async () => {
+      const start = Date.now();
+      const { tokenId, token } = await storePat();
+      const lastUsed = async () => (await tokens.findById(tokenId))?.lastUsed;
+      expect(await lastUsed()).toBeNull();
+
+      fakeDateOnly(start);
+      await validate('pat', token);
+      expect(await lastUsed()).toBe(start);
+
+      jest.setSystemTime(start + LAST_USED_WRITE_INTERVAL_MS - 1);
+      await validate('pat', token);
+      expect(await lastUsed()).toBe(start);
+
+      jest.setSystemTime(start + LAST_USED_WRITE_INTERVAL_MS);
+      await validate('pat', token);
+      expect(await lastUsed()).toBe(start + LAST_USED_WRITE_INTERVAL_MS);
+      expect(LAST_USED_WRITE_INTERVAL_MS).toBe(5 * MINUTE);
+    });
+  });
+
+  describe('sessions', () => {
+    it('accepts an active session from its cookie', async () => {
+      const { sessionId, token } = await storeSession();
+      await expect(validate('session', token)).resolves.toEqual({
+        kind: 'session',
+        credentialId: sessionId,
+        userId,
+        username: USERNAME,
+        host: 'localhost',
+        port: server.port,
+        tls: false,
+        role: 'Read-Write',
+      });
+    });
+
+    it('rejects a session after logout', async () => {
+      const { sessionId, token } = await storeSession();
+      await sessions.revoke(sessionId, Date.now());
+      await expect(validate('session', token)).rejects.toThrow(
+        new InvalidTokenError('The session is invalid, expired or has been logged out'),
+      );
+    });
+
+    it('rejects a session token whose hash is not the stored one', async () => {
+      const { sessionId } = await storeSession();
+      const forged = issuer.signSession(sessionId, userId, Date.now() + 30 * MINUTE);
+      await expect(validate('session', forged)).rejects.toThrow(InvalidTokenError);
+    });
+
+    it('rejects a session token sent as a Bearer PAT', async () => {
+      const { token } = await storeSession();
+      await expect(validate('pat', token)).rejects.toThrow(InvalidTokenError);
+    });
+
+    it('rejects session claims carrying the PAT audience', async () => {
+      const { token } = await storeSession();
+      await expect(validate('session', token, { aud: PAT_AUDIENCE })).rejects.toThrow(InvalidTokenError);
+    });
+
+    it('rejects a session whose stored record has expired', async () => {
+      const start = Date.now();
+      const { token } = await storeSession(start + 10 * MINUTE);
+      fakeDateOnly(start + 10 * MINUTE);
+      await expect(validate('session', token)).rejects.toThrow(InvalidTokenError);
+    });
+  });
+
+  it('fails closed with StoreUnavailableError while FalkorDB is down', async () => {
+    const { token } = await storePat();
+    await server.stop();
+    try {
+      await expect(validate('pat', token)).rejects.toThrow(StoreUnavailableError);
+    } finally {
+      await server.startAgain();
+    }
+  });
+});

@@ -1,0 +1,6 @@
+import { ApiProperty } from '@nestjs/swagger';
+
+export class GraphListDto {
+  @ApiProperty({ type: [String], example: ['social', 'movies'] })
+  graphs!: string[];
+}

@@ -1,0 +1,154 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { Principal } from '../auth/principal';
+import { ValidationFailedError } from '../common/domain-errors';
+import { UserConnection } from '../graph/user-connection.factory';
+import { UserConnectionPool } from '../graph/user-connection-pool';
+import { CallerConnections } from './caller-connections';
+import { withParams } from './cypher-params';
+import { withDeadline } from './deadline';
+import { SchemaNames } from './graph-entities';
+import {
+  deleteArgs,
+  explainArgs,
+  LIST_ARGS,
+  QueryCommand,
+  queryArgs,
+  queryCommandOf,
+  REPLY_TYPE_MAPPING,
+  SCHEMA_PROCEDURES,
+} from './graph-commands';
+import { GraphCallContext, ReadOnlyReason, toGraphError } from './graph-errors';
+import { TokenStoreGraph } from './token-store-graph';
+import { GRAPH_API_MODULE_OPTIONS } from './graph-api.module-definition';
+import { GraphApiLimits, graphApiLimitsOf, GraphApiModuleOptions } from './graph-api.options';
+import { QueryResult, readCompactReply, referencesSchema, stringColumn, toQueryResult, UnexpectedReplyError } from './result-mapper';
+
+export interface QueryRequest {
+  query: string;
+  params?: Record<string, unknown>;
+  timeoutMs?: number;
+  readOnly?: boolean;
+}
+
+export interface GraphSchema {
+  labels: string[];
+  relationshipTypes: string[];
+  propertyKeys: string[];
+}
+
+function asStrings(reply: unknown, what: string): string[] {
+  if (!Array.isArray(reply)) throw new UnexpectedReplyError(`${what} is not an array`);
+  return reply.map(String);
+}
+
+/** The Graph API: every command runs as the caller's own FalkorDB user, so FalkorDB's ACL decides. */
+@Injectable()
+export class GraphApiService {
+  private readonly limits: GraphApiLimits;
+
+  constructor(
+    @Inject(GRAPH_API_MODULE_OPTIONS) options: GraphApiModuleOptions,
+    private readonly connections: CallerConnections,
+    private readonly tokenStore: TokenStoreGraph,
+    pool: UserConnectionPool,
+  ) {
+    this.limits = graphApiLimitsOf(options);
+    // The pool belongs to GraphModule (so auth can evict from it); how big it gets is this API's call.
+    pool.configure({ maxSize: this.limits.maxPooledConnections, idleTimeoutMs: this.limits.idleConnectionTimeoutMs });
+  }
+
+  /** Graphs on the caller's server that FalkorDB lets the caller list, minus the token store for non-admins. */
+  async listGraphs(principal: Principal): Promise<string[]> {
+    const context = this.context(principal, '');
+    const reply = await this.connections.run(principal, (connection) => this.send(connection, [...LIST_ARGS], context));
+    return asStrings(reply, 'GRAPH.LIST').filter((graph) => this.tokenStore.isVisibleTo(principal, graph));
+  }
+
+  async query(principal: Principal, graph: string, request: QueryRequest): Promise<QueryResult> {
+    this.tokenStore.assertReadable(principal, graph);
+    const readOnlyReason = this.readOnlyReasonOf(principal, graph, request.readOnly === true);
+    const timeoutMs = this.timeoutOf(request.timeoutMs);
+    const cypher = withParams(request.query, request.params);
+    const command = queryCommandOf(readOnlyReason !== undefined);
+    const context = { ...this.context(principal, graph, timeoutMs), readOnlyReason };
+    return this.connections.run(principal, async (connection) => {
+      const reply = readCompactReply(await this.send(connection, queryArgs(command, graph, cypher, timeoutMs), context));
+      const kept = reply.rows.slice(0, this.limits.maxRows);
+      // Compact replies name labels, types and keys by id; the names are fetched only when needed.
+      const names = referencesSchema(kept) ? await this.schemaNames(connection, command, graph, context) : undefined;
+      return toQueryResult(reply, this.limits.maxRows, names);
+    });
+  }
+
+  /** FalkorDB's execution plan, one line per operation (indented by depth). */
+  async explain(principal: Principal, graph: string, query: string): Promise<string[]> {
+    this.tokenStore.assertReadable(principal, graph);
+    const context = this.context(principal, graph);
+    const reply = await this.connections.run(principal, (connection) => this.send(connection, explainArgs(graph, query), context));
+    return asStrings(reply, 'GRAPH.EXPLAIN');
+  }
+
+  async deleteGraph(principal: Principal, graph: string): Promise<void> {
+    this.tokenStore.assertDeletable(principal, graph);
+    const context = this.context(principal, graph);
+    await this.connections.run(principal, (connection) => this.send(connection, deleteArgs(graph), context));
+  }
+
+  /** Always GRAPH.RO_QUERY: reading the schema must never create a graph that does not exist. */
+  async schema(principal: Principal, graph: string): Promise<GraphSchema> {
+    this.tokenStore.assertReadable(principal, graph);
+    const context = this.context(principal, graph);
+    const names = await this.connections.run(principal, (connection) =>
+      this.schemaNames(connection, queryCommandOf(true), graph, context),
+    );
+    return { labels: [...names.labels], relationshipTypes: [...names.relationshipTypes], propertyKeys: [...names.propertyKeys] };
+  }
+
+  /** The three procedures are sent together (pipelined on the one connection). */
+  private async schemaNames(connection: UserConnection, command: QueryCommand, graph: string, context: GraphCallContext): Promise<SchemaNames> {
+    const list = async (procedure: string): Promise<string[]> => {
+      const reply = readCompactReply(await this.send(connection, queryArgs(command, graph, procedure, context.timeoutMs), context));
+      return stringColumn(reply);
+    };
+    const [labels, relationshipTypes, propertyKeys] = await Promise.all([
+      list(SCHEMA_PROCEDURES.labels),
+      list(SCHEMA_PROCEDURES.relationshipTypes),
+      list(SCHEMA_PROCEDURES.propertyKeys),
+    ]);
+    return { labels, relationshipTypes, propertyKeys };
+  }
+
+  /**
+   * One FalkorDB command with a deadline of its time limit plus grace: FalkorDB does not time out
+   * writes, so past the deadline the connection is abandoned (the pool opens a new one) and the
+   * client gets 504. Every rejection becomes a problem response (see toGraphError).
+   */
+  private async send(connection: UserConnection, args: string[], context: GraphCallContext): Promise<unknown> {
+    try {
+      return await withDeadline(connection.sendCommand(args, REPLY_TYPE_MAPPING), context.timeoutMs + this.limits.timeoutGraceMs, () => {
+        if (connection.isOpen) connection.destroy();
+      });
+    } catch (error) {
+      throw toGraphError(error, context);
+    }
+  }
+
+  /** Why the query must run read-only, if it must: the token store, a Read-Only user, or the request. */
+  private readOnlyReasonOf(principal: Principal, graph: string, requested: boolean): ReadOnlyReason | undefined {
+    if (this.tokenStore.is(principal, graph)) return 'token-store';
+    if (principal.role === 'Read-Only') return 'role';
+    return requested ? 'request' : undefined;
+  }
+
+  private timeoutOf(requested: number | undefined): number {
+    if (requested === undefined) return this.limits.defaultTimeoutMs;
+    if (requested > this.limits.maxTimeoutMs) {
+      throw ValidationFailedError.forField('timeoutMs', `timeoutMs must not exceed ${this.limits.maxTimeoutMs}`);
+    }
+    return requested;
+  }
+
+  private context(principal: Principal, graph: string, timeoutMs = this.limits.defaultTimeoutMs): GraphCallContext {
+    return { graph, server: this.connections.serverOf(principal), timeoutMs };
+  }
+}

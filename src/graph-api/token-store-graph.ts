@@ -1,0 +1,36 @@
+import { Injectable } from '@nestjs/common';
+import { Principal } from '../auth/principal';
+import { ForbiddenError } from '../common/domain-errors';
+import { FalkorDbConnection } from '../graph/falkordb-connection';
+import { sameHost } from '../graph/server-address';
+
+/**
+ * The graph this service keeps tokens and sessions in. Through the Graph API it is invisible to
+ * everyone but admins of its server, and read-only even for them: nobody writes or deletes it here.
+ */
+@Injectable()
+export class TokenStoreGraph {
+  constructor(private readonly store: FalkorDbConnection) {}
+
+  /** Whether `graph` on the caller's server is the token store (a same-named graph elsewhere is not). */
+  is(principal: Principal, graph: string): boolean {
+    const server = this.store.server;
+    return graph === this.store.tokenGraph && principal.port === server.port && sameHost(principal.host, server.host);
+  }
+
+  isVisibleTo(principal: Principal, graph: string): boolean {
+    return principal.role === 'Admin' || !this.is(principal, graph);
+  }
+
+  assertReadable(principal: Principal, graph: string): void {
+    if (!this.isVisibleTo(principal, graph)) {
+      throw new ForbiddenError(`Graph "${graph}" holds this service's tokens: only admins of this server may read it`);
+    }
+  }
+
+  assertDeletable(principal: Principal, graph: string): void {
+    if (this.is(principal, graph)) {
+      throw new ForbiddenError(`Graph "${graph}" holds this service's tokens and cannot be deleted through this API`);
+    }
+  }
+}

@@ -201,7 +201,7 @@ describe('security (e2e, real FalkorDB)', () => {
           const created = await mintToken(app, TEST_USERS.admin, server.port);
           secrets.push(created.token);
           const listed = await request(app.http).get('/api/auth/tokens').set(...bearer(created.token)).expect(200);
-          requestId = listed.headers['x-request-id'] as string;
+          requestId = listed.headers['x-request-id'];
           const cookie = await logIn(app, TEST_USERS.writer, server.port);
           secrets.push(decodeURIComponent(cookie.split('=')[1]));
           const fromSession = await request(app.http).post('/api/auth/tokens').set('Cookie', cookie).set(SAME_ORIGIN).send({ name: 'log test' }).expect(201);

@@ -83,7 +83,7 @@ export function validateAuthOptions(options: AuthModuleOptions): void {
     problems.push('sessionCookieName must be 1..64 of [A-Za-z0-9_-]');
   }
   for (const [name, value] of Object.entries(options.bruteForce ?? {})) {
-    if (!Number.isInteger(value) || (value as number) <= 0) problems.push(`bruteForce.${name} must be a positive integer`);
+    if (!Number.isInteger(value) || (value) <= 0) problems.push(`bruteForce.${name} must be a positive integer`);
   }
   if (problems.length) throw new Error(`Invalid AuthModule options: ${problems.join('; ')}`);
 }

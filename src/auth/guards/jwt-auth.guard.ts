@@ -73,7 +73,8 @@ export class JwtAuthGuard extends AuthGuard(JWT_STRATEGY) {
   override handleRequest<TUser = Principal>(error: unknown, user: unknown, info: unknown): TUser {
     // Domain errors (invalid token, store unavailable) keep their meaning; anything else is a
     // fault of ours and must surface as 500, not be disguised as a bad token.
-    if (error) throw error;
+    if (error instanceof Error) throw error;
+    if (error) throw new Error(`Authentication failed unexpectedly: ${JSON.stringify(error)}`);
     if (!user) {
       if (info instanceof Error && info.message === 'No auth token') throw new AuthenticationRequiredError();
       throw new InvalidTokenError(rejectionMessage(info));

@@ -1,0 +1,33 @@
+/**
+ * `npm run openapi`: writes openapi.json from the code. `npm run openapi -- --check` only compares
+ * and exits 1 when the committed file is out of date.
+ */
+import { readFile, writeFile } from 'node:fs/promises';
+import { relative } from 'node:path';
+import { generateOpenApiDocument, OPENAPI_FILE, serializeOpenApiDocument } from './openapi-document';
+
+async function main(): Promise<void> {
+  const text = serializeOpenApiDocument(await generateOpenApiDocument());
+  const name = relative(process.cwd(), OPENAPI_FILE);
+  const committed = await readFile(OPENAPI_FILE, 'utf8').catch(() => undefined);
+  if (process.argv.includes('--check')) {
+    if (committed === text) {
+      console.log(`${name} is up to date`);
+      return;
+    }
+    console.error(`${name} is out of date: run \`npm run openapi\` and commit the result`);
+    process.exitCode = 1;
+    return;
+  }
+  if (committed === text) {
+    console.log(`${name} unchanged`);
+    return;
+  }
+  await writeFile(OPENAPI_FILE, text);
+  console.log(`wrote ${name}`);
+}
+
+main().catch((error: unknown) => {
+  console.error(error instanceof Error ? (error.stack ?? error.message) : String(error));
+  process.exit(1);
+});

@@ -1,0 +1,132 @@
+import { Injectable, Module } from '@nestjs/common';
+import { Test } from '@nestjs/testing';
+import {
+  AUTH_MODULE_OPTIONS,
+  AuthModule,
+  AuthModuleOptions,
+  FalkorDbConnection,
+  GRAPH_MODULE_OPTIONS,
+  GraphModule,
+  GraphModuleOptions,
+  GraphModuleOptionsFactory,
+  TOKENS_MODULE_OPTIONS,
+  TokensModule,
+} from '../src';
+
+/** Opens no connection: providers are constructed (options validated) but the module is never initialised. */
+const URL_OPTIONS: GraphModuleOptions = { url: 'redis://127.0.0.1:6390', tokenGraph: 'opts_graph' };
+const AUTH_OPTIONS: AuthModuleOptions = {
+  jwtSecret: 'module-options-jwt-secret-0123456789abcdef',
+  sessionSecret: 'module-options-session-secret-0123456789ab',
+  encryptionKey: '3d'.repeat(32),
+};
+
+async function compile(imports: Parameters<typeof Test.createTestingModule>[0]['imports']) {
+  return Test.createTestingModule({ imports }).compile();
+}
+
+@Injectable()
+class GraphOptionsFactory implements GraphModuleOptionsFactory {
+  create(): GraphModuleOptions {
+    return { ...URL_OPTIONS, tokenGraph: 'from_class' };
+  }
+}
+
+@Module({ providers: [GraphOptionsFactory], exports: [GraphOptionsFactory] })
+class OptionsFactoryModule {}
+
+describe('module options (forRoot / forRootAsync, validation, isGlobal)', () => {
+  describe('GraphModule validation names every problem at startup', () => {
+    it.each<[string, GraphModuleOptions, RegExp]>([
+      ['no store at all', {}, /one of `url` \(external FalkorDB\), `client` \(a connected FalkorDB client\) or `embedded` is required/],
+      ['two stores', { url: 'redis://h:1', embedded: { dataDir: '/tmp/x', port: 6379 } }, /give only one of `url`, `client` or `embedded` \(got url, embedded\)/],
+      ['a URL of another protocol', { url: 'http://db:6379' }, /url must start with redis:\/\/, rediss:\/\/, falkor:\/\/ or falkors:\/\/ \(got http:\)/],
+      ['a URL that does not parse', { url: '::::' }, /url is not a valid URL \(e.g. redis:\/\/user:pass@host:6379\)/],
+      ['a client that is not a FalkorDB client', { client: {} as never }, /client must be a connected FalkorDB client/],
+      ['clientServer without client', { url: 'redis://h:1', clientServer: { host: 'h', port: 1 } }, /clientServer is only used together with client/],
+      ['an embedded server without a port', { embedded: { dataDir: './data', port: 0 } }, /embedded.port must be an integer from 1 to 65535/],
+      ['a token graph with a space', { ...URL_OPTIONS, tokenGraph: 'bad graph' }, /tokenGraph must be 1..128 of \[A-Za-z0-9_-\], starting with a letter or _ \(got "bad graph"\)/],
+      ['a zero command timeout', { ...URL_OPTIONS, commandTimeoutMs: 0 }, /commandTimeoutMs must be a positive integer number of milliseconds/],
+      ['a fractional connect timeout', { ...URL_OPTIONS, connectTimeoutMs: 1.5 }, /connectTimeoutMs must be a positive integer number of milliseconds .* got 1\.5/],
+    ])('rejects %s', async (_name, options, expected) => {
+      await expect(compile([GraphModule.forRoot(options)])).rejects.toThrow(expected);
+      await expect(compile([GraphModule.forRoot(options)])).rejects.toThrow(/^Invalid GraphModule options: /);
+    });
+
+    it('lists several problems in one error', async () => {
+      const error = await compile([GraphModule.forRoot({ tokenGraph: '9', commandTimeoutMs: -1 })]).catch((e: Error) => e);
+      expect((error as Error).message.split('; ')).toHaveLength(3);
+    });
+
+    it('validates options from forRootAsync too', async () => {
+      await expect(compile([GraphModule.forRootAsync({ useFactory: () => ({ ...URL_OPTIONS, tokenGraph: 'x y' }) })])).rejects.toThrow(
+        /Invalid GraphModule options: tokenGraph/,
+      );
+    });
+  });
+
+  it('AuthModule and TokensModule reject bad options with their own clear errors', async () => {
+    await expect(
+      compile([GraphModule.forRoot(URL_OPTIONS), AuthModule.forRootAsync({ useFactory: () => ({ ...AUTH_OPTIONS, jwtSecret: 'short' }) })]),
+    ).rejects.toThrow(/Invalid AuthModule options: jwtSecret must be at least 32 characters/);
+    await expect(
+      compile([GraphModule.forRoot(URL_OPTIONS), AuthModule.forRoot(AUTH_OPTIONS), TokensModule.forRoot({ maxTtlSeconds: -1 })]),
+    ).rejects.toThrow(/Invalid TokensModule options: maxTtlSeconds must be a positive integer/);
+  });
+
+  describe('forRootAsync supports useFactory + inject, useClass and useExisting', () => {
+    it('useFactory with inject', async () => {
+      const ref = await compile([
+        OptionsFactoryModule,
+        GraphModule.forRootAsync({
+          imports: [OptionsFactoryModule],
+          inject: [GraphOptionsFactory],
+          useFactory: (factory: GraphOptionsFactory) => Promise.resolve({ ...factory.create(), tokenGraph: 'from_factory' }),
+        }),
+      ]);
+      expect(ref.get(GRAPH_MODULE_OPTIONS, { strict: false })).toEqual({ ...URL_OPTIONS, tokenGraph: 'from_factory' });
+      expect(ref.get(FalkorDbConnection, { strict: false }).tokenGraph).toBe('from_factory');
+    });
+
+    it('useClass', async () => {
+      const ref = await compile([GraphModule.forRootAsync({ useClass: GraphOptionsFactory })]);
+      expect(ref.get(FalkorDbConnection, { strict: false }).tokenGraph).toBe('from_class');
+    });
+
+    it('useExisting', async () => {
+      const ref = await compile([GraphModule.forRootAsync({ imports: [OptionsFactoryModule], useExisting: GraphOptionsFactory })]);
+      expect(ref.get(FalkorDbConnection, { strict: false }).tokenGraph).toBe('from_class');
+    });
+
+    it('all three modules together, without touching FalkorDB', async () => {
+      const ref = await compile([
+        GraphModule.forRootAsync({ useFactory: () => URL_OPTIONS }),
+        AuthModule.forRootAsync({ useFactory: () => AUTH_OPTIONS, routePrefix: 'v1/pat' }),
+        TokensModule.forRootAsync({ useFactory: () => ({ maxTtlSeconds: 60 }), routePrefix: 'v1/pat' }),
+      ]);
+      expect(ref.get(AUTH_MODULE_OPTIONS, { strict: false })).toMatchObject(AUTH_OPTIONS);
+      expect(ref.get(TOKENS_MODULE_OPTIONS, { strict: false })).toEqual({ maxTtlSeconds: 60 });
+    });
+  });
+
+  describe('isGlobal', () => {
+    it('defaults to global for GraphModule and AuthModule (the others depend on them), not for TokensModule', () => {
+      expect(GraphModule.forRoot(URL_OPTIONS).global).toBe(true);
+      expect(AuthModule.forRoot(AUTH_OPTIONS).global).toBe(true);
+      expect(TokensModule.forRoot().global).toBe(false);
+      expect(GraphModule.forRootAsync({ useFactory: () => URL_OPTIONS }).global).toBe(true);
+    });
+
+    it('can be turned off, and is then not seen by modules that do not import it', async () => {
+      expect(GraphModule.forRoot({ ...URL_OPTIONS, isGlobal: false }).global).toBe(false);
+      expect(TokensModule.forRoot({ isGlobal: true }).global).toBe(true);
+      // The extra is not part of the options our providers receive.
+      const ref = await compile([GraphModule.forRoot({ ...URL_OPTIONS, isGlobal: true })]);
+      expect(ref.get(GRAPH_MODULE_OPTIONS, { strict: false })).toEqual(URL_OPTIONS);
+      // AuthModule needs FalkorDbConnection from a global GraphModule.
+      await expect(compile([GraphModule.forRoot({ ...URL_OPTIONS, isGlobal: false }), AuthModule.forRoot(AUTH_OPTIONS)])).rejects.toThrow(
+        /FalkorDbConnection/,
+      );
+    });
+  });
+});

@@ -1,0 +1,82 @@
+import { execFile } from 'node:child_process';
+import { copyFile, mkdtemp, readFile, rm, symlink } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+
+const run = promisify(execFile);
+const ROOT = join(__dirname, '..');
+
+interface PackageJson {
+  main: string;
+  types: string;
+  exports: { '.': { types: string; require: string; default: string } };
+  peerDependencies: Record<string, string>;
+  dependencies: Record<string, string>;
+  devDependencies: Record<string, string>;
+}
+
+/** What `import ... from 'falkordb-pat'` resolves to, built the way `npm run build` builds it. */
+describe('package entry point', () => {
+  let pkg: PackageJson;
+  /** A copy of the package as published: package.json and dist/, with this repository's node_modules. */
+  let packageDir: string;
+
+  const requireFromPackage = async (expression: string): Promise<string> => {
+    const { stdout } = await run(process.execPath, ['-e', `console.log(JSON.stringify(${expression}))`], { cwd: packageDir, timeout: 60_000 });
+    return JSON.parse(stdout) as string;
+  };
+
+  beforeAll(async () => {
+    pkg = JSON.parse(await readFile(join(ROOT, 'package.json'), 'utf8')) as PackageJson;
+    packageDir = await mkdtemp(join(tmpdir(), 'pat-package-'));
+    await copyFile(join(ROOT, 'package.json'), join(packageDir, 'package.json'));
+    await symlink(join(ROOT, 'node_modules'), join(packageDir, 'node_modules'), 'dir');
+    // The production build's settings (tsconfig.build.json), into the copy's dist/.
+    const tsc = join(ROOT, 'node_modules/typescript/bin/tsc');
+    await run(process.execPath, [tsc, '-p', join(ROOT, 'tsconfig.build.json'), '--outDir', join(packageDir, 'dist'), '--incremental', 'false'], {
+      cwd: ROOT,
+      timeout: 120_000,
+    });
+  });
+
+  afterAll(async () => {
+    if (packageDir) await rm(packageDir, { recursive: true, force: true });
+  });
+
+  it('maps "." to the built barrel and its declarations', () => {
+    expect(pkg.exports['.']).toEqual({ types: './dist/index.d.ts', require: './dist/index.js', default: './dist/index.js' });
+    expect(pkg.main).toBe('dist/index.js');
+    expect(pkg.types).toBe('dist/index.d.ts');
+  });
+
+  it('exports the modules, guards, decorators, tokens, errors and filter (and nothing that starts a server)', async () => {
+    const declarations = await readFile(join(packageDir, pkg.exports['.'].types), 'utf8');
+    // Resolved by package name through the `exports` map (Node's self-reference), as a host would.
+    expect(await requireFromPackage(`require.resolve('falkordb-pat')`)).toBe(join(packageDir, 'dist', 'index.js'));
+    const names = (await requireFromPackage(`Object.keys(require('falkordb-pat'))`)) as unknown as string[];
+    expect(names).toEqual(
+      expect.arrayContaining([
+        'GraphModule', 'AuthModule', 'TokensModule', 'GraphApiModule',
+        'JwtAuthGuard', 'RolesGuard', 'Roles', 'CurrentPrincipal', 'Authenticated',
+        'GRAPH_MODULE_OPTIONS', 'AUTH_MODULE_OPTIONS', 'TOKENS_MODULE_OPTIONS', 'GRAPH_API_MODULE_OPTIONS',
+        'ProblemDetailsFilter', 'DomainError', 'InvalidTokenError', 'ForbiddenError', 'NotFoundError', 'StoreUnavailableError',
+        'ROLES', 'FalkorDbConnection', 'validateGraphOptions',
+      ]),
+    );
+    expect(names).not.toEqual(expect.arrayContaining(['AppModule']));
+    for (const type of ['Principal', 'Role', 'GraphModuleOptions', 'AuthModuleOptions', 'TokensModuleOptions', 'GraphModuleAsyncOptions', 'AuthModuleOptionsFactory']) {
+      expect(declarations).toMatch(new RegExp(`\\b${type}\\b`));
+    }
+  });
+
+  it('keeps internals private: only the entry point is exported', async () => {
+    await expect(requireFromPackage(`require.resolve('falkordb-pat/dist/main.js')`)).rejects.toThrow(/ERR_PACKAGE_PATH_NOT_EXPORTED/);
+  });
+
+  it('declares the frameworks a host brings as peer dependencies (and still installs them here)', () => {
+    const peers = ['@nestjs/common', '@nestjs/core', '@nestjs/jwt', '@nestjs/passport', '@nestjs/swagger', 'class-validator', 'class-transformer', 'falkordb'];
+    expect(Object.keys(pkg.peerDependencies).sort()).toEqual([...peers].sort());
+    for (const name of peers) expect(pkg.dependencies[name] ?? pkg.devDependencies[name]).toBe(pkg.peerDependencies[name]);
+  });
+});

@@ -73,10 +73,18 @@ export async function createApp(config: AppConfig, options: CreateAppOptions = {
     void reply.header('X-Request-Id', request.id);
     done();
   });
-  // Fastify answers a malformed URL on a method with no routes straight from its 404 handler,
-  // skipping onRequest; onSend still runs there.
+  // Graceful shutdown: requests in flight when close() starts still finish, but their keep-alive
+  // connections must not hold the server open for keepAliveTimeout (72 s) afterwards.
+  let closing = false;
+  fastify.addHook('preClose', (done) => {
+    closing = true;
+    done();
+  });
   fastify.addHook('onSend', (request, reply, payload, done) => {
+    // Fastify answers a malformed URL on a method with no routes straight from its 404 handler,
+    // skipping onRequest; onSend still runs there.
     if (!reply.hasHeader('X-Request-Id')) void reply.header('X-Request-Id', request.id);
+    if (closing) void reply.header('Connection', 'close');
     done(null, payload);
   });
   fastify.addHook('onResponse', (request, reply, done) => {

@@ -66,7 +66,9 @@ export class FalkorDbLoginService {
       // The connection broke between AUTH and the ACL probes.
       throw new FalkorDbUnreachableError(server.host, server.port);
     } finally {
-      connection.destroy();
+      // A connection that broke (FalkorDB went away mid-login) is already closed; destroying it
+      // again throws, which would replace the 503 above with a 500.
+      if (connection.isOpen) connection.destroy();
     }
   }
 }

@@ -30,11 +30,27 @@ function collect(errors: ValidationError[], prefix: string, into: Record<string,
   }
 }
 
-/** Refuses too deeply nested input before class-transformer walks it. */
-class DepthLimitedValidationPipe extends ValidationPipe {
+/**
+ * Top-level keys that name Object.prototype members (`hasOwnProperty`, `constructor`, ...).
+ * class-validator's whitelist looks fields up in a plain object, finds the inherited member and
+ * lets such keys through even with forbidNonWhitelisted; no DTO here has a field of that name.
+ */
+function inheritedMemberKeys(value: unknown): string[] {
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) return [];
+  return Object.keys(value).filter((key) => key in Object.prototype);
+}
+
+/** Refuses too deeply nested input before class-transformer walks it, and keys its whitelist misses. */
+class StrictValidationPipe extends ValidationPipe {
   override async transform(value: unknown, metadata: ArgumentMetadata): Promise<unknown> {
     if (nestingDepth(value, MAX_INPUT_DEPTH) > MAX_INPUT_DEPTH) {
       throw ValidationFailedError.forField(metadata.type, `${metadata.type} nests arrays and objects deeper than ${MAX_INPUT_DEPTH} levels`);
+    }
+    if (metadata.type === 'body' || metadata.type === 'query') {
+      const reserved = inheritedMemberKeys(value);
+      if (reserved.length) {
+        throw new ValidationFailedError(Object.fromEntries(reserved.map((key) => [key, [`property ${key} should not exist`]])));
+      }
     }
     return super.transform(value, metadata) as Promise<unknown>;
   }
@@ -45,7 +61,7 @@ class DepthLimitedValidationPipe extends ValidationPipe {
  * and every bad field is named in the problem response.
  */
 export function createValidationPipe(): ValidationPipe {
-  return new DepthLimitedValidationPipe({
+  return new StrictValidationPipe({
     transform: true,
     whitelist: true,
     forbidNonWhitelisted: true,

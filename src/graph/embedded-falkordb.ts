@@ -35,6 +35,10 @@ export class EmbeddedFalkorDb {
           appendfsync: 'always',
         },
       });
+      // falkordblite keeps a client of its own on the Unix socket with no 'error' listener: if the
+      // server drops that connection (CLIENT KILL, a restart), the 'error' event would be thrown
+      // as an uncaught exception and take the whole service down. It reconnects by itself.
+      (lite as unknown as { client?: { on?: (event: 'error', listener: () => void) => unknown } }).client?.on?.('error', () => undefined);
       return new EmbeddedFalkorDb(lite, options.port, dataDir);
     } catch (error) {
       const reason = error instanceof Error ? error.message : String(error);

@@ -1,3 +1,4 @@
+import { types } from 'node:util';
 import { ErrorReply } from '@redis/client';
 
 /** Server replies that mean "not now" rather than "wrong command". */
@@ -9,5 +10,7 @@ const TRANSIENT_REPLY = /^(LOADING|BUSY|TRYAGAIN|MASTERDOWN|CLUSTERDOWN)\b/;
  */
 export function isUnavailableError(error: unknown): boolean {
   if (error instanceof ErrorReply) return TRANSIENT_REPLY.test(error.message);
-  return error instanceof Error;
+  // Socket errors (ECONNRESET, ECONNREFUSED) are made by Node itself: where the service runs in
+  // another realm (a vm context, as under Jest) they fail `instanceof Error`, but are still errors.
+  return error instanceof Error || types.isNativeError(error);
 }

@@ -1,32 +1,23 @@
 import { JwtService } from '@nestjs/jwt';
-import { Test, TestingModule } from '@nestjs/testing';
+import { AuthHarness } from '../../test/support/auth-harness';
 import { FalkorDbTestServer } from '../../test/support/falkordb-test-server';
 import { fakeDateOnly } from '../../test/support/clock';
 import { InvalidTokenError, StoreUnavailableError } from '../common/domain-errors';
-import { GraphModule } from '../graph/graph.module';
 import { newTokenId } from '../tokens/token-id';
-import { AuthModule } from './auth.module';
 import { AuthSettings, PAT_AUDIENCE, SESSION_AUDIENCE } from './auth-settings';
-import { hashToken } from './crypto/token-hash';
 import { IssuedClaims } from './jwt-claims';
 import { JwtIssuer } from './jwt-issuer';
 import { JwtStrategy, LAST_USED_WRITE_INTERVAL_MS } from './jwt.strategy';
 import { extractCredential } from './request-credential';
 import { SessionRepository } from './store/session.repository';
 import { TokenRepository } from './store/token.repository';
-import { userIdOf } from './user-id';
 
-const SECRETS = {
-  jwtSecret: 'unit-jwt-secret-Qm9tR2xkY1ZxWjNrTnBvSg',
-  sessionSecret: 'unit-session-secret-a2V5VmFsdWVGb3JUZXN0',
-  encryptionKey: '5e'.repeat(32),
-};
 const MINUTE = 60_000;
 const USERNAME = 'pat_writer';
 
 describe('JwtStrategy.validate (real FalkorDB)', () => {
+  let harness: AuthHarness;
   let server: FalkorDbTestServer;
-  let moduleRef: TestingModule;
   let strategy: JwtStrategy;
   let issuer: JwtIssuer;
   let jwt: JwtService;
@@ -36,71 +27,27 @@ describe('JwtStrategy.validate (real FalkorDB)', () => {
   let userId: string;
 
   beforeAll(async () => {
-    server = await FalkorDbTestServer.start();
-    moduleRef = await Test.createTestingModule({
-      imports: [GraphModule.forRoot({ url: server.url, tokenGraph: 'unit_strategy' }), AuthModule.forRoot({ ...SECRETS })],
-    }).compile();
-    moduleRef.useLogger(false);
-    await moduleRef.init();
-    strategy = moduleRef.get(JwtStrategy);
-    issuer = moduleRef.get(JwtIssuer);
-    jwt = moduleRef.get(JwtService);
-    tokens = moduleRef.get(TokenRepository);
-    sessions = moduleRef.get(SessionRepository);
-    settings = moduleRef.get(AuthSettings);
-    userId = userIdOf(USERNAME, 'localhost', server.port);
+    harness = await AuthHarness.start('unit_strategy', { username: USERNAME, password: 'writer-secret-pw', role: 'Read-Write' }, '5e'.repeat(32));
+    server = harness.server;
+    strategy = harness.get(JwtStrategy);
+    issuer = harness.get(JwtIssuer);
+    jwt = harness.get(JwtService);
+    tokens = harness.get(TokenRepository);
+    sessions = harness.get(SessionRepository);
+    settings = harness.get(AuthSettings);
+    userId = harness.userId;
   });
 
   afterAll(async () => {
-    await moduleRef?.close();
-    await server?.destroy();
+    await harness?.close();
   });
 
   afterEach(() => {
     jest.useRealTimers();
   });
 
-  /** Signs a PAT and stores its record, as TokensService does. */
-  async function storePat(expiresAt: number | null = null): Promise<{ tokenId: string; token: string }> {
-    const now = Date.now();
-    const tokenId = newTokenId(now);
-    const token = issuer.signPat(tokenId, userId, expiresAt);
-    await tokens.create({
-      tokenId,
-      tokenHash: hashToken(token),
-      userId,
-      username: USERNAME,
-      name: 'unit test token',
-      role: 'Read-Write',
-      host: 'localhost',
-      port: server.port,
-      tls: false,
-      createdAt: now,
-      expiresAt,
-      passwordCiphertext: settings.cipher.encrypt('writer-secret-pw', tokenId),
-    });
-    return { tokenId, token };
-  }
-
-  /** Signs a session token and stores its record, as SessionService does. */
-  async function storeSession(expiresAt = Date.now() + 60 * MINUTE): Promise<{ sessionId: string; token: string }> {
-    const sessionId = `s-${newTokenId(Date.now())}`;
-    const token = issuer.signSession(sessionId, userId, expiresAt);
-    await sessions.create({
-      sessionId,
-      sessionHash: hashToken(token),
-      userId,
-      username: USERNAME,
-      role: 'Read-Write',
-      host: 'localhost',
-      port: server.port,
-      tls: false,
-      createdAt: Date.now(),
-      expiresAt,
-      passwordCiphertext: settings.cipher.encrypt('writer-secret-pw', sessionId),
-    });
-    return { sessionId, token };
-  }
+  const storePat = (expiresAt: number | null = null) => harness.storePat(expiresAt);
+  const storeSession = (expiresAt?: number) => harness.storeSession(expiresAt);
 
   /** A request carrying `token` as a PAT (Bearer) or a session (cookie), with the credential extracted. */
   function requestWith(kind: 'pat' | 'session', token: string): object {

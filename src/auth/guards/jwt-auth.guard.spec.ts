@@ -1,27 +1,16 @@
 import { ExecutionContext } from '@nestjs/common';
 import { ExecutionContextHost } from '@nestjs/core/helpers/execution-context-host';
 import { JsonWebTokenError, TokenExpiredError } from '@nestjs/jwt';
-import { Test, TestingModule } from '@nestjs/testing';
-import { FalkorDbTestServer } from '../../../test/support/falkordb-test-server';
+import { AuthHarness } from '../../../test/support/auth-harness';
 import { AuthenticationRequiredError, ForbiddenError, InvalidTokenError, StoreUnavailableError } from '../../common/domain-errors';
-import { GraphModule } from '../../graph/graph.module';
 import { newTokenId } from '../../tokens/token-id';
-import { AuthModule } from '../auth.module';
 import { AuthSettings } from '../auth-settings';
-import { hashToken } from '../crypto/token-hash';
 import { Authenticated } from '../decorators/authenticated.decorator';
 import { JwtIssuer } from '../jwt-issuer';
 import { Principal } from '../principal';
-import { SessionRepository } from '../store/session.repository';
 import { TokenRepository } from '../store/token.repository';
-import { userIdOf } from '../user-id';
 import { JwtAuthGuard } from './jwt-auth.guard';
 
-const SECRETS = {
-  jwtSecret: 'unit-jwt-secret-Qm9tR2xkY1ZxWjNrTnBvSg',
-  sessionSecret: 'unit-session-secret-a2V5VmFsdWVGb3JUZXN0',
-  encryptionKey: '7d'.repeat(32),
-};
 const HOUR = 3600_000;
 const USERNAME = 'pat_reader';
 
@@ -45,74 +34,28 @@ interface FakeRequest {
 }
 
 describe('JwtAuthGuard', () => {
-  let server: FalkorDbTestServer;
-  let moduleRef: TestingModule;
+  let harness: AuthHarness;
   let guard: JwtAuthGuard;
-  let issuer: JwtIssuer;
   let tokens: TokenRepository;
-  let sessions: SessionRepository;
   let settings: AuthSettings;
+  let issuer: JwtIssuer;
   let userId: string;
 
   beforeAll(async () => {
-    server = await FalkorDbTestServer.start();
-    moduleRef = await Test.createTestingModule({
-      imports: [GraphModule.forRoot({ url: server.url, tokenGraph: 'unit_guard' }), AuthModule.forRoot({ ...SECRETS })],
-    }).compile();
-    moduleRef.useLogger(false);
-    await moduleRef.init();
-    guard = moduleRef.get(JwtAuthGuard);
-    issuer = moduleRef.get(JwtIssuer);
-    tokens = moduleRef.get(TokenRepository);
-    sessions = moduleRef.get(SessionRepository);
-    settings = moduleRef.get(AuthSettings);
-    userId = userIdOf(USERNAME, 'localhost', server.port);
+    harness = await AuthHarness.start('unit_guard', { username: USERNAME, password: 'reader-secret-pw', role: 'Read-Only' }, '7d'.repeat(32));
+    guard = harness.get(JwtAuthGuard);
+    tokens = harness.get(TokenRepository);
+    settings = harness.get(AuthSettings);
+    issuer = harness.get(JwtIssuer);
+    userId = harness.userId;
   });
 
   afterAll(async () => {
-    await moduleRef?.close();
-    await server?.destroy();
+    await harness?.close();
   });
 
-  async function storedPat(): Promise<{ tokenId: string; token: string }> {
-    const tokenId = newTokenId(Date.now());
-    const token = issuer.signPat(tokenId, userId, null);
-    await tokens.create({
-      tokenId,
-      tokenHash: hashToken(token),
-      userId,
-      username: USERNAME,
-      name: 'guard test',
-      role: 'Read-Only',
-      host: 'localhost',
-      port: server.port,
-      tls: false,
-      createdAt: Date.now(),
-      expiresAt: null,
-      passwordCiphertext: settings.cipher.encrypt('reader-secret-pw', tokenId),
-    });
-    return { tokenId, token };
-  }
-
-  async function storedSession(): Promise<{ sessionId: string; token: string }> {
-    const sessionId = `s-${newTokenId(Date.now())}`;
-    const expiresAt = Date.now() + HOUR;
-    const token = issuer.signSession(sessionId, userId, expiresAt);
-    await sessions.create({
-      sessionId,
-      sessionHash: hashToken(token),
-      userId,
-      username: USERNAME,
-      role: 'Read-Only',
-      host: 'localhost',
-      port: server.port,
-      tls: false,
-      createdAt: Date.now(),
-      expiresAt,
-      passwordCiphertext: settings.cipher.encrypt('reader-secret-pw', sessionId),
-    });
-    return { sessionId, token };
-  }
+  const storedPat = () => harness.storePat();
+  const storedSession = () => harness.storeSession();
 
   const bearer = (token: string) => ({ authorization: `Bearer ${token}` });
   const cookie = (token: string) => ({ cookie: `${settings.sessionCookieName}=${encodeURIComponent(token)}` });

@@ -1,0 +1,106 @@
+import { Type } from '@nestjs/common';
+import { Test, TestingModule } from '@nestjs/testing';
+import { AuthModule } from '../../src/auth/auth.module';
+import { AuthSettings } from '../../src/auth/auth-settings';
+import { hashToken } from '../../src/auth/crypto/token-hash';
+import { JwtIssuer } from '../../src/auth/jwt-issuer';
+import { Role } from '../../src/auth/role';
+import { SessionRepository } from '../../src/auth/store/session.repository';
+import { TokenRepository } from '../../src/auth/store/token.repository';
+import { userIdOf } from '../../src/auth/user-id';
+import { GraphModule } from '../../src/graph/graph.module';
+import { newTokenId } from '../../src/tokens/token-id';
+import { FalkorDbTestServer } from './falkordb-test-server';
+
+export interface HarnessUser {
+  username: string;
+  password: string;
+  role: Role;
+}
+
+const HOUR = 3600_000;
+
+/**
+ * GraphModule + AuthModule on a real FalkorDB, for unit tests of the auth pieces, with helpers that
+ * store a PAT or a session exactly as TokensService and SessionService do.
+ */
+export class AuthHarness {
+  private constructor(
+    readonly server: FalkorDbTestServer,
+    readonly moduleRef: TestingModule,
+    readonly user: HarnessUser,
+  ) {}
+
+  static async start(tokenGraph: string, user: HarnessUser, encryptionKey: string): Promise<AuthHarness> {
+    const server = await FalkorDbTestServer.start();
+    const moduleRef = await Test.createTestingModule({
+      imports: [
+        GraphModule.forRoot({ url: server.url, tokenGraph }),
+        AuthModule.forRoot({
+          jwtSecret: 'unit-jwt-secret-Qm9tR2xkY1ZxWjNrTnBvSg',
+          sessionSecret: 'unit-session-secret-a2V5VmFsdWVGb3JUZXN0',
+          encryptionKey,
+        }),
+      ],
+    }).compile();
+    moduleRef.useLogger(false);
+    await moduleRef.init();
+    return new AuthHarness(server, moduleRef, user);
+  }
+
+  get<T>(type: Type<T>): T {
+    return this.moduleRef.get(type);
+  }
+
+  get userId(): string {
+    return userIdOf(this.user.username, 'localhost', this.server.port);
+  }
+
+  /** Signs a PAT and stores its record, as TokensService does. */
+  async storePat(expiresAt: number | null = null): Promise<{ tokenId: string; token: string }> {
+    const now = Date.now();
+    const tokenId = newTokenId(now);
+    const token = this.get(JwtIssuer).signPat(tokenId, this.userId, expiresAt);
+    await this.get(TokenRepository).create({
+      ...this.owner(now),
+      tokenId,
+      tokenHash: hashToken(token),
+      name: 'unit test token',
+      expiresAt,
+      passwordCiphertext: this.get(AuthSettings).cipher.encrypt(this.user.password, tokenId),
+    });
+    return { tokenId, token };
+  }
+
+  /** Signs a session token and stores its record, as SessionService does. */
+  async storeSession(expiresAt = Date.now() + HOUR): Promise<{ sessionId: string; token: string }> {
+    const now = Date.now();
+    const sessionId = `s-${newTokenId(now)}`;
+    const token = this.get(JwtIssuer).signSession(sessionId, this.userId, expiresAt);
+    await this.get(SessionRepository).create({
+      ...this.owner(now),
+      sessionId,
+      sessionHash: hashToken(token),
+      expiresAt,
+      passwordCiphertext: this.get(AuthSettings).cipher.encrypt(this.user.password, sessionId),
+    });
+    return { sessionId, token };
+  }
+
+  async close(): Promise<void> {
+    await this.moduleRef.close();
+    await this.server.destroy();
+  }
+
+  private owner(now: number) {
+    return {
+      userId: this.userId,
+      username: this.user.username,
+      role: this.user.role,
+      host: 'localhost',
+      port: this.server.port,
+      tls: false,
+      createdAt: now,
+    };
+  }
+}

@@ -6,7 +6,7 @@ import { UserConnectionPool } from '../graph/user-connection-pool';
 import { AuthSettings, PAT_AUDIENCE, SESSION_AUDIENCE } from './auth-settings';
 import { hashesEqual, hashToken } from './crypto/token-hash';
 import { IssuedClaims } from './jwt-claims';
-import { Principal } from './principal';
+import { CredentialKind, Principal } from './principal';
 import { credentialOf, extractCredential } from './request-credential';
 import { SessionRepository } from './store/session.repository';
 import { TokenRepository } from './store/token.repository';
@@ -18,6 +18,14 @@ export const LAST_USED_WRITE_INTERVAL_MS = 5 * 60 * 1000;
 export const CLOCK_TOLERANCE_SECONDS = 30;
 
 const REJECTED = 'The access token is invalid, expired or revoked';
+
+type CredentialOwner = Pick<Principal, 'userId' | 'username' | 'host' | 'port' | 'tls' | 'role'>;
+
+/** The caller, from a stored token or session record (copies only the owner fields, never hashes). */
+function principalOf(kind: CredentialKind, credentialId: string, owner: CredentialOwner): Principal {
+  const { userId, username, host, port, tls, role } = owner;
+  return { kind, credentialId, userId, username, host, port, tls, role };
+}
 
 /**
  * Accepts a PAT (Bearer) or a session (cookie). passport-jwt verifies the signature (HS256 only,
@@ -79,16 +87,7 @@ export class JwtStrategy extends PassportStrategy(Strategy, JWT_STRATEGY) {
       if (record.lastUsed === null || now - record.lastUsed >= LAST_USED_WRITE_INTERVAL_MS) {
         await this.tokens.touch(record.tokenId, now, LAST_USED_WRITE_INTERVAL_MS);
       }
-      return {
-        kind: 'pat',
-        credentialId: record.tokenId,
-        userId: record.userId,
-        username: record.username,
-        host: record.host,
-        port: record.port,
-        tls: record.tls,
-        role: record.role,
-      };
+      return principalOf('pat', record.tokenId, record);
     }
 
     const session = await this.sessions.findForAuthentication(claims.jti);
@@ -102,15 +101,6 @@ export class JwtStrategy extends PassportStrategy(Strategy, JWT_STRATEGY) {
       this.pool?.evict(claims.jti);
       throw new InvalidTokenError('The session is invalid, expired or has been logged out');
     }
-    return {
-      kind: 'session',
-      credentialId: session.sessionId,
-      userId: session.userId,
-      username: session.username,
-      host: session.host,
-      port: session.port,
-      tls: session.tls,
-      role: session.role,
-    };
+    return principalOf('session', session.sessionId, session);
   }
 }

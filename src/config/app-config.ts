@@ -1,7 +1,7 @@
 import { join, resolve } from 'node:path';
 import { MIN_SECRET_LENGTH } from '../auth/auth.options';
 import { parseServerAddress, ServerAddress } from '../graph/server-address';
-import { DEFAULT_TOKEN_GRAPH } from '../graph/graph.options';
+import { DEFAULT_TOKEN_GRAPH, FALKORDB_URL_PROTOCOLS, TOKEN_GRAPH_PATTERN } from '../graph/graph.options';
 import { DEFAULT_MAX_TTL_SECONDS } from '../tokens/tokens.options';
 import { loadOrCreateDevSecrets } from './dev-secrets';
 
@@ -113,7 +113,7 @@ export async function loadAppConfig(env: Environment): Promise<AppConfig> {
   if (falkordbUrl) {
     try {
       const protocol = new URL(falkordbUrl).protocol;
-      if (!['redis:', 'rediss:', 'falkor:', 'falkors:'].includes(protocol)) {
+      if (!FALKORDB_URL_PROTOCOLS.includes(protocol)) {
         problems.push(`FALKORDB_URL must start with redis://, rediss://, falkor:// or falkors:// (got ${protocol})`);
       }
     } catch {
@@ -135,7 +135,7 @@ export async function loadAppConfig(env: Environment): Promise<AppConfig> {
   }
 
   const tokenGraph = env.TOKEN_GRAPH?.trim() || DEFAULT_TOKEN_GRAPH;
-  if (!/^[A-Za-z_][A-Za-z0-9_-]{0,127}$/.test(tokenGraph)) {
+  if (!TOKEN_GRAPH_PATTERN.test(tokenGraph)) {
     problems.push('TOKEN_GRAPH must be 1..128 of [A-Za-z0-9_-], starting with a letter or _');
   }
 

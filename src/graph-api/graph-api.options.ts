@@ -1,4 +1,5 @@
 import { DEFAULT_USER_CONNECTION_POOL_LIMITS } from '../graph/user-connection-pool';
+import { MAX_TIMER_MS } from '../common/deadline';
 
 export interface GraphApiModuleOptions {
   /** Most rows one query returns; beyond it the rest is dropped and `truncated` is true. Default 10000. */
@@ -22,8 +23,6 @@ export const DEFAULT_MAX_ROWS = 10_000;
 export const DEFAULT_QUERY_TIMEOUT_MS = 10_000;
 export const DEFAULT_MAX_QUERY_TIMEOUT_MS = 60_000;
 export const DEFAULT_TIMEOUT_GRACE_MS = 2_000;
-/** Longest delay a Node.js timer supports (about 24.8 days). */
-const MAX_TIMER_MS = 2 ** 31 - 1;
 
 export type GraphApiLimits = Required<GraphApiModuleOptions>;
 

@@ -5,7 +5,7 @@ import { UserConnection } from '../graph/user-connection.factory';
 import { UserConnectionPool } from '../graph/user-connection-pool';
 import { CallerConnections } from './caller-connections';
 import { withParams } from './cypher-params';
-import { withDeadline } from './deadline';
+import { withDeadline } from '../common/deadline';
 import { SchemaNames } from './graph-entities';
 import {
   deleteArgs,

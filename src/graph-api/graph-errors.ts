@@ -9,7 +9,7 @@ import {
 } from '../common/domain-errors';
 import { ServerAddress } from '../graph/server-address';
 import { isUnavailableError } from '../graph/store-errors';
-import { DeadlineExceededError } from './deadline';
+import { DeadlineExceededError } from '../common/deadline';
 
 /** Why a query was sent as GRAPH.RO_QUERY: decides what a write attempt is told. */
 export type ReadOnlyReason = 'token-store' | 'role' | 'request';

@@ -1,5 +1,6 @@
 import { Inject, Injectable, Logger, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
 import { FalkorDB, FalkorDBOptions } from 'falkordb';
+import { withDeadline } from '../common/deadline';
 import { StoreUnavailableError } from '../common/domain-errors';
 import { EmbeddedFalkorDb } from './embedded-falkordb';
 import { GRAPH_MODULE_OPTIONS } from './graph.module-definition';
@@ -18,14 +19,6 @@ export type Row = Record<string, unknown>;
 
 /** Reconnect quickly at first, then every 2 s, forever: the service heals when FalkorDB returns. */
 const reconnectDelay = (retries: number): number => Math.min(50 * 2 ** retries, 2000);
-
-function withTimeout<T>(work: Promise<T>, ms: number, what: string): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`${what} timed out after ${ms} ms`)), ms);
-  });
-  return Promise.race([work, timeout]).finally(() => clearTimeout(timer));
-}
 
 /**
  * The service's own FalkorDB connection (token store). Opens an external server by URL, adopts a
@@ -98,7 +91,7 @@ export class FalkorDbConnection implements OnModuleInit, OnApplicationShutdown {
   async isReachable(): Promise<boolean> {
     try {
       const connection = await this.requireClient().connection;
-      await withTimeout(connection.ping(), this.commandTimeoutMs, 'PING');
+      await withDeadline(connection.ping(), this.commandTimeoutMs);
       return true;
     } catch {
       return false;
@@ -120,7 +113,7 @@ export class FalkorDbConnection implements OnModuleInit, OnApplicationShutdown {
     const options = params ? { params } : undefined;
     try {
       const work = readOnly ? selected.roQuery<T>(cypher, options) : selected.query<T>(cypher, options);
-      const reply = await withTimeout(work, this.commandTimeoutMs, 'FalkorDB query');
+      const reply = await withDeadline(work, this.commandTimeoutMs);
       return reply.data ?? [];
     } catch (error) {
       if (isUnavailableError(error)) {
@@ -146,7 +139,7 @@ export class FalkorDbConnection implements OnModuleInit, OnApplicationShutdown {
     } as FalkorDBOptions;
     const pending = FalkorDB.connect(options);
     try {
-      const client = await withTimeout(pending, connectTimeoutMs, 'Connecting to FalkorDB');
+      const client = await withDeadline(pending, connectTimeoutMs);
       client.on('error', (error: Error) => this.logger.warn(`FalkorDB connection: ${error.message}`));
       return client;
     } catch (error) {

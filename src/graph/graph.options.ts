@@ -1,4 +1,5 @@
 import type { FalkorDB } from 'falkordb';
+import { MAX_TIMER_MS } from '../common/deadline';
 
 export interface EmbeddedFalkorDbOptions {
   /** Folder for the embedded server's data (AOF + RDB). */
@@ -36,9 +37,8 @@ export const DEFAULT_CONNECT_TIMEOUT_MS = 10000;
 
 /** Graph names the store accepts: letters, digits, `_` and `-`, starting with a letter or `_`. */
 export const TOKEN_GRAPH_PATTERN = /^[A-Za-z_][A-Za-z0-9_-]{0,127}$/;
-const URL_PROTOCOLS = ['redis:', 'rediss:', 'falkor:', 'falkors:'];
-/** Longest delay a Node.js timer supports (about 24.8 days). */
-const MAX_TIMER_MS = 2 ** 31 - 1;
+/** URL schemes of a FalkorDB server (the `s` forms use TLS). */
+export const FALKORDB_URL_PROTOCOLS: readonly string[] = ['redis:', 'rediss:', 'falkor:', 'falkors:'];
 
 function isPort(value: unknown): boolean {
   return Number.isInteger(value) && (value as number) >= 1 && (value as number) <= 65535;
@@ -72,7 +72,7 @@ export function validateGraphOptions(options: GraphModuleOptions | undefined | n
   if (url !== undefined) {
     try {
       const protocol = new URL(url).protocol;
-      if (!URL_PROTOCOLS.includes(protocol)) problems.push(`url must start with redis://, rediss://, falkor:// or falkors:// (got ${protocol})`);
+      if (!FALKORDB_URL_PROTOCOLS.includes(protocol)) problems.push(`url must start with redis://, rediss://, falkor:// or falkors:// (got ${protocol})`);
     } catch {
       problems.push('url is not a valid URL (e.g. redis://user:pass@host:6379)');
     }

@@ -1,5 +1,6 @@
 import { Injectable, OnApplicationShutdown } from '@nestjs/common';
 import { UserConnection } from './user-connection.factory';
+import { MAX_TIMER_MS } from '../common/deadline';
 
 export interface UserConnectionPoolLimits {
   /** Most connections kept open at once; opening one more closes the least recently used. */
@@ -24,8 +25,6 @@ export class PooledConnectionClosedError extends Error {
   }
 }
 
-/** Longest delay a Node.js timer supports (about 24.8 days); longer waits are re-armed. */
-const MAX_TIMER_MS = 2 ** 31 - 1;
 
 interface PoolEntry {
   ready: Promise<UserConnection>;

@@ -41,6 +41,9 @@ const NASTY_BODIES: Body[] = [
   { contentType: 'application/json', body: '{"hasOwnProperty":"x","name":"n"}' },
   { contentType: 'application/json', body: '{"constructor":"x","name":"n"}' },
   { contentType: 'application/json', body: '{"isPrototypeOf":1,"__defineGetter__":2,"name":"n"}' },
+  // Nest's pipe silently deleted `prototype` (a token was minted); a lone surrogate was stored as U+FFFD.
+  { contentType: 'application/json', body: '{"prototype":"x","name":"n"}' },
+  { contentType: 'application/json', body: '{"name":"\\ud800"}' },
   { contentType: 'text/plain', body: '{"name":"n"}' },
   { contentType: 'application/x-www-form-urlencoded', body: 'name=n&__proto__[polluted]=true&constructor[prototype][polluted]=true' },
 ];
@@ -607,7 +610,7 @@ describe('fuzzing every endpoint (e2e, real FalkorDB)', () => {
       const object = parsedObject(body);
       if (!object || Object.keys(object).some((key) => !(SPEC_FIELDS as readonly string[]).includes(key))) return false;
       const { name, ttlSeconds, expiresAt } = object;
-      const nameOk = typeof name === 'string' && /\S/.test(name) && name.length <= 100;
+      const nameOk = typeof name === 'string' && /\S/.test(name) && name.length <= 100 && name.isWellFormed();
       const ttlOk = ttlSeconds === undefined || (typeof ttlSeconds === 'number' && Number.isInteger(ttlSeconds) && ttlSeconds > 0);
       const expiresOk = expiresAt === undefined || (typeof expiresAt === 'string' && /^\d{4}-/.test(expiresAt));
       return nameOk && ttlOk && expiresOk;

@@ -288,6 +288,8 @@ describe('Graph API (e2e, real FalkorDB)', () => {
       ['a leading digit', { '1x': 1 }, 'params.1x'],
       ['a hostile nested map key', { m: { 'k}) MATCH (n) DETACH DELETE n //': 1 } }, 'params.m.k}) MATCH (n) DETACH DELETE n //'],
       ['a NUL inside a string', { s: 'a\u0000b' }, 'params.s'],
+      ['a lone surrogate inside a string', { s: 'a\udc00b' }, 'params.s'],
+      ['a nested key Nest would drop silently', { m: { prototype: 1, kept: 2 } }, 'params.m.prototype'],
     ])('parameter with %s', async (_what, params, field) => {
       const response = await runQuery(writer.token, 'social', { query: 'RETURN 1', params });
       expectProblem(response, 400, 'VALIDATION_FAILED');

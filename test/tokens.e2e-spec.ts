@@ -211,6 +211,8 @@ describe('Personal Access Tokens (e2e, real FalkorDB)', () => {
       ['missing name', { name: undefined }, ['name']],
       ['blank name', { name: '   ' }, ['name']],
       ['name over 100 characters', { name: 'n'.repeat(101) }, ['name']],
+      ['name with a lone surrogate (it would be stored as U+FFFD)', { name: 'ci \ud800' }, ['name']],
+      ['a prototype field (Nest would drop it silently)', { prototype: 'x' }, ['prototype']],
       ['port not a number', { port: 'abc' }, ['port']],
       ['port out of range', { port: 70000 }, ['port']],
       ['tls not a boolean', { tls: 'maybe' }, ['tls']],

@@ -8,18 +8,61 @@ import { ValidationFailedError } from './domain-errors';
  */
 export const MAX_INPUT_DEPTH = 64;
 
-/** Nesting depth of a parsed value, counted iteratively (it must not recurse itself); stops past `limit`. */
-function nestingDepth(value: unknown, limit: number): number {
-  const pending: [unknown, number][] = [[value, 1]];
-  let deepest = 0;
+/**
+ * Keys Nest's ValidationPipe deletes, at any depth, before validating (prototype-pollution
+ * defence). Deleted silently, a Cypher parameter map named `{prototype: 1}` would reach FalkorDB
+ * without it; refusing them keeps what is stored or run exactly what the client sent.
+ */
+const STRIPPED_KEYS: ReadonlySet<string> = new Set(['__proto__', 'prototype', 'constructor']);
+
+/**
+ * What is wrong with a parsed body or query before class-transformer sees it, by field path:
+ * nesting deeper than MAX_INPUT_DEPTH (class-transformer recurses once per level, so thousands
+ * of `[[[[...]]]]` would overflow the stack), keys Nest would silently drop, top-level keys
+ * class-validator's whitelist misses, and text that is not well-formed Unicode (a lone UTF-16
+ * surrogate becomes U+FFFD on its way to FalkorDB, so what was stored would differ from what
+ * was sent). Walked iteratively: it must not recurse itself.
+ */
+function inputProblems(value: unknown, root: string): Record<string, string[]> {
+  // A Map: the paths are client text and may be `hasOwnProperty` or `__proto__`.
+  const problems = new Map<string, string[]>();
+  const add = (path: string, message: string): void => {
+    problems.set(path, [...(problems.get(path) ?? []), message]);
+  };
+  const pending: [unknown, string, number][] = [[value, '', 1]];
   for (let next = pending.pop(); next; next = pending.pop()) {
-    const [current, depth] = next;
+    const [current, path, depth] = next;
+    const where = path || root;
+    if (typeof current === 'string') {
+      if (!current.isWellFormed()) add(where, `${where} must be well-formed Unicode text (it contains a lone surrogate)`);
+      continue;
+    }
     if (current === null || typeof current !== 'object') continue;
-    deepest = Math.max(deepest, depth);
-    if (deepest > limit) return deepest;
-    for (const child of Object.values(current)) pending.push([child, depth + 1]);
+    if (depth > MAX_INPUT_DEPTH) {
+      return { [root]: [`${root} nests arrays and objects deeper than ${MAX_INPUT_DEPTH} levels`] };
+    }
+    const isArray = Array.isArray(current);
+    for (const [key, child] of Object.entries(current)) {
+      const childPath = isArray ? `${path || root}[${key}]` : path ? `${path}.${key}` : key;
+      if (!isArray) {
+        if (!key.isWellFormed()) add(where, `${where} has a key that is not well-formed Unicode text`);
+        else if (STRIPPED_KEYS.has(key) || (!path && key in Object.prototype)) add(childPath, `property ${key} should not exist`);
+      }
+      pending.push([child, childPath, depth + 1]);
+    }
   }
-  return deepest;
+  return Object.fromEntries(problems);
+}
+
+/** Refuses, before class-transformer walks it, input that it or the whitelist would mishandle. */
+class StrictValidationPipe extends ValidationPipe {
+  override async transform(value: unknown, metadata: ArgumentMetadata): Promise<unknown> {
+    if (metadata.type === 'body' || metadata.type === 'query') {
+      const problems = inputProblems(value, metadata.type);
+      if (Object.keys(problems).length) throw new ValidationFailedError(problems);
+    }
+    return super.transform(value, metadata) as Promise<unknown>;
+  }
 }
 
 function collect(errors: ValidationError[], prefix: string, into: Record<string, string[]>): void {
@@ -27,32 +70,6 @@ function collect(errors: ValidationError[], prefix: string, into: Record<string,
     const path = prefix ? `${prefix}.${error.property}` : error.property;
     if (error.constraints) into[path] = [...new Set(Object.values(error.constraints))];
     if (error.children?.length) collect(error.children, path, into);
-  }
-}
-
-/**
- * Top-level keys that name Object.prototype members (`hasOwnProperty`, `constructor`, ...).
- * class-validator's whitelist looks fields up in a plain object, finds the inherited member and
- * lets such keys through even with forbidNonWhitelisted; no DTO here has a field of that name.
- */
-function inheritedMemberKeys(value: unknown): string[] {
-  if (value === null || typeof value !== 'object' || Array.isArray(value)) return [];
-  return Object.keys(value).filter((key) => key in Object.prototype);
-}
-
-/** Refuses too deeply nested input before class-transformer walks it, and keys its whitelist misses. */
-class StrictValidationPipe extends ValidationPipe {
-  override async transform(value: unknown, metadata: ArgumentMetadata): Promise<unknown> {
-    if (nestingDepth(value, MAX_INPUT_DEPTH) > MAX_INPUT_DEPTH) {
-      throw ValidationFailedError.forField(metadata.type, `${metadata.type} nests arrays and objects deeper than ${MAX_INPUT_DEPTH} levels`);
-    }
-    if (metadata.type === 'body' || metadata.type === 'query') {
-      const reserved = inheritedMemberKeys(value);
-      if (reserved.length) {
-        throw new ValidationFailedError(Object.fromEntries(reserved.map((key) => [key, [`property ${key} should not exist`]])));
-      }
-    }
-    return super.transform(value, metadata) as Promise<unknown>;
   }
 }
 

@@ -98,28 +98,30 @@ export class TokensService {
     const now = Date.now();
     const expiresAt = resolveExpiry(spec, now, this.policy);
     const { host, port, tls } = user.server;
-    const active = await this.tokens.countActive(user.username, host, port, now);
-    if (active >= this.policy.maxActiveTokensPerUser) {
-      throw new ConflictError(
-        `User ${user.username} already holds ${active} active tokens (the maximum is ${this.policy.maxActiveTokensPerUser}); revoke one first`,
-      );
-    }
     const tokenId = newTokenId(now);
     const token = this.issuer.signPat(tokenId, user.userId, expiresAt);
-    await this.tokens.create({
-      tokenId,
-      tokenHash: hashToken(token),
-      userId: user.userId,
-      username: user.username,
-      name: spec.name,
-      role: user.role,
-      host,
-      port,
-      tls,
-      createdAt: now,
-      expiresAt,
-      passwordCiphertext: this.settings.cipher.encrypt(password, tokenId),
-    });
+    const stored = await this.tokens.createWithinCap(
+      {
+        tokenId,
+        tokenHash: hashToken(token),
+        userId: user.userId,
+        username: user.username,
+        name: spec.name,
+        role: user.role,
+        host,
+        port,
+        tls,
+        createdAt: now,
+        expiresAt,
+        passwordCiphertext: this.settings.cipher.encrypt(password, tokenId),
+      },
+      this.policy.maxActiveTokensPerUser,
+    );
+    if (!stored) {
+      throw new ConflictError(
+        `User ${user.username} already holds the maximum of ${this.policy.maxActiveTokensPerUser} active tokens on this server; revoke one first`,
+      );
+    }
     return { token, tokenId, expiresAt: isoOrNull(expiresAt) };
   }
 }

@@ -61,14 +61,18 @@ export class AuthHarness {
     const now = Date.now();
     const tokenId = newTokenId(now);
     const token = this.get(JwtIssuer).signPat(tokenId, this.userId, expiresAt);
-    await this.get(TokenRepository).create({
-      ...this.owner(now),
-      tokenId,
-      tokenHash: hashToken(token),
-      name: 'unit test token',
-      expiresAt,
-      passwordCiphertext: this.get(AuthSettings).cipher.encrypt(this.user.password, tokenId),
-    });
+    const stored = await this.get(TokenRepository).createWithinCap(
+      {
+        ...this.owner(now),
+        tokenId,
+        tokenHash: hashToken(token),
+        name: 'unit test token',
+        expiresAt,
+        passwordCiphertext: this.get(AuthSettings).cipher.encrypt(this.user.password, tokenId),
+      },
+      Number.MAX_SAFE_INTEGER,
+    );
+    if (!stored) throw new Error('the test token was not stored');
     return { tokenId, token };
   }
 

@@ -2,10 +2,11 @@ import { Injectable, Logger, OnModuleInit } from '@nestjs/common';
 import { ErrorReply } from '@redis/client';
 import { FalkorDbConnection } from '../../graph/falkordb-connection';
 
-/** Lookups on every request go through these indexes. */
+/** Lookups on every request go through these indexes (username: the cap count on every mint, and lists). */
 const INDEXES = [
   'CREATE INDEX FOR (t:Token) ON (t.token_id)',
   'CREATE INDEX FOR (t:Token) ON (t.token_hash)',
+  'CREATE INDEX FOR (t:Token) ON (t.username)',
   'CREATE INDEX FOR (u:User) ON (u.user_id)',
   'CREATE INDEX FOR (s:Session) ON (s.session_id)',
 ];

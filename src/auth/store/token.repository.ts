@@ -36,15 +36,26 @@ export class TokenRepository {
     return this.store.tokenGraph;
   }
 
-  /** One query, so a token is either stored whole (with its owner edge) or not at all. */
-  async create(token: NewTokenRecord): Promise<void> {
-    await this.store.query(
+  /**
+   * Stores a token unless its user already holds `maxActive` active tokens on its server, and
+   * says which. One write query: FalkorDB runs writes to a graph one at a time, so the count and
+   * the insert cannot interleave with another mint (concurrent mints never exceed the cap), and
+   * a token is stored whole, with its owner edge, or not at all.
+   */
+  async createWithinCap(token: NewTokenRecord, maxActive: number): Promise<boolean> {
+    const rows = await this.store.query(
       this.graph,
-      `MERGE (u:User {user_id: $user_id})
+      `OPTIONAL MATCH (a:Token)
+       WHERE a.username = $username AND a.host = $host AND a.port = $port
+         AND a.revoked = false AND (a.expires_at IS NULL OR a.expires_at > $created_at)
+       WITH count(a) AS active
+       WHERE active < $max_active
+       MERGE (u:User {user_id: $user_id})
        ON CREATE SET u.username = $username, u.host = $host, u.port = $port, u.created_at = $created_at
        CREATE (t:Token {token_id: $token_id, token_hash: $token_hash, user_id: $user_id, username: $username,
          name: $name, role: $role, host: $host, port: $port, tls: $tls, created_at: $created_at,
-         expires_at: $expires_at, revoked: false, password_enc: $password_enc})-[:BELONGS_TO]->(u)`,
+         expires_at: $expires_at, revoked: false, password_enc: $password_enc})-[:BELONGS_TO]->(u)
+       RETURN t.token_id AS token_id`,
       {
         token_id: token.tokenId,
         token_hash: token.tokenHash,
@@ -58,8 +69,10 @@ export class TokenRepository {
         created_at: token.createdAt,
         expires_at: token.expiresAt,
         password_enc: token.passwordCiphertext,
+        max_active: maxActive,
       },
     );
+    return rows.length === 1;
   }
 
   /** The record and hash for authenticating a request: one indexed read. */
@@ -94,19 +107,6 @@ export class TokenRepository {
       { host: scope.host, port: scope.port, all_users: scope.username === undefined, username: scope.username ?? '', now },
     );
     return rows.map(toRecord);
-  }
-
-  /** Number of active tokens a user holds on a server. */
-  async countActive(username: string, host: string, port: number, now: number): Promise<number> {
-    const rows = await this.store.readQuery(
-      this.graph,
-      `MATCH (t:Token)
-       WHERE t.username = $username AND t.host = $host AND t.port = $port
-         AND t.revoked = false AND (t.expires_at IS NULL OR t.expires_at > $now)
-       RETURN count(t) AS active`,
-      { username, host, port, now },
-    );
-    return Number(rows[0]?.active ?? 0);
   }
 
   /** Marks a token revoked (idempotent: the first revocation time is kept). */

@@ -24,18 +24,24 @@ async function main(): Promise<void> {
   try {
     await app.app.listen(0, '127.0.0.1');
     const base = await app.app.getUrl();
-    const created = await fetch(`${base}/api/auth/tokens/credentials`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ username: TEST_USERS.writer.username, password: TEST_USERS.writer.password, name: 'bench' }),
-    });
-    const { token, tokenId } = (await created.json()) as { token: string; tokenId: string };
-    const auth = { authorization: `Bearer ${token}` };
+    const mint = async (user: { username: string; password: string }) => {
+      const created = await fetch(`${base}/api/auth/tokens/credentials`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ username: user.username, password: user.password, name: 'bench' }),
+      });
+      const { token, tokenId } = (await created.json()) as { token: string; tokenId: string };
+      return { tokenId, auth: { authorization: `Bearer ${token}` } };
+    };
+    const { tokenId, auth } = await mint(TEST_USERS.writer);
+    const admin = await mint(TEST_USERS.admin);
 
     console.log(`autocannon, 50 connections, ${DURATION_SECONDS} s each, Fastify`);
     await measure('GET /health/live (no auth, baseline)', `${base}/health/live`);
     await measure('GET /api/auth/tokens/{id} (PAT: verify + store)', `${base}/api/auth/tokens/${tokenId}`, auth);
     await measure('GET /api/auth/tokens (PAT: verify + list)', `${base}/api/auth/tokens`, auth);
+    // An Admin credential also has its role confirmed against the ACL (remembered for 30 s).
+    await measure('GET /api/auth/tokens/{id} (admin PAT: + role recheck)', `${base}/api/auth/tokens/${admin.tokenId}`, admin.auth);
   } finally {
     await app.close();
     await server.destroy();

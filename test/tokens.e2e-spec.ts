@@ -172,6 +172,38 @@ describe('Personal Access Tokens (e2e, real FalkorDB)', () => {
       const detail = await request(app.http).get(`/api/auth/tokens/${writer.tokenId}`).set(...bearer(admin.token)).expect(200);
       expect(detail.body.token.is_active).toBe(false);
     });
+
+    it('takes admin reach from a PAT and a session within 30 s of the ACL demoting the user (fake clock)', async () => {
+      const admin = { username: 'pat_demoted_admin', password: 'demoted-admin-pw' };
+      await server.command(['ACL', 'SETUSER', admin.username, 'on', `>${admin.password}`, '~*', '&*', '+@all']);
+      const others = await mintToken(app, TEST_USERS.writer, server.port, { name: 'someone else' });
+      const own = await mintToken(app, admin, server.port, { name: 'own' });
+      const cookie = await logIn(app, admin, server.port);
+      fakeDateOnly();
+      const start = Date.now();
+      const asPat = () => request(app.http).get('/api/auth/tokens').set(...bearer(own.token)).expect(200);
+      const asSession = () => request(app.http).get('/api/auth/tokens').set('Cookie', cookie).expect(200);
+      const ids = (response: request.Response) => response.body.tokens.map((t: { token_id: string }) => t.token_id) as string[];
+
+      for (const response of [await asPat(), await asSession()]) {
+        expect(response.body.role).toBe('Admin');
+        expect(ids(response)).toEqual(expect.arrayContaining([own.tokenId, others.tokenId]));
+      }
+      const graphs = async () => (await request(app.http).get('/api/graph').set(...bearer(own.token)).expect(200)).body.graphs as string[];
+      expect(await graphs()).toContain('token_management');
+
+      await server.command(['ACL', 'SETUSER', admin.username, '-@admin']);
+      jest.setSystemTime(start + 30_000);
+      for (const response of [await asPat(), await asSession()]) {
+        expect(response.body.role).toBe('Read-Write');
+        expect(ids(response)).toContain(own.tokenId);
+        expect(ids(response)).not.toContain(others.tokenId);
+      }
+      expect(await graphs()).not.toContain('token_management');
+      await request(app.http).get(`/api/auth/tokens/${others.tokenId}`).set(...bearer(own.token)).expect(404);
+      await request(app.http).delete(`/api/auth/tokens/${others.tokenId}`).set(...bearer(own.token)).expect(404);
+      await request(app.http).get('/api/auth/tokens').set(...bearer(others.token)).expect(200);
+    });
   });
 
   describe('credentials', () => {

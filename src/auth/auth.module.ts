@@ -4,6 +4,7 @@ import { JwtModule } from '@nestjs/jwt';
 import { PassportModule } from '@nestjs/passport';
 import { AuthController } from './auth.controller';
 import { AUTH_ASYNC_OPTIONS_TYPE, AUTH_OPTIONS_TYPE, ConfigurableAuthModule } from './auth.module-definition';
+import { AdminRoleRecheck } from './admin-role-recheck';
 import { AttemptLimiter } from './attempt-limiter';
 import { AuthSettings } from './auth-settings';
 import { FalkorDbLoginService } from './falkordb-login.service';
@@ -15,6 +16,7 @@ import { SessionService } from './session.service';
 import { CredentialStoreSchema } from './store/credential-store.schema';
 import { SessionRepository } from './store/session.repository';
 import { TokenRepository } from './store/token.repository';
+import { StoredPasswords } from './stored-passwords';
 
 export const DEFAULT_AUTH_ROUTE_PREFIX = 'api/auth';
 
@@ -40,11 +42,13 @@ export interface AuthRouteOptions {
     FalkorDbLoginService,
     JwtIssuer,
     SessionService,
+    StoredPasswords,
+    AdminRoleRecheck,
     JwtStrategy,
     JwtAuthGuard,
     RolesGuard,
   ],
-  exports: [AuthSettings, AttemptLimiter, TokenRepository, SessionRepository, FalkorDbLoginService, JwtIssuer, SessionService, JwtAuthGuard, RolesGuard],
+  exports: [AuthSettings, AttemptLimiter, TokenRepository, SessionRepository, FalkorDbLoginService, JwtIssuer, SessionService, StoredPasswords, JwtAuthGuard, RolesGuard],
 })
 export class AuthModule extends ConfigurableAuthModule {
   static override forRoot(options: typeof AUTH_OPTIONS_TYPE & AuthRouteOptions): DynamicModule {

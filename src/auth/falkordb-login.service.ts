@@ -1,12 +1,23 @@
 import { Injectable } from '@nestjs/common';
-import { DomainError, FalkorDbUnreachableError, InvalidCredentialsError, ServerNotAllowedError } from '../common/domain-errors';
+import {
+  DomainError,
+  FalkorDbUnreachableError,
+  ForbiddenError,
+  InvalidCredentialsError,
+  ServerNotAllowedError,
+} from '../common/domain-errors';
 import { findAllowedServer, ServerAddress } from '../graph/server-address';
-import { UserConnectionFactory } from '../graph/user-connection.factory';
+import { UserConnectionFactory, UserCredentials } from '../graph/user-connection.factory';
+import { withDeadline } from '../common/deadline';
 import { AttemptLimiter } from './attempt-limiter';
 import { AuthSettings } from './auth-settings';
+import { Principal } from './principal';
 import { detectRole } from './role-detector';
 import { Role } from './role';
 import { userIdOf } from './user-id';
+
+/** The ACL probes are a few tiny commands: a server that takes longer than this is treated as unreachable. */
+const ROLE_PROBE_TIMEOUT_MS = 5000;
 
 export interface LoginRequest {
   username: string;
@@ -47,23 +58,41 @@ export class FalkorDbLoginService {
     return { ...allowed, tls: tls ?? allowed.tls };
   }
 
+  /** A credential's server, checked against the allow-list again in case it was removed since login. */
+  serverOf(owner: Pick<Principal, 'host' | 'port' | 'tls'>): ServerAddress {
+    if (!findAllowedServer(this.settings.allowedServers, owner.host, owner.port)) {
+      throw new ForbiddenError(`FalkorDB server ${owner.host}:${owner.port} is no longer allowed by this service`);
+    }
+    return { host: owner.host, port: owner.port, tls: owner.tls };
+  }
+
   /** `clientAddress` is where the attempt came from: failures are counted per client and per username. */
   async login(request: LoginRequest, clientAddress: string): Promise<VerifiedUser> {
     this.limiter.assertLoginAllowed(clientAddress, request.username);
     const server = this.resolveServer(request.host, request.port, request.tls);
-    let connection;
+    let role: Role;
     try {
-      connection = await this.connections.open(server, { username: request.username, password: request.password });
+      role = await this.roleOf(server, { username: request.username, password: request.password });
     } catch (error) {
       if (error instanceof InvalidCredentialsError) this.limiter.recordLoginFailure(clientAddress, request.username);
       throw error;
     }
+    return { userId: userIdOf(request.username, server.host, server.port), username: request.username, role, server };
+  }
+
+  /**
+   * Connects as the user (InvalidCredentialsError if FalkorDB refuses the password) and reads the
+   * user's current role from the server's ACL, on a connection of its own that is closed afterwards.
+   */
+  async roleOf(server: ServerAddress, credentials: UserCredentials): Promise<Role> {
+    const connection = await this.connections.open(server, credentials);
     try {
-      const role = await detectRole(connection, request.username);
-      return { userId: userIdOf(request.username, server.host, server.port), username: request.username, role, server };
+      return await withDeadline(detectRole(connection, credentials.username), ROLE_PROBE_TIMEOUT_MS, () => {
+        if (connection.isOpen) connection.destroy();
+      });
     } catch (error) {
       if (error instanceof DomainError) throw error;
-      // The connection broke between AUTH and the ACL probes.
+      // The connection broke (or the server stopped answering) between AUTH and the ACL probes.
       throw new FalkorDbUnreachableError(server.host, server.port);
     } finally {
       // A connection that broke (FalkorDB went away mid-login) is already closed; destroying it

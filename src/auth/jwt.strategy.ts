@@ -3,6 +3,7 @@ import { PassportStrategy } from '@nestjs/passport';
 import { ExtractJwt, Strategy } from 'passport-jwt';
 import { InvalidTokenError } from '../common/domain-errors';
 import { UserConnectionPool } from '../graph/user-connection-pool';
+import { AdminRoleRecheck } from './admin-role-recheck';
 import { AuthSettings, PAT_AUDIENCE, SESSION_AUDIENCE } from './auth-settings';
 import { hashesEqual, hashToken } from './crypto/token-hash';
 import { IssuedClaims } from './jwt-claims';
@@ -31,7 +32,8 @@ function principalOf(kind: CredentialKind, credentialId: string, owner: Credenti
  * Accepts a PAT (Bearer) or a session (cookie). passport-jwt verifies the signature (HS256 only,
  * with the key of the credential's kind), `iss`, `aud` and `exp`; then every request is checked
  * against FalkorDB in one indexed read: the record exists, is not revoked or expired, and holds the
- * same SHA-256 hash (constant-time). Store errors propagate as 503: authentication fails closed.
+ * same SHA-256 hash (constant-time). A recorded Admin role is confirmed against the server's ACL
+ * (AdminRoleRecheck). Store errors propagate as 503: authentication fails closed.
  */
 @Injectable()
 export class JwtStrategy extends PassportStrategy(Strategy, JWT_STRATEGY) {
@@ -39,6 +41,7 @@ export class JwtStrategy extends PassportStrategy(Strategy, JWT_STRATEGY) {
     private readonly settings: AuthSettings,
     private readonly tokens: TokenRepository,
     private readonly sessions: SessionRepository,
+    private readonly adminRecheck: AdminRoleRecheck,
     /** Closes the pooled FalkorDB connection of a credential that fails here (revoked, expired). */
     @Optional() private readonly pool?: UserConnectionPool,
   ) {
@@ -87,7 +90,7 @@ export class JwtStrategy extends PassportStrategy(Strategy, JWT_STRATEGY) {
       if (record.lastUsed === null || now - record.lastUsed >= LAST_USED_WRITE_INTERVAL_MS) {
         await this.tokens.touch(record.tokenId, now, LAST_USED_WRITE_INTERVAL_MS);
       }
-      return principalOf('pat', record.tokenId, record);
+      return this.withCurrentRole(principalOf('pat', record.tokenId, record));
     }
 
     const session = await this.sessions.findForAuthentication(claims.jti);
@@ -101,6 +104,12 @@ export class JwtStrategy extends PassportStrategy(Strategy, JWT_STRATEGY) {
       this.pool?.evict(claims.jti);
       throw new InvalidTokenError('The session is invalid, expired or has been logged out');
     }
-    return principalOf('session', session.sessionId, session);
+    return this.withCurrentRole(principalOf('session', session.sessionId, session));
+  }
+
+  /** A recorded Admin acts as Admin only while the server's ACL still says so (re-read every 30 s at most). */
+  private async withCurrentRole(principal: Principal): Promise<Principal> {
+    principal.role = await this.adminRecheck.currentRole(principal);
+    return principal;
   }
 }

@@ -1,6 +1,5 @@
 import { randomBytes } from 'node:crypto';
 import { Injectable, Optional } from '@nestjs/common';
-import { InvalidTokenError } from '../common/domain-errors';
 import { UserConnectionPool } from '../graph/user-connection-pool';
 import { AuthSettings } from './auth-settings';
 import { hashToken } from './crypto/token-hash';
@@ -50,13 +49,6 @@ export class SessionService {
     await this.sessions.revoke(sessionId, Date.now());
     // The session's FalkorDB connection (Graph API) closes with it, not when it next idles out.
     this.pool?.evict(sessionId);
-  }
-
-  /** The session user's FalkorDB password, decrypted for minting a PAT or running queries. */
-  async passwordOf(sessionId: string): Promise<string> {
-    const sealed = await this.sessions.findPasswordCiphertext(sessionId);
-    if (sealed === undefined) throw new InvalidTokenError('The session is invalid, expired or has been logged out');
-    return this.settings.cipher.decrypt(sealed, sessionId);
   }
 
   /** `Set-Cookie` value that stores the session (httpOnly, SameSite=Strict). */

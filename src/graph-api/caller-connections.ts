@@ -1,16 +1,15 @@
-import { Injectable, Logger } from '@nestjs/common';
-import { AuthSettings } from '../auth/auth-settings';
-import { DecryptionFailedError } from '../auth/crypto/password-cipher';
+import { Injectable } from '@nestjs/common';
+import { FalkorDbLoginService } from '../auth/falkordb-login.service';
 import { Principal } from '../auth/principal';
 import { SessionRepository } from '../auth/store/session.repository';
 import { TokenRepository } from '../auth/store/token.repository';
+import { STORED_PASSWORD_REFUSED, StoredPasswords } from '../auth/stored-passwords';
 import {
   FalkorDbUnreachableError,
-  ForbiddenError,
   InvalidCredentialsError,
   InvalidTokenError,
 } from '../common/domain-errors';
-import { findAllowedServer, ServerAddress } from '../graph/server-address';
+import { ServerAddress } from '../graph/server-address';
 import { UserConnection, UserConnectionFactory } from '../graph/user-connection.factory';
 import { OpenedUserConnection, PooledConnectionClosedError, UserConnectionPool } from '../graph/user-connection-pool';
 
@@ -27,22 +26,18 @@ interface StoredCredential {
  */
 @Injectable()
 export class CallerConnections {
-  private readonly logger = new Logger('GraphApi');
-
   constructor(
     private readonly pool: UserConnectionPool,
     private readonly factory: UserConnectionFactory,
-    private readonly settings: AuthSettings,
+    private readonly login: FalkorDbLoginService,
+    private readonly passwords: StoredPasswords,
     private readonly tokens: TokenRepository,
     private readonly sessions: SessionRepository,
   ) {}
 
   /** The caller's server; checked against the allow-list again, in case it was removed since login. */
   serverOf(principal: Principal): ServerAddress {
-    if (!findAllowedServer(this.settings.allowedServers, principal.host, principal.port)) {
-      throw new ForbiddenError(`FalkorDB server ${principal.host}:${principal.port} is no longer allowed by this service`);
-    }
-    return { host: principal.host, port: principal.port, tls: principal.tls };
+    return this.login.serverOf(principal);
   }
 
   async run<T>(principal: Principal, work: (connection: UserConnection) => Promise<T>): Promise<T> {
@@ -62,35 +57,21 @@ export class CallerConnections {
       const connection = await this.factory.open(server, { username: principal.username, password });
       return { connection, validUntil };
     } catch (error) {
-      if (error instanceof InvalidCredentialsError) {
-        throw new InvalidTokenError(
-          'FalkorDB no longer accepts the password stored with this credential (it was changed, or the user removed): create a new token',
-        );
-      }
+      if (error instanceof InvalidCredentialsError) throw new InvalidTokenError(STORED_PASSWORD_REFUSED);
       throw error;
     }
   }
 
   private async storedCredential(principal: Principal): Promise<StoredCredential> {
     const id = principal.credentialId;
-    const [sealed, validUntil] =
+    const [password, validUntil] = await Promise.all([
+      this.passwords.of(principal),
       principal.kind === 'pat'
-        ? await Promise.all([
-            this.tokens.findPasswordCiphertext(id),
-            this.tokens.findById(id).then((record) => (record && !record.revoked ? record.expiresAt : undefined)),
-          ])
-        : await Promise.all([
-            this.sessions.findPasswordCiphertext(id),
-            this.sessions.findForAuthentication(id).then((record) => (record && !record.revoked ? record.expiresAt : undefined)),
-          ]);
+        ? this.tokens.findById(id).then((record) => (record && !record.revoked ? record.expiresAt : undefined))
+        : this.sessions.findForAuthentication(id).then((record) => (record && !record.revoked ? record.expiresAt : undefined)),
+    ]);
     // Revoked or deleted between authentication and now.
-    if (sealed === undefined || validUntil === undefined) throw new InvalidTokenError();
-    try {
-      return { password: this.settings.cipher.decrypt(sealed, id), validUntil };
-    } catch (error) {
-      if (!(error instanceof DecryptionFailedError)) throw error;
-      this.logger.warn(`Stored password of credential ${id} cannot be decrypted (was ENCRYPTION_KEY changed?)`);
-      throw new InvalidTokenError('The password stored with this credential can no longer be decrypted: create a new token');
-    }
+    if (validUntil === undefined) throw new InvalidTokenError();
+    return { password, validUntil };
   }
 }

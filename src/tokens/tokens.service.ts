@@ -4,9 +4,9 @@ import { hashToken } from '../auth/crypto/token-hash';
 import { FalkorDbLoginService, VerifiedUser } from '../auth/falkordb-login.service';
 import { JwtIssuer } from '../auth/jwt-issuer';
 import { Principal } from '../auth/principal';
-import { SessionService } from '../auth/session.service';
 import { TokenRecord, TokenScope } from '../auth/store/token.record';
 import { TokenRepository } from '../auth/store/token.repository';
+import { StoredPasswords } from '../auth/stored-passwords';
 import { ConflictError, NotFoundError } from '../common/domain-errors';
 import { UserConnectionPool } from '../graph/user-connection-pool';
 import { isoOrNull } from '../common/iso-time';
@@ -41,7 +41,7 @@ export class TokensService {
     @Inject(TOKENS_MODULE_OPTIONS) options: TokensModuleOptions,
     private readonly tokens: TokenRepository,
     private readonly login: FalkorDbLoginService,
-    private readonly sessions: SessionService,
+    private readonly passwords: StoredPasswords,
     private readonly issuer: JwtIssuer,
     private readonly settings: AuthSettings,
     @Optional() private readonly pool?: UserConnectionPool,
@@ -60,7 +60,7 @@ export class TokensService {
   /** For a logged-in browser session: no credentials in the body. */
   async createForSession(principal: Principal, spec: TokenSpecDto): Promise<CreatedTokenDto> {
     resolveExpiry(spec, Date.now(), this.policy);
-    const password = await this.sessions.passwordOf(principal.credentialId);
+    const password = await this.passwords.of(principal);
     const user: VerifiedUser = {
       userId: principal.userId,
       username: principal.username,

@@ -316,6 +316,99 @@ describe('FalkorDB stops mid-traffic (e2e, real FalkorDB process)', () => {
   }, 120_000);
 });
 
+describe('FalkorDB freezes: connections accepted, nothing answered (e2e, SIGSTOP)', () => {
+  let store: FalkorDbTestServer;
+  /** A second allow-listed server that users log in to and run queries on. */
+  let users: FalkorDbTestServer;
+  let app: TestApp;
+  let base: string;
+
+  beforeAll(async () => {
+    [store, users] = await Promise.all([FalkorDbTestServer.start(), FalkorDbTestServer.start()]);
+    app = await startTestApp({
+      FALKORDB_URL: store.url,
+      FALKORDB_ALLOWED_SERVERS: `127.0.0.1:${store.port},127.0.0.1:${users.port}`,
+    });
+    base = await listen(app);
+  }, 60_000);
+
+  afterAll(async () => {
+    await app?.close();
+    await Promise.all([store?.destroy(), users?.destroy()]);
+  });
+
+  const query = (phase: string, token: string, body: Record<string, unknown>) =>
+    call(base, 'get', phase, '/api/graph/frozen/query', {
+      method: 'POST',
+      headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' },
+      body: JSON.stringify(body),
+    });
+  const expectAnswered = (outcome: Outcome, status: number, code?: string) => {
+    expect({ status: outcome.status, code: outcome.body?.code, error: outcome.error }).toEqual({
+      status,
+      code: code ?? outcome.body?.code,
+      error: undefined,
+    });
+    expect(outcome.ms).toBeLessThan(REQUEST_BOUND_MS);
+  };
+
+  it("answers within the bound when a user's FalkorDB hangs (login, role check, opening and using a connection), and recovers", async () => {
+    const pooled = await mintDefault(base, 'setup', 'pooled', users.port);
+    const fresh = await mintDefault(base, 'setup', 'fresh', users.port);
+    expect([pooled.status, fresh.status]).toEqual([201, 201]);
+    const pooledToken = (pooled.body as { token: string }).token;
+    const freshToken = (fresh.body as { token: string }).token;
+    // Opens the first token's pooled connection (and confirms its Admin role) while the server answers.
+    expectAnswered(await query('setup', pooledToken, { query: 'RETURN 1' }), 200);
+
+    await users.freeze();
+    try {
+      const [login, freshQuery, pooledQuery] = await Promise.all([
+        // Logging in: connecting as the user never completes its AUTH handshake.
+        mintDefault(base, 'frozen', 'during freeze', users.port),
+        // A credential not yet confirmed as Admin nor connected: its role check cannot connect.
+        query('frozen', freshToken, { query: 'RETURN 1' }),
+        // A pooled connection whose command is never answered: the query's own deadline.
+        query('frozen', pooledToken, { query: 'RETURN 1', timeoutMs: 1000 }),
+      ]);
+      expectAnswered(login, 503, 'FALKORDB_UNREACHABLE');
+      expectAnswered(freshQuery, 503, 'FALKORDB_UNREACHABLE');
+      expectAnswered(pooledQuery, 504, 'QUERY_TIMEOUT');
+      // The token store is on another server and still answers.
+      expectAnswered(await getWith(base, pooledToken, (pooled.body as { tokenId: string }).tokenId), 200);
+    } finally {
+      await users.thaw();
+    }
+
+    expectAnswered(await mintDefault(base, 'thawed', 'after freeze', users.port), 201);
+    expectAnswered(await query('thawed', freshToken, { query: 'RETURN 1' }), 200);
+    expectAnswered(await query('thawed', pooledToken, { query: 'RETURN 1' }), 200);
+  }, 60_000);
+
+  it('answers 503 within the bound when the token store hangs, and recovers', async () => {
+    const minted = await mintDefault(base, 'setup', 'store frozen', store.port);
+    expect(minted.status).toBe(201);
+    const { token, tokenId } = minted.body as { token: string; tokenId: string };
+
+    await store.freeze();
+    try {
+      const [listed, mint, ready] = await Promise.all([
+        listWith(base, 'frozen', token),
+        mintDefault(base, 'frozen', 'during store freeze', store.port),
+        call(base, 'get', 'frozen', '/health/ready'),
+      ]);
+      expectAnswered(listed, 503, 'STORE_UNAVAILABLE');
+      expectAnswered(mint, 503);
+      expect(mint.body?.code).toMatch(/^(STORE_UNAVAILABLE|FALKORDB_UNREACHABLE)$/);
+      expectAnswered(ready, 503);
+    } finally {
+      await store.thaw();
+    }
+    await until(async () => (await getWith(base, token, tokenId)).status === 200, 30_000, 'the store to answer again');
+    expectAnswered(await mintDefault(base, 'thawed', 'after store freeze', store.port), 201);
+  }, 60_000);
+});
+
 describe('graceful shutdown (e2e)', () => {
   it('finishes in-flight requests, then closes its FalkorDB connection (external FalkorDB)', async () => {
     const server = await FalkorDbTestServer.start();

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { createClient, ErrorReply, RedisClientType } from '@redis/client';
+import { withDeadline } from '../common/deadline';
 import { FalkorDbUnreachableError, InvalidCredentialsError } from '../common/domain-errors';
 import { ServerAddress } from './server-address';
 
@@ -33,7 +34,11 @@ export class UserConnectionFactory {
     // Errors surface through the awaited calls; an unhandled 'error' event would crash the process.
     client.on('error', () => undefined);
     try {
-      await client.connect();
+      // The socket's connectTimeout covers only TCP: a server that accepts but never answers
+      // (frozen, overloaded) would hold the AUTH handshake forever without this deadline.
+      await withDeadline(client.connect(), CONNECT_TIMEOUT_MS, () => {
+        if (client.isOpen) client.destroy();
+      });
       return client;
     } catch (error) {
       if (client.isOpen) client.destroy();

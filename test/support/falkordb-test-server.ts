@@ -18,6 +18,8 @@ export const TEST_USERS = {
  */
 export class FalkorDbTestServer {
   private server?: EmbeddedFalkorDb;
+  /** The server process, for freeze() and thaw(). */
+  private pid?: number;
 
   private constructor(
     readonly port: number,
@@ -42,6 +44,7 @@ export class FalkorDbTestServer {
   /** Starts (again) on the same port and data; ACL users live in memory, so they are created on each start. */
   async startAgain(): Promise<void> {
     this.server = await EmbeddedFalkorDb.start({ dataDir: this.dataDir, port: this.port });
+    this.pid = undefined;
     await this.createUsers();
   }
 
@@ -51,9 +54,31 @@ export class FalkorDbTestServer {
     this.server = undefined;
   }
 
+  /**
+   * Freezes the server process (SIGSTOP): the kernel still accepts TCP connections, but nothing
+   * is answered, like a server that hangs. Undo with `thaw()`.
+   */
+  async freeze(): Promise<void> {
+    process.kill(await this.processId(), 'SIGSTOP');
+  }
+
+  async thaw(): Promise<void> {
+    process.kill(await this.processId(), 'SIGCONT');
+  }
+
   async destroy(): Promise<void> {
     await this.stop();
     await rm(this.dataDir, { recursive: true, force: true });
+  }
+
+  /** Read while the server answers (freeze() needs it when it no longer does). */
+  private async processId(): Promise<number> {
+    if (this.pid === undefined) {
+      const info = String(await this.command(['INFO', 'server']));
+      this.pid = Number(/^process_id:(\d+)/m.exec(info)?.[1]);
+      if (!Number.isSafeInteger(this.pid) || this.pid <= 0) throw new Error(`no process_id in INFO server: ${info.slice(0, 200)}`);
+    }
+    return this.pid;
   }
 
   /** Runs one command as the default (admin) user. */

@@ -6,6 +6,7 @@ import { IncomingMessage, ServerResponse } from 'node:http';
 import { FalkorDbTestServer } from './support/falkordb-test-server';
 import { freePort } from './support/free-port';
 import { startTestApp, TestApp } from './support/test-app';
+import { until } from './support/until';
 
 /*
  * Faults: a real FalkorDB process stopped and started again under continuous traffic, and a
@@ -80,15 +81,6 @@ function listWith(base: string, phase: string, token: string): Promise<Outcome> 
 
 function getWith(base: string, token: string, tokenId: string): Promise<Outcome> {
   return call(base, 'get', 'verify', `/api/auth/tokens/${tokenId}`, { headers: { Authorization: `Bearer ${token}` } });
-}
-
-/** Bounded polling: resolves when `condition` holds, fails with `what` after `timeoutMs`. */
-async function until(condition: () => boolean | Promise<boolean>, timeoutMs: number, what: string): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await condition())) {
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 25));
-  }
 }
 
 /** Runs `work` over `items`, `concurrency` at a time. */

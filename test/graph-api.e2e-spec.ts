@@ -10,7 +10,9 @@ import { DEFAULT_USER_CONNECTION_POOL_LIMITS, UserConnectionPool } from '../src/
 import { TokensModule } from '../src/tokens/tokens.module';
 import { bearer, CreatedToken, Credentials, logIn, mintToken, SAME_ORIGIN } from './support/api';
 import { FalkorDbTestServer, TEST_USERS } from './support/falkordb-test-server';
+import { fakeDateOnly } from './support/clock';
 import { startTestApp, TEST_SECRETS, TestApp } from './support/test-app';
+import { until } from './support/until';
 
 /** A Read-Write user whose ACL forbids exactly one graph command. */
 const NO_DELETE_USER = { username: 'pat_nodelete', password: 'nodelete-secret-pw' };
@@ -23,8 +25,6 @@ type Body = Record<string, unknown>;
 function claimsOf(jwt: string): Record<string, unknown> {
   return JSON.parse(Buffer.from(jwt.split('.')[1], 'base64url').toString('utf8')) as Record<string, unknown>;
 }
-
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 describe('Graph API (e2e, real FalkorDB)', () => {
   let server: FalkorDbTestServer;
@@ -340,7 +340,10 @@ describe('Graph API (e2e, real FalkorDB)', () => {
   });
 
   describe('the per-credential connection pool', () => {
-    afterEach(() => pool.configure(DEFAULT_USER_CONNECTION_POOL_LIMITS));
+    afterEach(() => {
+      jest.useRealTimers();
+      pool.configure(DEFAULT_USER_CONNECTION_POOL_LIMITS);
+    });
 
     it('keeps one connection per token, never shared between two tokens of the same user', async () => {
       const first = await mint(TEST_USERS.writer);
@@ -362,8 +365,8 @@ describe('Graph API (e2e, real FalkorDB)', () => {
 
       await request(app.http).delete(`/api/auth/tokens/${token.tokenId}`).set(...bearer(token.token)).expect(200);
       expect(pool.has(token.tokenId)).toBe(false);
-      await sleep(50);
-      expect(await connectionsOf(TEST_USERS.writer.username)).toBe(before - 1);
+      // FalkorDB drops the connection from CLIENT LIST once it has read the close.
+      await until(async () => (await connectionsOf(TEST_USERS.writer.username)) === before - 1, 5_000, 'FalkorDB to see the connection closed');
 
       const refused = await runQuery(token.token, 'social', { query: 'RETURN 1' });
       expectProblem(refused, 401, 'INVALID_TOKEN');
@@ -379,13 +382,15 @@ describe('Graph API (e2e, real FalkorDB)', () => {
       expect(pool.has(token.tokenId)).toBe(false);
     });
 
-    it('an expiring token: its connection closes when it expires', async () => {
-      const token = await mint(TEST_USERS.reader, { ttlSeconds: 2 });
+    // The pool's own expiry timer is tested with a fake clock in user-connection-pool.spec.ts.
+    it('an expired token (fake clock): its next query is 401 and its connection is closed', async () => {
+      const token = await mint(TEST_USERS.reader, { ttlSeconds: 60 });
       await ok(token.token, 'social', { query: 'RETURN 1' });
       expect(pool.has(token.tokenId)).toBe(true);
-      await sleep(Date.parse(token.expiresAt as string) - Date.now() + 100);
-      expect(pool.has(token.tokenId)).toBe(false);
+      fakeDateOnly();
+      jest.setSystemTime(Date.parse(token.expiresAt as string));
       expectProblem(await runQuery(token.token, 'social', { query: 'RETURN 1' }), 401, 'INVALID_TOKEN');
+      expect(pool.has(token.tokenId)).toBe(false);
     });
 
     it('a logged-out session: its connection closes at once', async () => {
@@ -397,15 +402,9 @@ describe('Graph API (e2e, real FalkorDB)', () => {
       expect(pool.has(sessionId)).toBe(false);
     });
 
-    it('closes idle connections and stays within its size (least recently used first)', async () => {
-      pool.configure({ idleTimeoutMs: 200 });
-      const idle = await mint(TEST_USERS.reader);
-      await ok(idle.token, 'social', { query: 'RETURN 1' });
-      expect(pool.has(idle.tokenId)).toBe(true);
-      await sleep(400);
-      expect(pool.has(idle.tokenId)).toBe(false);
-
-      pool.configure({ maxSize: 2, idleTimeoutMs: DEFAULT_USER_CONNECTION_POOL_LIMITS.idleTimeoutMs });
+    // Idle closing is tested with a fake clock in user-connection-pool.spec.ts.
+    it('stays within its size (least recently used first)', async () => {
+      pool.configure({ maxSize: 2 });
       const tokens = await Promise.all([mint(TEST_USERS.reader), mint(TEST_USERS.reader), mint(TEST_USERS.reader)]);
       for (const token of tokens) await ok(token.token, 'social', { query: 'RETURN 1' });
       expect(pool.size).toBe(2);

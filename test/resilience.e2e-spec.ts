@@ -2,6 +2,7 @@ import request from 'supertest';
 import { bearer, mintToken } from './support/api';
 import { FalkorDbTestServer, TEST_USERS } from './support/falkordb-test-server';
 import { startTestApp, TestApp } from './support/test-app';
+import { until } from './support/until';
 
 /** The store is a real FalkorDB process that these tests stop and start. */
 describe('restarts and outages (e2e, real FalkorDB)', () => {
@@ -61,11 +62,7 @@ describe('restarts and outages (e2e, real FalkorDB)', () => {
     }
 
     // The service reconnects on its own; poll (bounded) until it does.
-    let status = 0;
-    for (let attempt = 0; attempt < 50 && status !== 200; attempt++) {
-      status = (await request(app.http).get('/api/auth/tokens').set(...bearer(token))).status;
-      if (status !== 200) await new Promise((resolve) => setTimeout(resolve, 200));
-    }
-    expect(status).toBe(200);
+    const listed = async () => (await request(app.http).get('/api/auth/tokens').set(...bearer(token))).status;
+    await until(async () => (await listed()) === 200, 10_000, 'the service to reconnect');
   });
 });

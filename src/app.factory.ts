@@ -45,6 +45,9 @@ export async function createApp(config: AppConfig, options: CreateAppOptions = {
   });
   const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(config), adapter, {
     logger: options.logger,
+    // Every body of this API is JSON: Fastify's own JSON parser (bounded by bodyLimit) is the only
+    // one, so a body of another type (curl -d without a Content-Type sends a form) is a clear 415.
+    bodyParser: false,
   });
 
   await app.register(helmet, {
@@ -68,6 +71,7 @@ export async function createApp(config: AppConfig, options: CreateAppOptions = {
   }
 
   const fastify = app.getHttpAdapter().getInstance();
+  fastify.removeContentTypeParser('text/plain');
   const requestLog = new Logger('HTTP');
   fastify.addHook('onRequest', (request, reply, done) => {
     void reply.header('X-Request-Id', request.id);

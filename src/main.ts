@@ -7,8 +7,8 @@ async function bootstrap(): Promise<void> {
   // One JSON object per line, for log shippers.
   const app = await createApp(config, { logger: new ConsoleLogger({ json: true }) });
   app.enableShutdownHooks();
-  await app.listen(config.port, '0.0.0.0');
-  Logger.log(`FalkorDB PAT service on http://localhost:${config.port} (docs at /docs)`, 'Bootstrap');
+  await app.listen(config.port, config.host);
+  Logger.log(`FalkorDB PAT service on ${await app.getUrl()} (listening on ${config.host}; docs at /docs)`, 'Bootstrap');
 }
 
 bootstrap().catch((error: unknown) => {

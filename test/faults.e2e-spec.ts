@@ -1,10 +1,10 @@
 import { mkdtemp, rm } from 'node:fs/promises';
-import { AddressInfo, connect } from 'node:net';
+import { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { IncomingMessage, ServerResponse } from 'node:http';
 import { FalkorDbTestServer } from './support/falkordb-test-server';
-import { freePort } from './support/free-port';
+import { freePort, refusesConnections } from './support/free-port';
 import { startTestApp, TestApp } from './support/test-app';
 import { until } from './support/until';
 
@@ -129,18 +129,6 @@ function closeOnArrival(app: TestApp, count: number): Promise<{ unfinishedAtClos
  * orchestrator kills a process that takes longer than its grace period (30 s by default).
  */
 const CLOSE_BOUND_MS = 10_000;
-
-/** True when nothing accepts TCP connections on 127.0.0.1:port any more. */
-function refusesConnections(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const socket = connect({ host: '127.0.0.1', port });
-    socket.once('connect', () => {
-      socket.destroy();
-      resolve(false);
-    });
-    socket.once('error', () => resolve(true));
-  });
-}
 
 /**
  * TCP connections to the server other than the one asking (FalkorDbTestServer.command opens a

@@ -318,7 +318,7 @@ describe('Graph API (e2e, real FalkorDB)', () => {
       expect(forAdmin.body.graphs).toContain(TOKEN_GRAPH);
     });
 
-    it('cannot be read by non-admins, nor written or deleted by anyone', async () => {
+    it('cannot be inspected by non-admins, nor queried, written or deleted by anyone', async () => {
       expectProblem(await runQuery(writer.token, TOKEN_GRAPH, { query: 'MATCH (t:Token) RETURN t' }), 403, 'FORBIDDEN');
       expectProblem(await request(app.http).get(`/api/graph/${TOKEN_GRAPH}/schema`).set(...bearer(reader.token)), 403, 'FORBIDDEN');
       expectProblem(
@@ -328,12 +328,18 @@ describe('Graph API (e2e, real FalkorDB)', () => {
       );
       expectProblem(await request(app.http).delete(`/api/graph/${TOKEN_GRAPH}`).set(...bearer(writer.token)), 403, 'FORBIDDEN');
 
-      // Admins may read it, but a write is refused even for them (it would be sent as GRAPH.RO_QUERY).
-      const count = await ok(admin.token, TOKEN_GRAPH, { query: 'MATCH (t:Token) RETURN count(t) > 0' });
-      expect(count.rows).toEqual([[true]]);
-      const write = await runQuery(admin.token, TOKEN_GRAPH, { query: 'MATCH (t:Token) SET t.revoked = false' });
-      expectProblem(write, 403, 'FORBIDDEN');
-      expect(write.body.detail).toMatch(/read-only/);
+      // Admins see its shape (names and plans), never its values: token hashes and sealed passwords stay in.
+      const schema = await request(app.http).get(`/api/graph/${TOKEN_GRAPH}/schema`).set(...bearer(admin.token)).expect(200);
+      expect(schema.body.labels).toEqual(expect.arrayContaining(['Token', 'User']));
+      await request(app.http).get(`/api/graph/${TOKEN_GRAPH}/explain`).query({ query: 'MATCH (t:Token) RETURN t' }).set(...bearer(admin.token)).expect(200);
+      for (const query of ['MATCH (t:Token) RETURN t', 'MATCH (t:Token) RETURN t.token_hash, t.password_enc', 'MATCH (t:Token) SET t.revoked = false']) {
+        for (const readOnly of [false, true]) {
+          const refused = await runQuery(admin.token, TOKEN_GRAPH, { query, readOnly });
+          expectProblem(refused, 403, 'FORBIDDEN');
+          expect(refused.body.detail).toMatch(/cannot be queried through this API/);
+          expect(refused.text).not.toMatch(/v1\.|[0-9a-f]{64}/);
+        }
+      }
       expectProblem(await request(app.http).delete(`/api/graph/${TOKEN_GRAPH}`).set(...bearer(admin.token)), 403, 'FORBIDDEN');
       expect(await server.command(['EXISTS', TOKEN_GRAPH])).toBe(1);
     });

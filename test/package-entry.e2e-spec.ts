@@ -1,8 +1,10 @@
-import { execFile } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
 import { copyFile, mkdtemp, readFile, rm, symlink } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+import { freePort, refusesConnections } from './support/free-port';
+import { until } from './support/until';
 
 const run = promisify(execFile);
 const ROOT = join(__dirname, '..');
@@ -79,4 +81,34 @@ describe('package entry point', () => {
     expect(Object.keys(pkg.peerDependencies).sort()).toEqual([...peers].sort());
     for (const name of peers) expect(pkg.dependencies[name] ?? pkg.devDependencies[name]).toBe(pkg.peerDependencies[name]);
   });
+
+  it('`npm start` serves on the embedded FalkorDB, and a SIGTERM to npm stops the service and FalkorDB', async () => {
+    const [httpPort, falkordbPort] = [await freePort(), await freePort()];
+    const dataDir = await mkdtemp(join(tmpdir(), 'pat-npm-start-'));
+    // Its own process group, so that whatever is left can be killed at the end whatever happens.
+    const npm = spawn('npm', ['start'], {
+      cwd: packageDir,
+      detached: true,
+      stdio: 'ignore',
+      env: { PATH: process.env.PATH, HOME: process.env.HOME, PORT: String(httpPort), FALKORDB_EMBEDDED_PORT: String(falkordbPort), FALKORDB_DATA_DIR: dataDir },
+    });
+    const exited = new Promise<number | null>((resolve) => npm.once('exit', resolve));
+    try {
+      const live = () => fetch(`http://127.0.0.1:${httpPort}/health/live`).then((response) => response.ok, () => false);
+      await until(live, 60_000, '`npm start` to serve /health/live');
+      expect(await refusesConnections(falkordbPort)).toBe(false);
+
+      // What a supervisor (systemd, Docker, a CI runner) sends: only to npm itself.
+      npm.kill('SIGTERM');
+      await exited;
+      await until(async () => (await refusesConnections(httpPort)) && (await refusesConnections(falkordbPort)), 15_000, 'the service and FalkorDB to stop');
+    } finally {
+      try {
+        process.kill(-(npm.pid as number), 'SIGKILL');
+      } catch {
+        // Nothing left in the group: the normal case.
+      }
+      await rm(dataDir, { recursive: true, force: true });
+    }
+  }, 120_000);
 });

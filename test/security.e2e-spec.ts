@@ -181,6 +181,21 @@ describe('security (e2e, real FalkorDB)', () => {
         expect(response.headers['content-type']).toMatch(/^application\/problem\+json/);
       }));
 
+    it('answers a body that is not JSON (a form, text, XML, multipart) with 415 naming the fix, and mints nothing', () =>
+      withApp({}, async (app) => {
+        const json = JSON.stringify({ username: 'default', password: '', name: 'not json' });
+        for (const type of ['application/x-www-form-urlencoded', 'text/plain', 'application/xml', 'multipart/form-data; boundary=x']) {
+          const response = await request(app.http).post('/api/auth/tokens/credentials').set('Content-Type', type).send(json);
+          expect({ type, status: response.status, detail: response.body.detail }).toEqual({
+            type,
+            status: 415,
+            detail: 'The request body must be JSON, sent with the header Content-Type: application/json',
+          });
+          expect(response.headers['content-type']).toMatch(/^application\/problem\+json/);
+        }
+        await request(app.http).post('/api/auth/tokens/credentials').set('Content-Type', 'application/json; charset=utf-8').send(json).expect(201);
+      }));
+
     it('keeps a well-formed incoming X-Request-Id and replaces a malformed one', () =>
       withApp({}, async (app) => {
         const kept = await request(app.http).get('/health/live').set('X-Request-Id', 'abc-123').expect(200);

@@ -21,6 +21,8 @@ const STATUS_BY_CODE: Record<DomainErrorCode, number> = {
 };
 
 const REALM = 'Bearer realm="falkordb"';
+/** Every request body of this API is JSON; the usual cause is `curl -d` without a Content-Type. */
+const UNSUPPORTED_BODY = 'The request body must be JSON, sent with the header Content-Type: application/json';
 
 /** RFC 6750 challenge: `error="invalid_token"` only when a token was sent and rejected. */
 function challengeFor(code: DomainErrorCode, detail: string): string | undefined {
@@ -95,7 +97,7 @@ export class ProblemDetailsFilter implements ExceptionFilter {
     }
     if (exception instanceof HttpException) {
       const status = exception.getStatus();
-      const detail = messageOfHttpException(exception);
+      const detail = status === 415 ? UNSUPPORTED_BODY : messageOfHttpException(exception);
       return { type: 'about:blank', title: titleFor(status), status, detail, message: detail };
     }
     // Errors raised by the HTTP adapter itself (body too large, malformed JSON) carry a 4xx statusCode.

@@ -36,6 +36,7 @@ describe('loadAppConfig', () => {
     const config = await loadAppConfig({ ...SECRETS });
     expect(config).toMatchObject({
       production: false,
+      host: '127.0.0.1',
       port: 3000,
       dataDir: resolve('./data'),
       embeddedPort: 6379,
@@ -67,6 +68,7 @@ describe('loadAppConfig', () => {
     });
     expect(config).toMatchObject({
       production: true,
+      host: '0.0.0.0',
       port: 8080,
       falkordbUrl: 'rediss://user:pw@db.internal:6380',
       dataDir,
@@ -80,6 +82,21 @@ describe('loadAppConfig', () => {
       sessionTtlSeconds: 600,
       secureCookies: true,
     });
+  });
+
+  it.each([
+    ['0.0.0.0', '0.0.0.0'],
+    ['::', '::'],
+    [' 10.1.2.3 ', '10.1.2.3'],
+    ['pat.internal', 'pat.internal'],
+  ])('listens on HOST=%j', async (raw, host) => {
+    expect((await loadAppConfig({ ...SECRETS, HOST: raw })).host).toBe(host);
+  });
+
+  it.each(['http://0.0.0.0', '0.0.0.0:3000', 'bad host', '-leading.dash'])('rejects HOST=%j', async (raw) => {
+    expect(await problemsOf({ ...SECRETS, HOST: raw })).toEqual([
+      `HOST must be an IP address or a host name, e.g. 0.0.0.0 or 127.0.0.1 (got "${raw}")`,
+    ]);
   });
 
   describe('in production', () => {

@@ -1,3 +1,4 @@
+import { isIP } from 'node:net';
 import { join, resolve } from 'node:path';
 import { MIN_SECRET_LENGTH } from '../auth/auth.options';
 import { parseServerAddress, ServerAddress } from '../graph/server-address';
@@ -8,6 +9,8 @@ import { loadOrCreateDevSecrets } from './dev-secrets';
 /** Everything the service reads from its environment, validated. */
 export interface AppConfig {
   production: boolean;
+  /** Address the HTTP server listens on: loopback in development, every interface in production. */
+  host: string;
   port: number;
   /** External FalkorDB; undefined = run the embedded one. */
   falkordbUrl?: string;
@@ -67,6 +70,15 @@ function readBoolean(env: Environment, name: string, fallback: boolean, problems
   if (['true', '1', 'yes'].includes(raw)) return true;
   if (['false', '0', 'no'].includes(raw)) return false;
   problems.push(`${name} must be true or false (got "${env[name]}")`);
+  return fallback;
+}
+
+/** An IP address or a host name: what `listen()` accepts. */
+function readHost(raw: string | undefined, fallback: string, problems: string[]): string {
+  const value = raw?.trim();
+  if (!value) return fallback;
+  if (isIP(value) || /^(?=.{1,253}$)[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?(\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)*$/i.test(value)) return value;
+  problems.push(`HOST must be an IP address or a host name, e.g. 0.0.0.0 or 127.0.0.1 (got "${raw}")`);
   return fallback;
 }
 
@@ -141,6 +153,8 @@ export async function loadAppConfig(env: Environment): Promise<AppConfig> {
 
   const config = {
     production,
+    // The embedded server's `default` user has no password: in development only this machine may call.
+    host: readHost(env.HOST, production ? '0.0.0.0' : '127.0.0.1', problems),
     port: readInteger(env, 'PORT', 3000, 0, 65535, problems),
     falkordbUrl,
     dataDir,

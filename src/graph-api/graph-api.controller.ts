@@ -74,7 +74,8 @@ export class GraphApiController {
     description:
       'Runs the query as the credential\'s FalkorDB user: GRAPH.RO_QUERY for Read-Only users and `readOnly: true`, ' +
       'GRAPH.QUERY otherwise (which creates a graph that does not exist yet). Returns the columns, the rows as plain JSON ' +
-      '(at most the configured row limit, then `truncated`), and FalkorDB\'s statistics.',
+      '(at most the configured row limit, then `truncated`), and FalkorDB\'s statistics. The service\'s token store ' +
+      '(token hashes, sealed passwords) is never queried here, not even by admins: use the tokens API.',
   })
   @ApiBody({ type: RunQueryDto })
   @ApiOkResponse({ type: QueryResultDto })

@@ -65,8 +65,8 @@ export class GraphApiService {
   }
 
   async query(principal: Principal, graph: string, request: QueryRequest): Promise<QueryResult> {
-    this.tokenStore.assertReadable(principal, graph);
-    const readOnlyReason = this.readOnlyReasonOf(principal, graph, request.readOnly === true);
+    this.tokenStore.assertQueryable(principal, graph);
+    const readOnlyReason = this.readOnlyReasonOf(principal, request.readOnly === true);
     const timeoutMs = this.timeoutOf(request.timeoutMs);
     const cypher = withParams(request.query, request.params);
     const command = queryCommandOf(readOnlyReason !== undefined);
@@ -82,7 +82,7 @@ export class GraphApiService {
 
   /** FalkorDB's execution plan, one line per operation (indented by depth). */
   async explain(principal: Principal, graph: string, query: string): Promise<string[]> {
-    this.tokenStore.assertReadable(principal, graph);
+    this.tokenStore.assertInspectable(principal, graph);
     const context = this.context(principal, graph);
     const reply = await this.connections.run(principal, (connection) => this.send(connection, explainArgs(graph, query), context));
     return asStrings(reply, 'GRAPH.EXPLAIN');
@@ -96,7 +96,7 @@ export class GraphApiService {
 
   /** Always GRAPH.RO_QUERY: reading the schema must never create a graph that does not exist. */
   async schema(principal: Principal, graph: string): Promise<GraphSchema> {
-    this.tokenStore.assertReadable(principal, graph);
+    this.tokenStore.assertInspectable(principal, graph);
     const context = this.context(principal, graph);
     const names = await this.connections.run(principal, (connection) =>
       this.schemaNames(connection, queryCommandOf(true), graph, context),
@@ -133,9 +133,8 @@ export class GraphApiService {
     }
   }
 
-  /** Why the query must run read-only, if it must: the token store, a Read-Only user, or the request. */
-  private readOnlyReasonOf(principal: Principal, graph: string, requested: boolean): ReadOnlyReason | undefined {
-    if (this.tokenStore.is(principal, graph)) return 'token-store';
+  /** Why the query must run read-only, if it must: a Read-Only user, or the request. */
+  private readOnlyReasonOf(principal: Principal, requested: boolean): ReadOnlyReason | undefined {
     if (principal.role === 'Read-Only') return 'role';
     return requested ? 'request' : undefined;
   }

@@ -12,7 +12,7 @@ import { isUnavailableError } from '../graph/store-errors';
 import { DeadlineExceededError } from '../common/deadline';
 
 /** Why a query was sent as GRAPH.RO_QUERY: decides what a write attempt is told. */
-export type ReadOnlyReason = 'token-store' | 'role' | 'request';
+export type ReadOnlyReason = 'role' | 'request';
 
 export interface GraphCallContext {
   graph: string;
@@ -29,8 +29,6 @@ const OVERLOADED = /Max pending queries exceeded/i;
 
 function writeRefused(context: GraphCallContext): DomainError {
   switch (context.readOnlyReason) {
-    case 'token-store':
-      return new ForbiddenError(`Graph "${context.graph}" holds this service's tokens and is read-only through this API`);
     case 'role':
       return new ForbiddenError(
         "This credential's FalkorDB user is Read-Only: the query writes, and only read queries (GRAPH.RO_QUERY) are allowed",

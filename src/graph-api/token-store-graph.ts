@@ -5,8 +5,9 @@ import { FalkorDbConnection } from '../graph/falkordb-connection';
 import { sameHost } from '../graph/server-address';
 
 /**
- * The graph this service keeps tokens and sessions in. Through the Graph API it is invisible to
- * everyone but admins of its server, and read-only even for them: nobody writes or deletes it here.
+ * The graph this service keeps tokens and sessions in. It holds token hashes and sealed passwords,
+ * which the contract says are never returned anywhere, so through the Graph API nobody queries,
+ * writes or deletes it; admins of its server see it listed and may read its schema and plans.
  */
 @Injectable()
 export class TokenStoreGraph {
@@ -22,9 +23,18 @@ export class TokenStoreGraph {
     return principal.role === 'Admin' || !this.is(principal, graph);
   }
 
-  assertReadable(principal: Principal, graph: string): void {
+  /** Schema and execution plans: names and operators only, never stored values. */
+  assertInspectable(principal: Principal, graph: string): void {
     if (!this.isVisibleTo(principal, graph)) {
-      throw new ForbiddenError(`Graph "${graph}" holds this service's tokens: only admins of this server may read it`);
+      throw new ForbiddenError(`Graph "${graph}" holds this service's tokens: only admins of this server may inspect it`);
+    }
+  }
+
+  assertQueryable(principal: Principal, graph: string): void {
+    if (this.is(principal, graph)) {
+      throw new ForbiddenError(
+        `Graph "${graph}" holds this service's tokens (hashes and sealed passwords) and cannot be queried through this API: use /api/auth/tokens`,
+      );
     }
   }
 

@@ -239,6 +239,8 @@ describe('Personal Access Tokens (e2e, real FalkorDB)', () => {
       ['ttlSeconds beyond the maximum lifetime', { ttlSeconds: 366 * 24 * 3600 }, ['ttlSeconds']],
       ['past expiresAt', { expiresAt: '2020-01-01T00:00:00Z' }, ['expiresAt']],
       ['unparseable expiresAt', { expiresAt: 'next tuesday' }, ['expiresAt']],
+      ['expiresAt without a time zone (it would be read in the server\'s zone)', { expiresAt: '2099-01-01T00:00:00' }, ['expiresAt']],
+      ['expiresAt as a number', { expiresAt: 4102444800000 }, ['expiresAt']],
       ['both ttlSeconds and expiresAt', { ttlSeconds: 60, expiresAt: '2099-01-01T00:00:00Z' }, ['ttlSeconds', 'expiresAt']],
       ['missing name', { name: undefined }, ['name']],
       ['blank name', { name: '   ' }, ['name']],
@@ -263,6 +265,16 @@ describe('Personal Access Tokens (e2e, real FalkorDB)', () => {
       expect(response.headers['content-type']).toMatch(/^application\/problem\+json/);
       expect(Object.keys(response.body.errors).sort()).toEqual([...fields].sort());
       for (const field of fields) expect(response.body.detail).toContain(field);
+    });
+
+    it('takes null for ttlSeconds and expiresAt as absent (the expiresAt: null of "never", echoed back)', async () => {
+      const created = await request(app.http)
+        .post('/api/auth/tokens/credentials')
+        .send({ ...base(), ttlSeconds: null, expiresAt: null })
+        .expect(201);
+      expect(created.body.expiresAt).toBeNull();
+      const withTtl = await request(app.http).post('/api/auth/tokens/credentials').send({ ...base(), ttlSeconds: 60, expiresAt: null }).expect(201);
+      expect(Date.parse(withTtl.body.expiresAt as string) - Date.now()).toBeLessThanOrEqual(60_000);
     });
 
     it('rejects a body that is not JSON with 400', async () => {
@@ -375,6 +387,27 @@ describe('Personal Access Tokens (e2e, real FalkorDB)', () => {
       await request(app.http).post('/api/auth/logout').set('Cookie', cookie).set(SAME_ORIGIN).expect(204);
       const after = await request(app.http).get('/api/auth/tokens').set('Cookie', cookie).expect(401);
       expect(after.headers['www-authenticate']).toMatch(/error="invalid_token"/);
+    });
+
+    it('checks the session user with FalkorDB again before minting: the role as the ACL gives it now, and no token for a refused password', async () => {
+      const user = { username: 'pat_session_user', password: 'session-user-pw' };
+      const setAcl = (...rules: string[]) => server.command(['ACL', 'SETUSER', user.username, ...rules]);
+      await setAcl('reset', 'on', `>${user.password}`, '~*', '&*', '+@all');
+      const cookie = await logIn(app, user, server.port);
+      const mintWithSession = () => request(app.http).post('/api/auth/tokens').set('Cookie', cookie).set(SAME_ORIGIN).send({ name: 'from the session' });
+
+      // Demoted while the session lives: the new token records Read-Write, not the session's Admin.
+      await setAcl('-@admin');
+      const created = await mintWithSession().expect(201);
+      const detail = await request(app.http).get(`/api/auth/tokens/${created.body.tokenId}`).set(...bearer(created.body.token)).expect(200);
+      expect(detail.body.token.role).toBe('Read-Write');
+
+      // Its password changed: no token is minted with the old one.
+      await setAcl('resetpass', '>a-new-password');
+      const before = (await request(app.http).get('/api/auth/tokens').set(...bearer(created.body.token)).expect(200)).body.count as number;
+      const refused = await mintWithSession().expect(401);
+      expect(refused.body.detail).toMatch(/no longer accepts the password/);
+      expect((await request(app.http).get('/api/auth/tokens').set(...bearer(created.body.token)).expect(200)).body.count).toBe(before);
     });
 
     it('refuses to let a PAT mint PATs', async () => {

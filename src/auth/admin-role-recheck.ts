@@ -1,9 +1,8 @@
 import { Injectable } from '@nestjs/common';
-import { ForbiddenError, InvalidCredentialsError, InvalidTokenError } from '../common/domain-errors';
+import { ForbiddenError } from '../common/domain-errors';
 import { FalkorDbLoginService } from './falkordb-login.service';
 import { Principal } from './principal';
 import { Role } from './role';
-import { STORED_PASSWORD_REFUSED, StoredPasswords } from './stored-passwords';
 
 /** How long a confirmed role is trusted: a demoted admin keeps admin reach for at most this long. */
 export const ADMIN_RECHECK_INTERVAL_MS = 30_000;
@@ -27,10 +26,7 @@ export class AdminRoleRecheck {
   // A Map iterates in insertion order: the first entry is the oldest confirmation.
   private readonly confirmations = new Map<string, Confirmation>();
 
-  constructor(
-    private readonly passwords: StoredPasswords,
-    private readonly login: FalkorDbLoginService,
-  ) {}
+  constructor(private readonly login: FalkorDbLoginService) {}
 
   /** The role the caller acts with now. Concurrent requests of one credential share one check. */
   currentRole(principal: Principal): Promise<Role> {
@@ -52,12 +48,9 @@ export class AdminRoleRecheck {
   }
 
   private async readRole(principal: Principal): Promise<Role> {
-    const server = this.login.serverOf(principal);
-    const password = await this.passwords.of(principal);
     try {
-      return await this.login.roleOf(server, { username: principal.username, password });
+      return (await this.login.reverify(principal)).user.role;
     } catch (error) {
-      if (error instanceof InvalidCredentialsError) throw new InvalidTokenError(STORED_PASSWORD_REFUSED);
       // The ACL leaves the user no graph command at all: certainly no admin; the narrowest role.
       if (error instanceof ForbiddenError) return 'Read-Only';
       throw error;

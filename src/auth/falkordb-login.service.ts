@@ -4,6 +4,7 @@ import {
   FalkorDbUnreachableError,
   ForbiddenError,
   InvalidCredentialsError,
+  InvalidTokenError,
   ServerNotAllowedError,
 } from '../common/domain-errors';
 import { findAllowedServer, ServerAddress } from '../graph/server-address';
@@ -14,6 +15,7 @@ import { AuthSettings } from './auth-settings';
 import { Principal } from './principal';
 import { detectRole } from './role-detector';
 import { Role } from './role';
+import { STORED_PASSWORD_REFUSED, StoredPasswords } from './stored-passwords';
 import { userIdOf } from './user-id';
 
 /** The ACL probes are a few tiny commands: a server that takes longer than this is treated as unreachable. */
@@ -46,6 +48,7 @@ export class FalkorDbLoginService {
     private readonly settings: AuthSettings,
     private readonly connections: UserConnectionFactory,
     private readonly limiter: AttemptLimiter,
+    private readonly passwords: StoredPasswords,
   ) {}
 
   /** Resolves host/port against the allow-list before any connection is opened (no SSRF). */
@@ -78,6 +81,22 @@ export class FalkorDbLoginService {
       throw error;
     }
     return { userId: userIdOf(request.username, server.host, server.port), username: request.username, role, server };
+  }
+
+  /**
+   * Signs in again as a credential's user with the password stored with it: the user as the ACL
+   * sees them now, and the password. InvalidTokenError when FalkorDB no longer accepts it.
+   */
+  async reverify(principal: Principal): Promise<{ user: VerifiedUser; password: string }> {
+    const server = this.serverOf(principal);
+    const password = await this.passwords.of(principal);
+    try {
+      const role = await this.roleOf(server, { username: principal.username, password });
+      return { user: { userId: principal.userId, username: principal.username, role, server }, password };
+    } catch (error) {
+      if (error instanceof InvalidCredentialsError) throw new InvalidTokenError(STORED_PASSWORD_REFUSED);
+      throw error;
+    }
   }
 
   /**

@@ -54,15 +54,30 @@ describe('resolveExpiry', () => {
       expect(rejection({ expiresAt })).toEqual({ expiresAt: ['expiresAt must be in the future'] });
     });
 
-    it.each(['next tuesday', '', '2025-13-45T00:00:00Z'])('rejects the unparseable "%s"', (expiresAt) => {
-      expect(rejection({ expiresAt })).toEqual({ expiresAt: ['expiresAt must be an ISO 8601 date-time'] });
+    it('rejects the impossible date 2025-13-45', () => {
+      expect(rejection({ expiresAt: '2025-13-45T00:00:00Z' })).toEqual({ expiresAt: ['expiresAt must be an ISO 8601 date-time'] });
     });
+
+    // Without an offset Date.parse would read the local time of whatever zone the server runs in.
+    it.each(['2025-01-02T00:00:00', '2025-01-02', '2025-01-02T00:00Z', 'next tuesday', '', '2025-01-02T00:00:00+0200'])(
+      'rejects "%s", which is not a date-time with a time zone',
+      (expiresAt) => {
+        expect(rejection({ expiresAt })).toEqual({ expiresAt: ['expiresAt must be a date-time with a time zone, e.g. 2025-12-24T12:00:00Z'] });
+      },
+    );
 
     it('rejects a moment past the maximum lifetime', () => {
       expect(rejection({ expiresAt: '2025-01-31T12:00:01Z' })).toEqual({
         expiresAt: [`expiresAt must be within ${30 * DAY} seconds from now (the maximum token lifetime)`],
       });
     });
+  });
+
+  it('treats null like an absent field (a client may echo back the expiresAt: null it was given)', () => {
+    expect(resolveExpiry({ ttlSeconds: null, expiresAt: null }, NOW, POLICY)).toBeNull();
+    expect(resolveExpiry({ ttlSeconds: 60, expiresAt: null }, NOW, POLICY)).toBe(Date.UTC(2025, 0, 1, 12, 1, 0, 0));
+    expect(resolveExpiry({ ttlSeconds: null, expiresAt: '2025-01-02T00:00:00Z' }, NOW, POLICY)).toBe(Date.UTC(2025, 0, 2));
+    expect(rejection({ ttlSeconds: null, expiresAt: null }, { ...POLICY, allowNeverExpiring: false })).toHaveProperty('expiresAt');
   });
 
   it('rejects ttlSeconds together with expiresAt, naming both', () => {

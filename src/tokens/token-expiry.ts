@@ -1,17 +1,26 @@
 import { ValidationFailedError } from '../common/domain-errors';
 import { TokenPolicy } from './tokens.options';
 
+/** null is the same as absent: a client may echo back the `expiresAt: null` ("never") it was given. */
 export interface ExpiryRequest {
-  ttlSeconds?: number;
-  expiresAt?: string;
+  ttlSeconds?: number | null;
+  expiresAt?: string | null;
 }
+
+/**
+ * An RFC 3339 date-time: ISO 8601 with a time and an explicit offset. Without the offset,
+ * `Date.parse` would read the time in the server's own time zone.
+ */
+export const DATE_TIME_WITH_OFFSET = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$/i;
+export const DATE_TIME_WITH_OFFSET_MESSAGE = 'expiresAt must be a date-time with a time zone, e.g. 2025-12-24T12:00:00Z';
 
 /**
  * When a new token expires (epoch ms, whole seconds, matching the JWT `exp`), or null for never.
  * At most one of ttlSeconds / expiresAt; both bounded by the policy's maximum lifetime.
  */
 export function resolveExpiry(request: ExpiryRequest, now: number, policy: TokenPolicy): number | null {
-  const { ttlSeconds, expiresAt } = request;
+  const ttlSeconds = request.ttlSeconds ?? undefined;
+  const expiresAt = request.expiresAt ?? undefined;
   const latest = now + policy.maxTtlSeconds * 1000;
   if (ttlSeconds !== undefined && expiresAt !== undefined) {
     const message = 'give either ttlSeconds or expiresAt, not both';
@@ -27,6 +36,7 @@ export function resolveExpiry(request: ExpiryRequest, now: number, policy: Token
     return Math.floor((now + ttlSeconds * 1000) / 1000) * 1000;
   }
   if (expiresAt !== undefined) {
+    if (!DATE_TIME_WITH_OFFSET.test(expiresAt)) throw ValidationFailedError.forField('expiresAt', DATE_TIME_WITH_OFFSET_MESSAGE);
     const at = Date.parse(expiresAt);
     if (Number.isNaN(at)) throw ValidationFailedError.forField('expiresAt', 'expiresAt must be an ISO 8601 date-time');
     const rounded = Math.floor(at / 1000) * 1000;

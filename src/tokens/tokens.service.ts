@@ -6,7 +6,6 @@ import { JwtIssuer } from '../auth/jwt-issuer';
 import { Principal } from '../auth/principal';
 import { TokenRecord, TokenScope } from '../auth/store/token.record';
 import { TokenRepository } from '../auth/store/token.repository';
-import { StoredPasswords } from '../auth/stored-passwords';
 import { ConflictError, NotFoundError } from '../common/domain-errors';
 import { UserConnectionPool } from '../graph/user-connection-pool';
 import { isoOrNull } from '../common/iso-time';
@@ -41,7 +40,6 @@ export class TokensService {
     @Inject(TOKENS_MODULE_OPTIONS) options: TokensModuleOptions,
     private readonly tokens: TokenRepository,
     private readonly login: FalkorDbLoginService,
-    private readonly passwords: StoredPasswords,
     private readonly issuer: JwtIssuer,
     private readonly settings: AuthSettings,
     @Optional() private readonly pool?: UserConnectionPool,
@@ -57,16 +55,14 @@ export class TokensService {
     return this.mint(user, body.password, body);
   }
 
-  /** For a logged-in browser session: no credentials in the body. */
+  /**
+   * For a logged-in browser session: no credentials in the body. The session's stored password is
+   * checked with FalkorDB again, and the role read afresh, so a new token never carries a password
+   * FalkorDB has since refused nor a role the ACL no longer gives.
+   */
   async createForSession(principal: Principal, spec: TokenSpecDto): Promise<CreatedTokenDto> {
     resolveExpiry(spec, Date.now(), this.policy);
-    const password = await this.passwords.of(principal);
-    const user: VerifiedUser = {
-      userId: principal.userId,
-      username: principal.username,
-      role: principal.role,
-      server: { host: principal.host, port: principal.port, tls: principal.tls },
-    };
+    const { user, password } = await this.login.reverify(principal);
     return this.mint(user, password, spec);
   }
 

@@ -16,6 +16,9 @@ export function buildOpenApiDocument(app: INestApplication, sessionCookieName = 
     .setLicense('MIT', 'https://opensource.org/licenses/MIT')
     // Relative: the document is served by the service itself, wherever it runs.
     .addServer('/', 'This service')
+    .addTag('Auth', 'Browser-style sessions: log in with FalkorDB credentials, log out')
+    .addTag('Tokens', 'Generate, list, get and revoke Personal Access Tokens')
+    .addTag('Graph', "Run FalkorDB work as the credential's own FalkorDB user")
     .addBearerAuth({ type: 'http', scheme: 'bearer', bearerFormat: 'JWT', description: 'A Personal Access Token' }, BEARER_SCHEME)
     .addCookieAuth(sessionCookieName, { type: 'apiKey', in: 'cookie', description: 'Browser session (POST /api/auth/login)' }, SESSION_SCHEME)
     .build();
@@ -24,6 +27,7 @@ export function buildOpenApiDocument(app: INestApplication, sessionCookieName = 
   });
   markPublicOperations(document);
   useProblemMediaType(document);
+  documentErrorHeaders(document);
   return document;
 }
 
@@ -53,6 +57,29 @@ function useProblemMediaType(document: OpenAPIObject): void {
       if (Number(status) < 400 || !content?.['application/json']) continue;
       content[PROBLEM_CONTENT_TYPE] = content['application/json'];
       delete content['application/json'];
+    }
+  }
+}
+
+type ResponseHeaders = NonNullable<ResponseObject['headers']>;
+
+const ERROR_HEADERS: Record<string, ResponseHeaders> = {
+  '401': {
+    'WWW-Authenticate': {
+      description: 'RFC 6750 challenge: `Bearer realm="falkordb"`, with `error="invalid_token"` when a token was sent but refused',
+      schema: { type: 'string' },
+    },
+  },
+  '429': { 'Retry-After': { description: 'Seconds until another attempt may succeed', schema: { type: 'integer' } } },
+  '503': { 'Retry-After': { description: 'Seconds to wait before retrying', schema: { type: 'integer' } } },
+};
+
+/** The headers the ProblemDetailsFilter sends with these statuses, on every operation that documents them. */
+function documentErrorHeaders(document: OpenAPIObject): void {
+  for (const operation of operationsOf(document)) {
+    for (const [status, headers] of Object.entries(ERROR_HEADERS)) {
+      const response = operation.responses[status] as ResponseObject | undefined;
+      if (response) response.headers = { ...response.headers, ...headers };
     }
   }
 }

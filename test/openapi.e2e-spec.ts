@@ -13,7 +13,7 @@ interface Operation {
   summary?: string;
   tags?: string[];
   security?: Record<string, string[]>[];
-  responses: Record<string, { content?: Record<string, { schema?: unknown }> }>;
+  responses: Record<string, { description?: string; headers?: Record<string, unknown>; content?: Record<string, { schema?: unknown }> }>;
 }
 interface Document {
   paths: Record<string, Record<string, Operation>>;
@@ -110,6 +110,21 @@ describe('openapi.json', () => {
           problems.push(`${name} ${status}: ${media.join(', ') || 'no body'}`);
         }
       }
+    }
+    expect(problems).toEqual([]);
+  });
+
+  it('describes every response, and the headers that come with 401 (WWW-Authenticate), 429 and 503 (Retry-After)', () => {
+    const expectedHeader: Record<string, string> = { '401': 'WWW-Authenticate', '429': 'Retry-After', '503': 'Retry-After' };
+    const problems: string[] = [];
+    for (const { name, operation } of operationsOf(committed)) {
+      for (const [status, response] of Object.entries(operation.responses)) {
+        if (!response.description?.trim()) problems.push(`${name} ${status}: no description`);
+        const header = expectedHeader[status];
+        if (header && !response.headers?.[header]) problems.push(`${name} ${status}: ${header} not documented`);
+      }
+      // Every authenticated operation may be refused for too many failed attempts.
+      if (operation.security?.length && !operation.responses['429']) problems.push(`${name}: 429 not documented`);
     }
     expect(problems).toEqual([]);
   });

@@ -1,4 +1,6 @@
 import { createHmac } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import request from 'supertest';
 import { bearer, logIn, mintToken, SAME_ORIGIN } from './support/api';
 import { fakeDateOnly } from './support/clock';
@@ -119,6 +121,32 @@ describe('Personal Access Tokens (e2e, real FalkorDB)', () => {
       at.setUTCMilliseconds(0);
       const created = await mintToken(app, TEST_USERS.writer, server.port, { expiresAt: at.toISOString() });
       expect(created.expiresAt).toBe(at.toISOString().replace('.000Z', 'Z'));
+    });
+  });
+
+  describe("the OpenAPI request examples (what Swagger UI's Try it out sends)", () => {
+    const examplesOf = async (path: string, method: string): Promise<Array<[string, Record<string, unknown>]>> => {
+      const document = JSON.parse(await readFile(join(__dirname, '..', 'openapi.json'), 'utf8')) as {
+        paths: Record<string, Record<string, { requestBody: { content: Record<string, { examples: Record<string, { value: Record<string, unknown> }> }> } }>>;
+      };
+      const examples = document.paths[path][method].requestBody.content['application/json'].examples;
+      return Object.entries(examples).map(([key, example]) => [key, example.value]);
+    };
+
+    it('are each accepted as they are (with the test server\'s port)', async () => {
+      const withCredentials = await examplesOf('/api/auth/tokens/credentials', 'post');
+      const forSession = await examplesOf('/api/auth/tokens', 'post');
+      expect(withCredentials.map(([key]) => key)).toEqual(['byTtlSeconds', 'neverExpires']);
+      expect(forSession.map(([key]) => key)).toEqual(['byTtlSeconds', 'neverExpires']);
+      for (const [key, body] of withCredentials) {
+        const response = await request(app.http).post('/api/auth/tokens/credentials').send({ ...body, port: server.port });
+        expect({ key, status: response.status }).toEqual({ key, status: 201 });
+      }
+      const cookie = await logIn(app, { username: 'default', password: '' }, server.port);
+      for (const [key, body] of forSession) {
+        const response = await request(app.http).post('/api/auth/tokens').set('Cookie', cookie).set(SAME_ORIGIN).send(body);
+        expect({ key, status: response.status }).toEqual({ key, status: 201 });
+      }
     });
   });
 

@@ -49,7 +49,11 @@ export class AuthController {
     description: 'Connects to FalkorDB as the user; on success sets an httpOnly, SameSite=Strict session cookie.',
   })
   @ApiBody({ type: LoginDto })
-  @ApiOkResponse({ type: LoginResponseDto, description: 'Session started; the cookie is in Set-Cookie' })
+  @ApiOkResponse({
+    type: LoginResponseDto,
+    description: 'Session started; the cookie is in Set-Cookie',
+    headers: { 'Set-Cookie': { description: 'The httpOnly, SameSite=Strict session cookie', schema: { type: 'string' } } },
+  })
   @ApiBadRequestResponse({ type: ProblemDetailsDto, description: 'Invalid body, or a server that is not allowed' })
   @ApiUnauthorizedResponse({ type: ProblemDetailsDto, description: 'Invalid username or password' })
   @ApiTooManyRequestsResponse({ type: ProblemDetailsDto, description: 'Too many failed attempts' })

@@ -9,7 +9,7 @@ export class ProblemDetailsDto implements ProblemDetails {
   @ApiProperty({ example: 'Unauthorized' })
   title!: string;
 
-  @ApiProperty({ example: 401 })
+  @ApiProperty({ type: 'integer', example: 401 })
   status!: number;
 
   @ApiProperty({ example: 'The access token is invalid, expired or revoked' })
@@ -25,7 +25,7 @@ export class ProblemDetailsDto implements ProblemDetails {
     description: 'Per-field messages (validation errors)',
     type: 'object',
     additionalProperties: { type: 'array', items: { type: 'string' } },
-    example: { ttlSeconds: ['ttlSeconds must be a positive number'] },
+    example: { ttlSeconds: ['ttlSeconds must be a positive integer'] },
   })
   errors?: Record<string, string[]>;
 }

@@ -34,7 +34,7 @@ const BAD_QUERY = {
 };
 const FORBIDDEN = {
   type: ProblemDetailsDto,
-  description: "FalkorDB's ACL refuses this to the credential's user (NOPERM), a Read-Only user tried to write, or the graph is the service's token store",
+  description: "FalkorDB's ACL refuses this to the credential's user (NOPERM), a Read-Only user tried to write, or the graph is the service's token store (never queried here)",
 };
 const GRAPH_NOT_FOUND = { type: ProblemDetailsDto, description: 'The graph does not exist' };
 const TIMED_OUT = { type: ProblemDetailsDto, description: 'FalkorDB did not answer within the time limit' };
@@ -58,7 +58,7 @@ export class GraphApiController {
     summary: 'List graphs',
     description: "Graphs on the credential's FalkorDB server (GRAPH.LIST as its user). The service's token store is listed for admins only.",
   })
-  @ApiOkResponse({ type: GraphListDto })
+  @ApiOkResponse({ type: GraphListDto, description: 'The graphs the caller may see' })
   @ApiForbiddenResponse(FORBIDDEN)
   @ApiGatewayTimeoutResponse(TIMED_OUT)
   async listGraphs(@CurrentPrincipal() principal: Principal): Promise<GraphListDto> {
@@ -78,7 +78,7 @@ export class GraphApiController {
       '(token hashes, sealed passwords) is never queried here, not even by admins: use the tokens API.',
   })
   @ApiBody({ type: RunQueryDto })
-  @ApiOkResponse({ type: QueryResultDto })
+  @ApiOkResponse({ type: QueryResultDto, description: 'Columns, rows as plain JSON, and FalkorDB\'s statistics' })
   @ApiBadRequestResponse(BAD_QUERY)
   @ApiForbiddenResponse(FORBIDDEN)
   @ApiNotFoundResponse({ ...GRAPH_NOT_FOUND, description: 'The graph does not exist (read-only queries)' })
@@ -90,7 +90,7 @@ export class GraphApiController {
   @Get(':graph/explain')
   @Authenticated()
   @ApiOperation({ operationId: 'explainQuery', summary: 'Show the execution plan of a query without running it' })
-  @ApiOkResponse({ type: QueryPlanDto })
+  @ApiOkResponse({ type: QueryPlanDto, description: 'The execution plan, one line per operation' })
   @ApiBadRequestResponse(BAD_QUERY)
   @ApiForbiddenResponse(FORBIDDEN)
   @ApiNotFoundResponse(GRAPH_NOT_FOUND)
@@ -106,7 +106,7 @@ export class GraphApiController {
   @Get(':graph/schema')
   @Authenticated()
   @ApiOperation({ operationId: 'getGraphSchema', summary: 'List the labels, relationship types and property keys of a graph' })
-  @ApiOkResponse({ type: GraphSchemaDto })
+  @ApiOkResponse({ type: GraphSchemaDto, description: 'Labels, relationship types and property keys' })
   @ApiBadRequestResponse(BAD_GRAPH_NAME)
   @ApiForbiddenResponse(FORBIDDEN)
   @ApiNotFoundResponse(GRAPH_NOT_FOUND)
@@ -123,7 +123,7 @@ export class GraphApiController {
     summary: 'Delete a graph',
     description: "GRAPH.DELETE as the credential's user: FalkorDB's ACL decides. The service's token store can never be deleted here.",
   })
-  @ApiOkResponse({ type: DeletedGraphDto })
+  @ApiOkResponse({ type: DeletedGraphDto, description: 'The graph was deleted' })
   @ApiBadRequestResponse(BAD_GRAPH_NAME)
   @ApiForbiddenResponse(FORBIDDEN)
   @ApiNotFoundResponse(GRAPH_NOT_FOUND)

@@ -4,6 +4,7 @@ import {
   ApiBody,
   ApiConflictResponse,
   ApiCreatedResponse,
+  ApiForbiddenResponse,
   ApiNotFoundResponse,
   ApiOkResponse,
   ApiOperation,
@@ -28,6 +29,19 @@ import { TokensService } from './tokens.service';
 
 const BAD_REQUEST = { type: ProblemDetailsDto, description: 'A field is missing or invalid (each bad field is named)' };
 const NOT_FOUND = { type: ProblemDetailsDto, description: 'No such token, or not one the caller may see' };
+/**
+ * Request examples (Swagger UI's "Try it out" sends the chosen one; the first by key is the default).
+ * No fixed-date example: any fixed date eventually falls outside the allowed lifetime.
+ */
+const SPEC_EXAMPLES = {
+  byTtlSeconds: { summary: 'Expires in 30 days', value: { name: 'CI/CD Pipeline Token', ttlSeconds: 2592000 } },
+  neverExpires: { summary: 'Never expires', value: { name: 'Long-running integration' } },
+};
+const SERVER_CREDENTIALS = { username: 'default', password: '', host: 'localhost', port: 6379, tls: false };
+const CREDENTIAL_EXAMPLES = Object.fromEntries(
+  Object.entries(SPEC_EXAMPLES).map(([key, example]) => [key, { ...example, value: { ...SERVER_CREDENTIALS, ...example.value } }]),
+);
+
 const CONFLICT = { type: ProblemDetailsDto, description: 'The user already holds the maximum number of active tokens' };
 
 @ApiTags('Tokens')
@@ -45,11 +59,12 @@ export class TokensController {
       'For API and CLI users: authenticates with FalkorDB as the given user and returns a new token. ' +
       'The token is shown only once.',
   })
-  @ApiBody({ type: CreateTokenWithCredentialsDto })
-  @ApiCreatedResponse({ type: CreatedTokenDto })
+  @ApiBody({ type: CreateTokenWithCredentialsDto, examples: CREDENTIAL_EXAMPLES })
+  @ApiCreatedResponse({ type: CreatedTokenDto, description: 'The new token, shown only this once' })
   @ApiBadRequestResponse(BAD_REQUEST)
   @ApiUnauthorizedResponse({ type: ProblemDetailsDto, description: 'Invalid username or password' })
   @ApiConflictResponse(CONFLICT)
+  @ApiForbiddenResponse({ type: ProblemDetailsDto, description: 'The FalkorDB user may not run graph queries at all' })
   @ApiTooManyRequestsResponse({ type: ProblemDetailsDto, description: 'Too many failed attempts' })
   @ApiServiceUnavailableResponse({ type: ProblemDetailsDto, description: 'FalkorDB cannot be reached' })
   createWithCredentials(@Body() body: CreateTokenWithCredentialsDto, @ClientAddress() client: string): Promise<CreatedTokenDto> {
@@ -63,8 +78,8 @@ export class TokensController {
     summary: 'Generate a token for the logged-in browser session',
     description: 'Needs a session cookie (POST /api/auth/login). A Personal Access Token cannot mint tokens.',
   })
-  @ApiBody({ type: CreateTokenDto })
-  @ApiCreatedResponse({ type: CreatedTokenDto })
+  @ApiBody({ type: CreateTokenDto, examples: SPEC_EXAMPLES })
+  @ApiCreatedResponse({ type: CreatedTokenDto, description: 'The new token, shown only this once' })
   @ApiBadRequestResponse(BAD_REQUEST)
   @ApiConflictResponse(CONFLICT)
   create(@CurrentPrincipal() principal: Principal, @Body() body: CreateTokenDto): Promise<CreatedTokenDto> {
@@ -78,7 +93,7 @@ export class TokensController {
     summary: 'List active tokens',
     description: 'Admins see every token of their FalkorDB server; other users see only their own.',
   })
-  @ApiOkResponse({ type: TokenListDto })
+  @ApiOkResponse({ type: TokenListDto, description: 'Active tokens in the caller\'s scope, newest first, and the caller\'s role' })
   list(@CurrentPrincipal() principal: Principal): Promise<TokenListDto> {
     return this.tokens.list(principal);
   }
@@ -86,7 +101,7 @@ export class TokensController {
   @Get(':tokenId')
   @Authenticated()
   @ApiOperation({ operationId: 'getToken', summary: 'Get one token (owner or admin)' })
-  @ApiOkResponse({ type: TokenEnvelopeDto })
+  @ApiOkResponse({ type: TokenEnvelopeDto, description: 'The token\'s metadata (never the token itself)' })
   @ApiBadRequestResponse(BAD_REQUEST)
   @ApiNotFoundResponse(NOT_FOUND)
   async get(@CurrentPrincipal() principal: Principal, @Param() params: TokenIdParam): Promise<TokenEnvelopeDto> {
@@ -101,7 +116,7 @@ export class TokensController {
     summary: 'Revoke a token (owner or admin)',
     description: 'Takes effect on the next request, on every instance. Revoking a revoked token succeeds again.',
   })
-  @ApiOkResponse({ type: RevokedTokenDto })
+  @ApiOkResponse({ type: RevokedTokenDto, description: 'Revoked (also when it already was)' })
   @ApiBadRequestResponse(BAD_REQUEST)
   @ApiNotFoundResponse(NOT_FOUND)
   revoke(@CurrentPrincipal() principal: Principal, @Param() params: TokenIdParam): Promise<RevokedTokenDto> {

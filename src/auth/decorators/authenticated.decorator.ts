@@ -4,6 +4,7 @@ import {
   ApiCookieAuth,
   ApiForbiddenResponse,
   ApiServiceUnavailableResponse,
+  ApiTooManyRequestsResponse,
   ApiUnauthorizedResponse,
 } from '@nestjs/swagger';
 import { ProblemDetailsDto } from '../../common/problem-details.dto';
@@ -23,7 +24,7 @@ export interface AuthenticatedOptions {
 
 /**
  * One decorator for both the security rule and its OpenAPI description: guards (authentication,
- * then `@Roles()`), the accepted security schemes, and the 401/403/503 problem responses. It also
+ * then `@Roles()`), the accepted security schemes, and the 401/403/429/503 problem responses. It also
  * applies the ProblemDetailsFilter, so a host controller protected this way answers 401/403/503
  * (domain errors, not HttpExceptions) correctly without registering the filter itself.
  */
@@ -37,6 +38,7 @@ export function Authenticated(options: AuthenticatedOptions = {}) {
     ...(kinds.includes('session') ? [ApiCookieAuth(SESSION_SCHEME)] : []),
     ApiUnauthorizedResponse({ description: 'No credential, or an invalid, expired or revoked one', type: ProblemDetailsDto }),
     ApiForbiddenResponse({ description: 'Authenticated, but not allowed to do this', type: ProblemDetailsDto }),
+    ApiTooManyRequestsResponse({ description: 'Too many failed authentication attempts from this client', type: ProblemDetailsDto }),
     ApiServiceUnavailableResponse({ description: 'FalkorDB cannot be reached (fails closed)', type: ProblemDetailsDto }),
   );
 }

@@ -8,6 +8,6 @@ export class LoginResponseDto {
   @ApiProperty({ enum: ROLES, enumName: 'Role', example: 'Admin' })
   role!: Role;
 
-  @ApiProperty({ description: 'When the session ends (ISO 8601)', example: '2025-11-24T20:00:00Z' })
+  @ApiProperty({ description: 'When the session ends', format: 'date-time', example: '2025-11-24T20:00:00Z' })
   expiresAt!: string;
 }

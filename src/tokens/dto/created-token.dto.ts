@@ -7,6 +7,6 @@ export class CreatedTokenDto {
   @ApiProperty({ example: '1761055513181-215c579b', pattern: '^[0-9]{13}-[0-9a-f]{8}$' })
   tokenId!: string;
 
-  @ApiProperty({ type: String, nullable: true, example: '2025-12-24T12:00:00Z', description: 'null = never expires' })
+  @ApiProperty({ type: String, format: 'date-time', nullable: true, example: '2025-12-24T12:00:00Z', description: 'null = never expires' })
   expiresAt!: string | null;
 }

@@ -21,16 +21,16 @@ export class TokenMetadataDto {
   @ApiProperty({ example: 'localhost' })
   host!: string;
 
-  @ApiProperty({ example: 6379 })
+  @ApiProperty({ type: 'integer', example: 6379 })
   port!: number;
 
-  @ApiProperty({ example: '2025-11-24T12:00:00Z' })
+  @ApiProperty({ format: 'date-time', example: '2025-11-24T12:00:00Z' })
   created_at!: string;
 
-  @ApiProperty({ type: String, nullable: true, example: '2025-12-24T12:00:00Z' })
+  @ApiProperty({ type: String, format: 'date-time', nullable: true, example: '2025-12-24T12:00:00Z', description: 'null = never expires' })
   expires_at!: string | null;
 
-  @ApiProperty({ type: String, nullable: true, example: '2025-11-24T14:30:00Z' })
+  @ApiProperty({ type: String, format: 'date-time', nullable: true, example: '2025-11-24T14:30:00Z', description: 'null = never used' })
   last_used!: string | null;
 }
 
@@ -43,7 +43,7 @@ export class TokenListDto {
   @ApiProperty({ type: [TokenMetadataDto] })
   tokens!: TokenMetadataDto[];
 
-  @ApiProperty({ example: 1 })
+  @ApiProperty({ type: 'integer', example: 1 })
   count!: number;
 
   @ApiProperty({ enum: ROLES, enumName: 'Role', example: 'Admin', description: "The caller's role" })

@@ -248,6 +248,15 @@ describe('Personal Access Tokens (e2e, real FalkorDB)', () => {
       expect(unknown.headers['www-authenticate']).toBe('Bearer realm="falkordb"');
     });
 
+    it('names TLS as the likely cause when a TLS connection to a plain server fails (503)', async () => {
+      const response = await request(app.http)
+        .post('/api/auth/tokens/credentials')
+        .send({ ...TEST_USERS.writer, role: undefined, host: 'localhost', port: String(server.port), tls: 'true', name: 'over tls' })
+        .expect(503);
+      expect(response.body.code).toBe('FALKORDB_UNREACHABLE');
+      expect(response.body.detail).toMatch(/cannot be reached over TLS .*"tls": false/);
+    });
+
     it('uses the configured server when host and port are omitted', async () => {
       const response = await request(app.http)
         .post('/api/auth/tokens/credentials')

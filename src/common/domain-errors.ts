@@ -99,8 +99,12 @@ export class StoreUnavailableError extends DomainError {
 
 /** A FalkorDB server a user named (for login or queries) cannot be reached. */
 export class FalkorDbUnreachableError extends DomainError {
-  constructor(host: string, port: number) {
-    super('FALKORDB_UNREACHABLE', `FalkorDB server ${host}:${port} cannot be reached`);
+  /** `overTls`: the connection was attempted with TLS, a common reason for failing against a plain server. */
+  constructor(host: string, port: number, overTls = false) {
+    super(
+      'FALKORDB_UNREACHABLE',
+      `FalkorDB server ${host}:${port} cannot be reached${overTls ? ' over TLS (is TLS enabled on that server? send "tls": false if not)' : ''}`,
+    );
   }
 }
 

@@ -31,6 +31,11 @@ describe('createValidationPipe', () => {
     expect(result).toEqual(Object.assign(new NamedThing(), body));
   });
 
+  it('says a missing required field is required, once, and keeps the rules\' messages for a wrong value', async () => {
+    expect(await fieldsOf({})).toEqual({ name: ['name is required'] });
+    expect(await fieldsOf({ name: 42 })).toEqual({ name: ['name must be a string'] });
+  });
+
   it('rejects unknown fields, naming them', async () => {
     expect(await fieldsOf({ name: 'n', extra: 1 })).toEqual({ extra: ['property extra should not exist'] });
   });

@@ -68,7 +68,10 @@ class StrictValidationPipe extends ValidationPipe {
 function collect(errors: ValidationError[], prefix: string, into: Record<string, string[]>): void {
   for (const error of errors) {
     const path = prefix ? `${prefix}.${error.property}` : error.property;
-    if (error.constraints) into[path] = [...new Set(Object.values(error.constraints))];
+    if (error.constraints) {
+      // A missing required field fails every rule it has; one message says what is wrong.
+      into[path] = error.value === undefined ? [`${error.property} is required`] : [...new Set(Object.values(error.constraints))];
+    }
     if (error.children?.length) collect(error.children, path, into);
   }
 }

@@ -45,7 +45,7 @@ export class UserConnectionFactory {
       if (error instanceof ErrorReply && /^(WRONGPASS|NOAUTH|ERR invalid password)/i.test(error.message)) {
         throw new InvalidCredentialsError();
       }
-      throw new FalkorDbUnreachableError(server.host, server.port);
+      throw new FalkorDbUnreachableError(server.host, server.port, server.tls);
     }
   }
 }

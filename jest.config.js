@@ -1,4 +1,8 @@
-/** Unit tests live next to the source; end-to-end suites in test/. Both hit a real FalkorDB. */
+/**
+ * Three tiers. unit: next to the source, no FalkorDB (`npm run test:unit` runs anywhere).
+ * integration: next to the source (`*.integration.spec.ts`), each starts a real FalkorDB.
+ * e2e: test/, the whole service (or a host app, or the packed library) over HTTP on real FalkorDB.
+ */
 const common = {
   moduleFileExtensions: ['js', 'json', 'ts'],
   transform: { '^.+\\.ts$': ['ts-jest', { tsconfig: 'tsconfig.json' }] },
@@ -6,7 +10,8 @@ const common = {
 };
 module.exports = {
   projects: [
-    { ...common, displayName: 'unit', rootDir: 'src', testRegex: '.*\\.spec\\.ts$' },
+    { ...common, displayName: 'unit', rootDir: 'src', testRegex: '(?<!\\.integration)\\.spec\\.ts$' },
+    { ...common, displayName: 'integration', rootDir: 'src', testRegex: '\\.integration\\.spec\\.ts$' },
     { ...common, displayName: 'e2e', rootDir: 'test', testRegex: '.*\\.e2e-spec\\.ts$' },
   ],
   testTimeout: 60000,

@@ -3,7 +3,7 @@ import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import request from 'supertest';
 import { AuthModule } from '../src/auth/auth.module';
-import { TokenRepository } from '../src/auth/store/token.repository';
+import { CredentialStore } from '../src/credentials/credential-store';
 import { GraphApiModule } from '../src/graph-api/graph-api.module';
 import { GraphModule } from '../src/graph/graph.module';
 import { DEFAULT_USER_CONNECTION_POOL_LIMITS, UserConnectionPool } from '../src/graph/user-connection-pool';
@@ -382,7 +382,7 @@ describe('Graph API (e2e, real FalkorDB)', () => {
     it('revoked elsewhere (another instance): the next request is 401 and closes the pooled connection', async () => {
       const token = await mint(TEST_USERS.reader);
       await ok(token.token, 'social', { query: 'RETURN 1' });
-      await app.app.get(TokenRepository).revoke(token.tokenId, Date.now());
+      await app.app.get(CredentialStore).revoke({ kind: 'pat', id: token.tokenId }, Date.now());
       expect(pool.has(token.tokenId)).toBe(true);
       expectProblem(await runQuery(token.token, 'social', { query: 'RETURN 1' }), 401, 'INVALID_TOKEN');
       expect(pool.has(token.tokenId)).toBe(false);

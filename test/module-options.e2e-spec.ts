@@ -5,12 +5,16 @@ import {
   AuthModule,
   AuthModuleOptions,
   FalkorDbConnection,
+  FalkorDbHealthIndicator,
+  FalkorDbPatModule,
+  GRAPH_API_MODULE_OPTIONS,
   GRAPH_MODULE_OPTIONS,
   GraphModule,
   GraphModuleOptions,
   GraphModuleOptionsFactory,
   TOKENS_MODULE_OPTIONS,
   TokensModule,
+  TokensService,
 } from '../src';
 
 /** Opens no connection: providers are constructed (options validated) but the module is never initialised. */
@@ -45,7 +49,7 @@ describe('module options (forRoot / forRootAsync, validation, isGlobal)', () => 
       ['a client that is not a FalkorDB client', { client: {} as never }, /client must be a connected FalkorDB client/],
       ['clientServer without client', { url: 'redis://h:1', clientServer: { host: 'h', port: 1 } }, /clientServer is only used together with client/],
       ['an embedded server without a port', { embedded: { dataDir: './data', port: 0 } }, /embedded.port must be an integer from 1 to 65535/],
-      ['a token graph with a space', { ...URL_OPTIONS, tokenGraph: 'bad graph' }, /tokenGraph must be 1..128 of \[A-Za-z0-9_-\], starting with a letter or _ \(got "bad graph"\)/],
+      ['a token graph with a space', { ...URL_OPTIONS, tokenGraph: 'bad graph' }, /tokenGraph must be 1..128 of \[A-Za-z0-9_-\], starting with a letter or _/],
       ['a zero command timeout', { ...URL_OPTIONS, commandTimeoutMs: 0 }, /commandTimeoutMs must be a positive integer number of milliseconds/],
       ['a fractional connect timeout', { ...URL_OPTIONS, connectTimeoutMs: 1.5 }, /connectTimeoutMs must be a positive integer number of milliseconds .* got 1\.5/],
     ])('rejects %s', async (_name, options, expected) => {
@@ -71,7 +75,7 @@ describe('module options (forRoot / forRootAsync, validation, isGlobal)', () => 
     ).rejects.toThrow(/Invalid AuthModule options: jwtSecret must be at least 32 characters/);
     await expect(
       compile([GraphModule.forRoot(URL_OPTIONS), AuthModule.forRoot(AUTH_OPTIONS), TokensModule.forRoot({ maxTtlSeconds: -1 })]),
-    ).rejects.toThrow(/Invalid TokensModule options: maxTtlSeconds must be a positive integer/);
+    ).rejects.toThrow(/Invalid TokensModule options: maxTtlSeconds must be an integer from 1 to/);
   });
 
   describe('forRootAsync supports useFactory + inject, useClass and useExisting', () => {
@@ -126,6 +130,36 @@ describe('module options (forRoot / forRootAsync, validation, isGlobal)', () => 
       // AuthModule needs FalkorDbConnection from a global GraphModule.
       await expect(compile([GraphModule.forRoot({ ...URL_OPTIONS, isGlobal: false }), AuthModule.forRoot(AUTH_OPTIONS)])).rejects.toThrow(
         /FalkorDbConnection/,
+      );
+    });
+  });
+
+  describe('FalkorDbPatModule (the facade)', () => {
+    it('hands each module its part of one options object, from one async factory, and exports TokensService to the host', async () => {
+      let factoryCalls = 0;
+      const ref = await compile([
+        FalkorDbPatModule.forRootAsync({
+          useFactory: () => {
+            factoryCalls += 1;
+            return { graph: URL_OPTIONS, auth: AUTH_OPTIONS, tokens: { maxTtlSeconds: 60 }, graphApi: { maxRows: 5 } };
+          },
+          routePrefix: 'v1/pat',
+        }),
+      ]);
+      expect(factoryCalls).toBe(1);
+      expect(ref.get(GRAPH_MODULE_OPTIONS, { strict: false })).toEqual(URL_OPTIONS);
+      expect(ref.get(AUTH_MODULE_OPTIONS, { strict: false })).toEqual(AUTH_OPTIONS);
+      expect(ref.get(TOKENS_MODULE_OPTIONS, { strict: false })).toEqual({ maxTtlSeconds: 60 });
+      expect(ref.get(GRAPH_API_MODULE_OPTIONS, { strict: false })).toEqual({ maxRows: 5 });
+      expect(ref.get(TokensService)).toBeInstanceOf(TokensService);
+      expect(ref.get(FalkorDbHealthIndicator)).toBeInstanceOf(FalkorDbHealthIndicator);
+    });
+
+    it('leaves the Graph API out with graphApi: false, and validates each part like the separate modules do', async () => {
+      const ref = await compile([FalkorDbPatModule.forRoot({ graph: URL_OPTIONS, auth: AUTH_OPTIONS, routes: { graphApi: false } })]);
+      expect(() => ref.get(GRAPH_API_MODULE_OPTIONS, { strict: false })).toThrow();
+      await expect(compile([FalkorDbPatModule.forRoot({ graph: URL_OPTIONS, auth: { ...AUTH_OPTIONS, jwtSecret: 'short' } })])).rejects.toThrow(
+        /Invalid AuthModule options: jwtSecret must be at least 32 characters/,
       );
     });
   });

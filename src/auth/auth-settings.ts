@@ -10,7 +10,6 @@ import {
   DEFAULT_SESSION_TTL_SECONDS,
   validateAuthOptions,
 } from './auth.options';
-import { PasswordCipher } from './crypto/password-cipher';
 
 export const PAT_AUDIENCE = 'falkordb-pat:api';
 export const SESSION_AUDIENCE = 'falkordb-pat:session';
@@ -33,8 +32,8 @@ function keyIdInHeader(rawToken: string): string | undefined {
 
 /**
  * Validated auth options with everything derived from them built once at startup: KeyObjects
- * (verifying HS256 with a prebuilt KeyObject is ~5x faster than with a string secret), the cipher,
- * and the allow-list.
+ * (verifying HS256 with a prebuilt KeyObject is ~5x faster than with a string secret) and the
+ * allow-list.
  */
 @Injectable()
 export class AuthSettings {
@@ -48,7 +47,6 @@ export class AuthSettings {
   readonly sessionTtlSeconds: number;
   readonly sessionCookieName: string;
   readonly secureCookies: boolean;
-  readonly cipher: PasswordCipher;
   readonly trustedOrigins: readonly string[];
   private readonly explicitAllowList?: ServerAddress[];
 
@@ -71,7 +69,6 @@ export class AuthSettings {
     this.sessionTtlSeconds = options.sessionTtlSeconds ?? DEFAULT_SESSION_TTL_SECONDS;
     this.sessionCookieName = options.sessionCookieName ?? DEFAULT_SESSION_COOKIE;
     this.secureCookies = options.secureCookies ?? false;
-    this.cipher = new PasswordCipher(options.encryptionKey);
     this.trustedOrigins = (options.trustedOrigins ?? []).map((origin) => new URL(origin).origin);
     this.explicitAllowList = options.allowedServers?.length ? options.allowedServers : undefined;
   }

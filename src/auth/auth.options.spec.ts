@@ -40,11 +40,11 @@ describe('validateAuthOptions', () => {
   });
 
   it.each(['', 'ab'.repeat(31), 'xy'.repeat(32)])('rejects the encryption key "%s"', (encryptionKey) => {
-    expect(messageOf({ ...VALID, encryptionKey })).toBe('Invalid AuthModule options: encryptionKey must be 64 hex characters');
+    expect(messageOf({ ...VALID, encryptionKey })).toBe('Invalid AuthModule options: encryptionKey must be 64 hex characters (32 bytes)');
   });
 
-  it.each([0, -5, 1.5, Number.NaN])('rejects sessionTtlSeconds %p', (sessionTtlSeconds) => {
-    expect(messageOf({ ...VALID, sessionTtlSeconds })).toContain('sessionTtlSeconds must be a positive integer');
+  it.each([0, 59, 1.5, Number.NaN, 30 * 24 * 3600 + 1])('rejects sessionTtlSeconds %p', (sessionTtlSeconds) => {
+    expect(messageOf({ ...VALID, sessionTtlSeconds })).toContain('sessionTtlSeconds must be an integer from 60 to 2592000');
   });
 
   it.each(['', 'has space', 'semi;colon', 'eq=uals', 'c'.repeat(65)])('rejects the cookie name "%s"', (sessionCookieName) => {
@@ -56,9 +56,9 @@ describe('validateAuthOptions', () => {
     expect(message.replace('Invalid AuthModule options: ', '').split('; ')).toEqual([
       'jwtSecret must be at least 32 characters',
       'sessionSecret must be at least 32 characters',
-      'sessionSecret must differ from jwtSecret (sessions and PATs are separate token types)',
-      'encryptionKey must be 64 hex characters',
-      'sessionTtlSeconds must be a positive integer',
+      'sessionSecret must differ from jwtSecret',
+      'encryptionKey must be 64 hex characters (32 bytes)',
+      'sessionTtlSeconds must be an integer from 60 to 2592000',
       'sessionCookieName must be 1..64 of [A-Za-z0-9_-]',
     ]);
   });

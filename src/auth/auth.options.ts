@@ -55,8 +55,17 @@ export const DEFAULT_ISSUER = 'falkordb-pat';
 /** Minimum secret length; HS256 keys shorter than the hash output weaken the signature. */
 export const MIN_SECRET_LENGTH = 32;
 
+export const MIN_SESSION_TTL_SECONDS = 60;
+export const MAX_SESSION_TTL_SECONDS = 30 * 24 * 3600;
+
 /** Throws one error listing every problem with the options. */
 export function validateAuthOptions(options: AuthModuleOptions): void {
+  const problems = authOptionProblems(options);
+  if (problems.length) throw new Error(`Invalid AuthModule options: ${problems.join('; ')}`);
+}
+
+/** Every problem with the options, each starting with the option's name. */
+export function authOptionProblems(options: AuthModuleOptions): string[] {
   const problems: string[] = [];
   if (typeof options.jwtSecret !== 'string' || options.jwtSecret.length < MIN_SECRET_LENGTH) {
     problems.push(`jwtSecret must be at least ${MIN_SECRET_LENGTH} characters`);
@@ -72,18 +81,20 @@ export function validateAuthOptions(options: AuthModuleOptions): void {
     }
   }
   if (options.jwtSecret && options.jwtSecret === options.sessionSecret) {
-    problems.push('sessionSecret must differ from jwtSecret (sessions and PATs are separate token types)');
+    problems.push('sessionSecret must differ from jwtSecret');
   }
   if (typeof options.encryptionKey !== 'string' || !/^[0-9a-fA-F]{64}$/.test(options.encryptionKey)) {
-    problems.push('encryptionKey must be 64 hex characters');
+    problems.push('encryptionKey must be 64 hex characters (32 bytes)');
   }
   const ttl = options.sessionTtlSeconds;
-  if (ttl !== undefined && (!Number.isInteger(ttl) || ttl <= 0)) problems.push('sessionTtlSeconds must be a positive integer');
+  if (ttl !== undefined && (!Number.isInteger(ttl) || ttl < MIN_SESSION_TTL_SECONDS || ttl > MAX_SESSION_TTL_SECONDS)) {
+    problems.push(`sessionTtlSeconds must be an integer from ${MIN_SESSION_TTL_SECONDS} to ${MAX_SESSION_TTL_SECONDS}`);
+  }
   if (options.sessionCookieName !== undefined && !/^[A-Za-z0-9_-]{1,64}$/.test(options.sessionCookieName)) {
     problems.push('sessionCookieName must be 1..64 of [A-Za-z0-9_-]');
   }
   for (const [name, value] of Object.entries(options.bruteForce ?? {})) {
     if (!Number.isInteger(value) || (value) <= 0) problems.push(`bruteForce.${name} must be a positive integer`);
   }
-  if (problems.length) throw new Error(`Invalid AuthModule options: ${problems.join('; ')}`);
+  return problems;
 }

@@ -12,10 +12,14 @@ import { UserConnectionFactory, UserCredentials } from '../graph/user-connection
 import { withDeadline } from '../common/deadline';
 import { AttemptLimiter } from './attempt-limiter';
 import { AuthSettings } from './auth-settings';
-import { Principal } from './principal';
+import { credentialRefOf, Principal } from './principal';
 import { detectRole } from './role-detector';
 import { Role } from './role';
-import { STORED_PASSWORD_REFUSED, StoredPasswords } from './stored-passwords';
+import { CredentialStore } from '../credentials/credential-store';
+
+/** Said when the credential's stored password is refused by FalkorDB: only a new token helps. */
+export const STORED_PASSWORD_REFUSED =
+  'FalkorDB no longer accepts the password stored with this credential (it was changed, or the user removed): create a new token';
 import { userIdOf } from './user-id';
 
 /** The ACL probes are a few tiny commands: a server that takes longer than this is treated as unreachable. */
@@ -48,7 +52,7 @@ export class FalkorDbLoginService {
     private readonly settings: AuthSettings,
     private readonly connections: UserConnectionFactory,
     private readonly limiter: AttemptLimiter,
-    private readonly passwords: StoredPasswords,
+    private readonly credentials: CredentialStore,
   ) {}
 
   /** Resolves host/port against the allow-list before any connection is opened (no SSRF). */
@@ -89,7 +93,7 @@ export class FalkorDbLoginService {
    */
   async reverify(principal: Principal): Promise<{ user: VerifiedUser; password: string }> {
     const server = this.serverOf(principal);
-    const password = await this.passwords.of(principal);
+    const password = await this.credentials.passwordOf(credentialRefOf(principal));
     try {
       const role = await this.roleOf(server, { username: principal.username, password });
       return { user: { userId: principal.userId, username: principal.username, role, server }, password };

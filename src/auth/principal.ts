@@ -1,7 +1,8 @@
+import { CredentialKind } from '../credentials/credential-kind';
+import { CredentialRef } from '../credentials/credential-store';
 import { Role } from './role';
 
-/** How the caller authenticated: a Personal Access Token (Bearer) or a browser session (cookie). */
-export type CredentialKind = 'pat' | 'session';
+export type { CredentialKind };
 
 /** The authenticated caller, attached to the request by the JwtStrategy. */
 export interface Principal {
@@ -14,4 +15,9 @@ export interface Principal {
   port: number;
   tls: boolean;
   role: Role;
+}
+
+/** The stored credential a caller authenticated with. */
+export function credentialRefOf(principal: Pick<Principal, 'kind' | 'credentialId'>): CredentialRef {
+  return { kind: principal.kind, id: principal.credentialId };
 }

@@ -1,11 +1,10 @@
 import { randomBytes } from 'node:crypto';
 import { Injectable, Optional } from '@nestjs/common';
+import { CredentialStore } from '../credentials/credential-store';
 import { UserConnectionPool } from '../graph/user-connection-pool';
 import { AuthSettings } from './auth-settings';
-import { hashToken } from './crypto/token-hash';
 import { VerifiedUser } from './falkordb-login.service';
 import { JwtIssuer } from './jwt-issuer';
-import { SessionRepository } from './store/session.repository';
 
 export interface OpenedSession {
   sessionId: string;
@@ -20,7 +19,7 @@ export class SessionService {
   constructor(
     private readonly settings: AuthSettings,
     private readonly issuer: JwtIssuer,
-    private readonly sessions: SessionRepository,
+    private readonly credentials: CredentialStore,
     @Optional() private readonly pool?: UserConnectionPool,
   ) {}
 
@@ -29,9 +28,10 @@ export class SessionService {
     const now = Date.now();
     const expiresAt = Math.floor(now / 1000) * 1000 + this.settings.sessionTtlSeconds * 1000;
     const token = this.issuer.signSession(sessionId, user.userId, expiresAt);
-    await this.sessions.create({
-      sessionId,
-      sessionHash: hashToken(token),
+    await this.credentials.storeSession({
+      id: sessionId,
+      token,
+      password,
       userId: user.userId,
       username: user.username,
       role: user.role,
@@ -40,13 +40,12 @@ export class SessionService {
       tls: user.server.tls,
       createdAt: now,
       expiresAt,
-      passwordCiphertext: this.settings.cipher.encrypt(password, sessionId),
     });
     return { sessionId, token, expiresAt };
   }
 
   async close(sessionId: string): Promise<void> {
-    await this.sessions.revoke(sessionId, Date.now());
+    await this.credentials.revoke({ kind: 'session', id: sessionId }, Date.now());
     // The session's FalkorDB connection (Graph API) closes with it, not when it next idles out.
     this.pool?.evict(sessionId);
   }

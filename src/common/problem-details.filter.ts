@@ -1,37 +1,12 @@
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException, HttpStatus, Logger } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
-import { DomainError, DomainErrorCode, TooManyAttemptsError } from './domain-errors';
-import { PROBLEM_CONTENT_TYPE, PROBLEM_TYPE_BASE, ProblemDetails } from './problem-details';
-
-const STATUS_BY_CODE: Record<DomainErrorCode, number> = {
-  VALIDATION_FAILED: 400,
-  SERVER_NOT_ALLOWED: 400,
-  QUERY_REJECTED: 400,
-  INVALID_CREDENTIALS: 401,
-  AUTHENTICATION_REQUIRED: 401,
-  INVALID_TOKEN: 401,
-  FORBIDDEN: 403,
-  NOT_FOUND: 404,
-  GRAPH_NOT_FOUND: 404,
-  CONFLICT: 409,
-  TOO_MANY_ATTEMPTS: 429,
-  STORE_UNAVAILABLE: 503,
-  FALKORDB_UNREACHABLE: 503,
-  QUERY_TIMEOUT: 504,
-};
+import { DomainError } from './domain-errors';
+import { PROBLEM_CONTENT_TYPE, ProblemDetails } from './problem-details';
 
 const REALM = 'Bearer realm="falkordb"';
+
 /** Every request body of this API is JSON; the usual cause is `curl -d` without a Content-Type. */
 const UNSUPPORTED_BODY = 'The request body must be JSON, sent with the header Content-Type: application/json';
-
-/** RFC 6750 challenge: `error="invalid_token"` only when a token was sent and rejected. */
-function challengeFor(code: DomainErrorCode, detail: string): string | undefined {
-  if (code === 'INVALID_TOKEN') {
-    return `${REALM}, error="invalid_token", error_description="${detail.replace(/["\\]/g, '')}"`;
-  }
-  if (code === 'AUTHENTICATION_REQUIRED' || code === 'INVALID_CREDENTIALS') return REALM;
-  return undefined;
-}
 
 function titleFor(status: number): string {
   const name = HttpStatus[status] as string | undefined;
@@ -53,8 +28,10 @@ function messageOfHttpException(exception: HttpException): string {
 }
 
 /**
- * The one place where errors become HTTP: domain errors by code, Nest/adapter HTTP errors by
- * status, anything else as an opaque 500 (logged, never echoed). Adapter-neutral.
+ * Shapes every error response as RFC 9457 problem details (`application/problem+json`): domain
+ * errors carry their body and headers already (they are HttpExceptions, right without this
+ * filter too), other HTTP errors get a body from their status, anything else is an opaque 500
+ * (logged, never echoed). Adapter-neutral.
  */
 @Catch()
 export class ProblemDetailsFilter implements ExceptionFilter {
@@ -69,32 +46,15 @@ export class ProblemDetailsFilter implements ExceptionFilter {
 
     const problem = this.toProblem(exception);
     const headers: Record<string, string> = { 'Content-Type': PROBLEM_CONTENT_TYPE };
-    if (exception instanceof DomainError) {
-      const challenge = challengeFor(exception.code, problem.detail);
-      if (challenge) headers['WWW-Authenticate'] = challenge;
-      if (problem.status === 503) headers['Retry-After'] = '5';
-      if (exception instanceof TooManyAttemptsError) headers['Retry-After'] = String(exception.retryAfterSeconds);
-    } else if (problem.status === 401) {
-      headers['WWW-Authenticate'] = REALM;
-    }
+    if (exception instanceof DomainError) Object.assign(headers, exception.headers);
+    else if (problem.status === 401) headers['WWW-Authenticate'] = REALM;
     for (const [name, value] of Object.entries(headers)) adapter.setHeader(response, name, value);
     // Serialised here: given an object error body, Nest's Express adapter resets Content-Type to application/json.
     adapter.reply(response, JSON.stringify(problem), problem.status);
   }
 
   private toProblem(exception: unknown): ProblemDetails {
-    if (exception instanceof DomainError) {
-      const status = STATUS_BY_CODE[exception.code];
-      return {
-        type: PROBLEM_TYPE_BASE + exception.code.toLowerCase().replace(/_/g, '-'),
-        title: titleFor(status),
-        status,
-        detail: exception.message,
-        message: exception.message,
-        code: exception.code,
-        ...(exception.fields ? { errors: exception.fields } : {}),
-      };
-    }
+    if (exception instanceof DomainError) return exception.problem;
     if (exception instanceof HttpException) {
       const status = exception.getStatus();
       const detail = status === 415 ? UNSUPPORTED_BODY : messageOfHttpException(exception);

@@ -1,8 +1,8 @@
 import { mkdtemp, readFile, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { DEFAULT_TOKEN_GRAPH } from '../graph/graph.options';
-import { DEFAULT_MAX_TTL_SECONDS } from '../tokens/tokens.options';
+import { DEFAULT_EMBEDDED_PORT } from '../graph/graph.options';
+import { LONGEST_MAX_TTL_SECONDS } from '../tokens/tokens.options';
 import { ConfigError, Environment, loadAppConfig } from './app-config';
 
 const SECRETS = {
@@ -39,18 +39,15 @@ describe('loadAppConfig', () => {
       host: '127.0.0.1',
       port: 3000,
       dataDir: resolve('./data'),
-      embeddedPort: 6379,
-      tokenGraph: DEFAULT_TOKEN_GRAPH,
-      tokenMaxTtlSeconds: DEFAULT_MAX_TTL_SECONDS,
-      allowNeverExpiring: true,
-      sessionTtlSeconds: 8 * 3600,
-      secureCookies: false,
-      jwtSecret: SECRETS.JWT_SECRET,
-      sessionSecret: SECRETS.SESSION_SECRET,
-      encryptionKey: SECRETS.ENCRYPTION_KEY,
+      graph: { embedded: { dataDir: join(resolve('./data'), 'falkordb'), port: DEFAULT_EMBEDDED_PORT } },
+      auth: { jwtSecret: SECRETS.JWT_SECRET, sessionSecret: SECRETS.SESSION_SECRET, encryptionKey: SECRETS.ENCRYPTION_KEY, secureCookies: false },
     });
-    expect(config.falkordbUrl).toBeUndefined();
-    expect(config.allowedServers).toBeUndefined();
+    // Unset settings stay unset: each module applies its own default.
+    expect(config.graph.url).toBeUndefined();
+    expect(config.graph.tokenGraph).toBeUndefined();
+    expect(config.auth.allowedServers).toBeUndefined();
+    expect(config.auth.sessionTtlSeconds).toBeUndefined();
+    expect(config.tokens).toEqual({ maxTtlSeconds: undefined, allowNeverExpiring: undefined, maxActiveTokensPerUser: undefined });
   });
 
   it('reads the settings from the environment', async () => {
@@ -70,18 +67,19 @@ describe('loadAppConfig', () => {
       production: true,
       host: '0.0.0.0',
       port: 8080,
-      falkordbUrl: 'rediss://user:pw@db.internal:6380',
       dataDir,
-      allowedServers: [
-        { host: 'db.internal', port: 6380, tls: false },
-        { host: 'other', port: 6390, tls: true },
-      ],
-      tokenGraph: 'pat_store',
-      tokenMaxTtlSeconds: 86400,
-      allowNeverExpiring: false,
-      sessionTtlSeconds: 600,
-      secureCookies: true,
+      graph: { url: 'rediss://user:pw@db.internal:6380', tokenGraph: 'pat_store' },
+      auth: {
+        allowedServers: [
+          { host: 'db.internal', port: 6380, tls: false },
+          { host: 'other', port: 6390, tls: true },
+        ],
+        sessionTtlSeconds: 600,
+        secureCookies: true,
+      },
+      tokens: { maxTtlSeconds: 86400, allowNeverExpiring: false },
     });
+    expect(config.graph.embedded).toBeUndefined();
   });
 
   it.each([
@@ -153,20 +151,27 @@ describe('loadAppConfig', () => {
     expect(problems).toEqual(['ENCRYPTION_KEY still holds a placeholder']);
   });
 
+  it.each(['PORT', 'TOKEN_MAX_TTL_SECONDS', 'GRAPH_MAX_ROWS'])('names %s when it is not an integer', async (name) => {
+    for (const value of ['abc', '-1', '80.5', '1e6']) {
+      expect(await problemsOf({ ...SECRETS, [name]: value })).toEqual([`${name} must be an integer (got "${value}")`]);
+    }
+  });
+
   it.each([
-    ['PORT', 'abc'],
-    ['PORT', '65536'],
-    ['PORT', '-1'],
-    ['PORT', '80.5'],
-    ['TOKEN_MAX_TTL_SECONDS', '0'],
-    ['TOKEN_MAX_TTL_SECONDS', '1e6'],
-    ['TOKEN_MAX_TTL_SECONDS', String(100 * 365 * 24 * 3600 + 1)],
-    ['SESSION_TTL_SECONDS', '59'],
-    ['FALKORDB_EMBEDDED_PORT', '0'],
-  ])('names %s in the error for "%s"', async (name, value) => {
-    const problems = await problemsOf({ ...SECRETS, [name]: value });
-    expect(problems).toHaveLength(1);
-    expect(problems[0]).toMatch(new RegExp(`^${name} must be an integer from \\d+ to \\d+ \\(got "${value.replace('.', '\\.')}"\\)$`));
+    ['PORT', '65536', 'PORT must be an integer from 0 to 65535 (got "65536")'],
+    ['TOKEN_MAX_TTL_SECONDS', '0', `TOKEN_MAX_TTL_SECONDS must be an integer from 1 to ${LONGEST_MAX_TTL_SECONDS}`],
+    ['TOKEN_MAX_TTL_SECONDS', String(LONGEST_MAX_TTL_SECONDS + 1), `TOKEN_MAX_TTL_SECONDS must be an integer from 1 to ${LONGEST_MAX_TTL_SECONDS}`],
+    ['SESSION_TTL_SECONDS', '59', 'SESSION_TTL_SECONDS must be an integer from 60 to 2592000'],
+    ['FALKORDB_EMBEDDED_PORT', '0', 'FALKORDB_EMBEDDED_PORT must be an integer from 1 to 65535'],
+    ['GRAPH_MAX_CONNECTIONS', '0', 'GRAPH_MAX_CONNECTIONS must be a positive integer, got 0'],
+  ])('reports the module\'s own rule for %s=%s, naming the variable', async (name, value, message) => {
+    expect(await problemsOf({ ...SECRETS, [name]: value })).toEqual([message]);
+  });
+
+  it('names both variables when the default query time limit exceeds the largest', async () => {
+    expect(await problemsOf({ ...SECRETS, GRAPH_QUERY_TIMEOUT_MS: '5000', GRAPH_MAX_QUERY_TIMEOUT_MS: '1000' })).toEqual([
+      'GRAPH_QUERY_TIMEOUT_MS must not exceed GRAPH_MAX_QUERY_TIMEOUT_MS',
+    ]);
   });
 
   it.each([
@@ -211,17 +216,17 @@ describe('loadAppConfig', () => {
     it('generates missing secrets once into <FALKORDB_DATA_DIR>/secrets.json (mode 0600) and reuses them', async () => {
       const env = { FALKORDB_DATA_DIR: dataDir };
       const first = await loadAppConfig(env);
-      expect(first.jwtSecret.length).toBeGreaterThanOrEqual(32);
-      expect(first.sessionSecret.length).toBeGreaterThanOrEqual(32);
-      expect(first.sessionSecret).not.toBe(first.jwtSecret);
-      expect(first.encryptionKey).toMatch(/^[0-9a-f]{64}$/);
+      expect(first.auth.jwtSecret.length).toBeGreaterThanOrEqual(32);
+      expect(first.auth.sessionSecret.length).toBeGreaterThanOrEqual(32);
+      expect(first.auth.sessionSecret).not.toBe(first.auth.jwtSecret);
+      expect(first.auth.encryptionKey).toMatch(/^[0-9a-f]{64}$/);
 
       const file = join(dataDir, 'secrets.json');
       expect((await stat(file)).mode & 0o777).toBe(0o600);
       expect(JSON.parse(await readFile(file, 'utf8'))).toEqual({
-        jwtSecret: first.jwtSecret,
-        sessionSecret: first.sessionSecret,
-        encryptionKey: first.encryptionKey,
+        jwtSecret: first.auth.jwtSecret,
+        sessionSecret: first.auth.sessionSecret,
+        encryptionKey: first.auth.encryptionKey,
       });
 
       const second = await loadAppConfig(env);
@@ -237,9 +242,9 @@ describe('loadAppConfig', () => {
     it('generates only the secrets that are missing', async () => {
       const config = await loadAppConfig({ FALKORDB_DATA_DIR: dataDir, JWT_SECRET: SECRETS.JWT_SECRET });
       const stored = JSON.parse(await readFile(join(dataDir, 'secrets.json'), 'utf8')) as Record<string, string>;
-      expect(config.jwtSecret).toBe(SECRETS.JWT_SECRET);
-      expect(config.sessionSecret).toBe(stored.sessionSecret);
-      expect(config.encryptionKey).toBe(stored.encryptionKey);
+      expect(config.auth.jwtSecret).toBe(SECRETS.JWT_SECRET);
+      expect(config.auth.sessionSecret).toBe(stored.sessionSecret);
+      expect(config.auth.encryptionKey).toBe(stored.encryptionKey);
     });
 
     it('writes nothing when every secret is set', async () => {

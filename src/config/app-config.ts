@@ -1,46 +1,31 @@
 import { isIP } from 'node:net';
 import { join, resolve } from 'node:path';
-import { MIN_SECRET_LENGTH } from '../auth/auth.options';
+import { authOptionProblems, AuthModuleOptions, MIN_SECRET_LENGTH } from '../auth/auth.options';
+import { DEFAULT_EMBEDDED_PORT, graphOptionProblems, GraphModuleOptions } from '../graph/graph.options';
 import { parseServerAddress, ServerAddress } from '../graph/server-address';
-import { DEFAULT_TOKEN_GRAPH, FALKORDB_URL_PROTOCOLS, TOKEN_GRAPH_PATTERN } from '../graph/graph.options';
-import { DEFAULT_MAX_TTL_SECONDS } from '../tokens/tokens.options';
+import { graphApiOptionProblems, GraphApiModuleOptions } from '../graph-api/graph-api.options';
+import { tokensOptionProblems, TokensModuleOptions } from '../tokens/tokens.options';
 import { loadOrCreateDevSecrets } from './dev-secrets';
 
-/** Everything the service reads from its environment, validated. */
+/** Everything the service reads from its environment: HTTP settings, and each module's options. */
 export interface AppConfig {
   production: boolean;
   /** Address the HTTP server listens on: loopback in development, every interface in production. */
   host: string;
   port: number;
-  /** External FalkorDB; undefined = run the embedded one. */
-  falkordbUrl?: string;
+  /** Where the embedded FalkorDB keeps its data, and generated dev secrets live. */
   dataDir: string;
-  embeddedPort: number;
-  /** Undefined = only the configured server. */
-  allowedServers?: ServerAddress[];
-  tokenGraph: string;
-  jwtSecret: string;
-  /** Earlier JWT secrets still accepted for verification after a rotation. */
-  previousJwtSecrets: string[];
-  sessionSecret: string;
-  encryptionKey: string;
-  tokenMaxTtlSeconds: number;
-  allowNeverExpiring: boolean;
-  maxActiveTokensPerUser: number;
-  sessionTtlSeconds: number;
-  secureCookies: boolean;
   /** Fastify `trustProxy`: false (default: the socket address is the client), true, a hop count or addresses. */
   trustProxy: boolean | number | string;
   /** Browser origins allowed for CORS and for cookie-authenticated requests; empty = CORS off. */
   corsOrigins: string[];
-  graphApi: {
-    maxRows: number;
-    defaultTimeoutMs: number;
-    maxTimeoutMs: number;
-    maxPooledConnections: number;
-    idleConnectionTimeoutMs: number;
-  };
+  graph: GraphModuleOptions;
+  auth: AuthModuleOptions;
+  tokens: TokensModuleOptions;
+  graphApi: GraphApiModuleOptions;
 }
+
+const DEFAULT_HTTP_PORT = 3000;
 
 export type Environment = Record<string, string | undefined>;
 
@@ -54,23 +39,31 @@ export class ConfigError extends Error {
 /** Values copied from .env.example are placeholders, never real secrets. */
 const PLACEHOLDER = /change[-_ ]?me|replace[-_ ]?me|placeholder|example|^(x+|0+)$/i;
 
-function readInteger(env: Environment, name: string, fallback: number, min: number, max: number, problems: string[]): number {
-  const raw = env[name];
-  if (raw === undefined || raw.trim() === '') return fallback;
-  if (!/^\d+$/.test(raw.trim()) || Number(raw) < min || Number(raw) > max) {
-    problems.push(`${name} must be an integer from ${min} to ${max} (got "${raw}")`);
-    return fallback;
+/** An integer setting; its range is the module validator's business (PORT excepted: it is ours). */
+function readInteger(env: Environment, name: string, problems: string[]): number | undefined {
+  const raw = env[name]?.trim();
+  if (raw === undefined || raw === '') return undefined;
+  if (!/^\d+$/.test(raw)) {
+    problems.push(`${name} must be an integer (got "${env[name]}")`);
+    return undefined;
   }
   return Number(raw);
 }
 
-function readBoolean(env: Environment, name: string, fallback: boolean, problems: string[]): boolean {
+function readBoolean(env: Environment, name: string, problems: string[]): boolean | undefined {
   const raw = env[name]?.trim().toLowerCase();
-  if (raw === undefined || raw === '') return fallback;
+  if (raw === undefined || raw === '') return undefined;
   if (['true', '1', 'yes'].includes(raw)) return true;
   if (['false', '0', 'no'].includes(raw)) return false;
   problems.push(`${name} must be true or false (got "${env[name]}")`);
-  return fallback;
+  return undefined;
+}
+
+/** The HTTP port (0 = any free port, for tests). */
+function readPort(env: Environment, problems: string[]): number {
+  const port = readInteger(env, 'PORT', problems) ?? DEFAULT_HTTP_PORT;
+  if (port > 65535) problems.push(`PORT must be an integer from 0 to 65535 (got "${env.PORT}")`);
+  return port;
 }
 
 /** An IP address or a host name: what `listen()` accepts. */
@@ -106,9 +99,42 @@ function readOrigins(raw: string | undefined, problems: string[]): string[] {
   return origins;
 }
 
-function checkSecret(name: string, value: string, problems: string[]): void {
-  if (value.length < MIN_SECRET_LENGTH) problems.push(`${name} must be at least ${MIN_SECRET_LENGTH} characters`);
-  else if (PLACEHOLDER.test(value)) problems.push(`${name} still holds the .env.example placeholder: set a random value`);
+/** The module validators check lengths; a value copied from .env.example is the environment's own mistake. */
+function checkNotPlaceholder(name: string, value: string, problems: string[]): void {
+  if (value.length >= MIN_SECRET_LENGTH && PLACEHOLDER.test(value)) {
+    problems.push(`${name} still holds the .env.example placeholder: set a random value`);
+  }
+}
+
+/** Which variable sets each module option, to name the variable in the module validators' messages. */
+const VARIABLE_OF_OPTION: Readonly<Record<string, string>> = {
+  url: 'FALKORDB_URL',
+  'embedded.port': 'FALKORDB_EMBEDDED_PORT',
+  'embedded.dataDir': 'FALKORDB_DATA_DIR',
+  tokenGraph: 'TOKEN_GRAPH',
+  'userConnections.maxSize': 'GRAPH_MAX_CONNECTIONS',
+  'userConnections.idleTimeoutMs': 'GRAPH_IDLE_CONNECTION_MS',
+  jwtSecret: 'JWT_SECRET',
+  previousJwtSecrets: 'JWT_PREVIOUS_SECRETS',
+  sessionSecret: 'SESSION_SECRET',
+  encryptionKey: 'ENCRYPTION_KEY',
+  sessionTtlSeconds: 'SESSION_TTL_SECONDS',
+  maxTtlSeconds: 'TOKEN_MAX_TTL_SECONDS',
+  allowNeverExpiring: 'TOKEN_ALLOW_NEVER_EXPIRE',
+  maxActiveTokensPerUser: 'TOKEN_MAX_ACTIVE_PER_USER',
+  maxRows: 'GRAPH_MAX_ROWS',
+  defaultTimeoutMs: 'GRAPH_QUERY_TIMEOUT_MS',
+  maxTimeoutMs: 'GRAPH_MAX_QUERY_TIMEOUT_MS',
+};
+
+const OPTION_NAME = new RegExp(
+  `(?<![\\w.])(${Object.keys(VARIABLE_OF_OPTION).sort((a, b) => b.length - a.length).map((name) => name.replace('.', '\\.')).join('|')})(?![\\w])`,
+  'g',
+);
+
+/** A module validator's message, with each option named by the variable that sets it. */
+function inVariableNames(problem: string): string {
+  return problem.replace(OPTION_NAME, (option: string) => VARIABLE_OF_OPTION[option] ?? option);
 }
 
 /**
@@ -122,16 +148,6 @@ export async function loadAppConfig(env: Environment): Promise<AppConfig> {
   const dataDir = resolve(env.FALKORDB_DATA_DIR?.trim() || './data');
 
   const falkordbUrl = env.FALKORDB_URL?.trim() || undefined;
-  if (falkordbUrl) {
-    try {
-      const protocol = new URL(falkordbUrl).protocol;
-      if (!FALKORDB_URL_PROTOCOLS.includes(protocol)) {
-        problems.push(`FALKORDB_URL must start with redis://, rediss://, falkor:// or falkors:// (got ${protocol})`);
-      }
-    } catch {
-      problems.push('FALKORDB_URL is not a valid URL (e.g. redis://user:pass@host:6379)');
-    }
-  }
 
   let allowedServers: ServerAddress[] | undefined;
   const allowList = env.FALKORDB_ALLOWED_SERVERS?.trim();
@@ -146,35 +162,33 @@ export async function loadAppConfig(env: Environment): Promise<AppConfig> {
     }
   }
 
-  const tokenGraph = env.TOKEN_GRAPH?.trim() || DEFAULT_TOKEN_GRAPH;
-  if (!TOKEN_GRAPH_PATTERN.test(tokenGraph)) {
-    problems.push('TOKEN_GRAPH must be 1..128 of [A-Za-z0-9_-], starting with a letter or _');
-  }
-
-  const config = {
+  const graphApi: GraphApiModuleOptions = {
+    maxRows: readInteger(env, 'GRAPH_MAX_ROWS', problems),
+    defaultTimeoutMs: readInteger(env, 'GRAPH_QUERY_TIMEOUT_MS', problems),
+    maxTimeoutMs: readInteger(env, 'GRAPH_MAX_QUERY_TIMEOUT_MS', problems),
+  };
+  const embeddedPort = readInteger(env, 'FALKORDB_EMBEDDED_PORT', problems);
+  const graph: GraphModuleOptions = {
+    ...(falkordbUrl ? { url: falkordbUrl } : { embedded: { dataDir: join(dataDir, 'falkordb'), port: embeddedPort ?? DEFAULT_EMBEDDED_PORT } }),
+    tokenGraph: env.TOKEN_GRAPH?.trim() || undefined,
+    userConnections: {
+      maxSize: readInteger(env, 'GRAPH_MAX_CONNECTIONS', problems),
+      idleTimeoutMs: readInteger(env, 'GRAPH_IDLE_CONNECTION_MS', problems),
+    },
+  };
+  const tokens: TokensModuleOptions = {
+    maxTtlSeconds: readInteger(env, 'TOKEN_MAX_TTL_SECONDS', problems),
+    allowNeverExpiring: readBoolean(env, 'TOKEN_ALLOW_NEVER_EXPIRE', problems),
+    maxActiveTokensPerUser: readInteger(env, 'TOKEN_MAX_ACTIVE_PER_USER', problems),
+  };
+  const http = {
     production,
     // The embedded server's `default` user has no password: in development only this machine may call.
     host: readHost(env.HOST, production ? '0.0.0.0' : '127.0.0.1', problems),
-    port: readInteger(env, 'PORT', 3000, 0, 65535, problems),
-    falkordbUrl,
+    port: readPort(env, problems),
     dataDir,
-    embeddedPort: readInteger(env, 'FALKORDB_EMBEDDED_PORT', 6379, 1, 65535, problems),
-    allowedServers,
-    tokenGraph,
-    tokenMaxTtlSeconds: readInteger(env, 'TOKEN_MAX_TTL_SECONDS', DEFAULT_MAX_TTL_SECONDS, 1, 100 * 365 * 24 * 3600, problems),
-    allowNeverExpiring: readBoolean(env, 'TOKEN_ALLOW_NEVER_EXPIRE', true, problems),
-    maxActiveTokensPerUser: readInteger(env, 'TOKEN_MAX_ACTIVE_PER_USER', 100, 1, 1_000_000, problems),
     trustProxy: readTrustProxy(env.TRUST_PROXY, problems),
     corsOrigins: readOrigins(env.CORS_ORIGINS, problems),
-    graphApi: {
-      maxRows: readInteger(env, 'GRAPH_MAX_ROWS', 10_000, 1, 10_000_000, problems),
-      defaultTimeoutMs: readInteger(env, 'GRAPH_QUERY_TIMEOUT_MS', 10_000, 1, 3_600_000, problems),
-      maxTimeoutMs: readInteger(env, 'GRAPH_MAX_QUERY_TIMEOUT_MS', 60_000, 1, 3_600_000, problems),
-      maxPooledConnections: readInteger(env, 'GRAPH_MAX_CONNECTIONS', 100, 1, 100_000, problems),
-      idleConnectionTimeoutMs: readInteger(env, 'GRAPH_IDLE_CONNECTION_MS', 60_000, 1000, 86_400_000, problems),
-    },
-    sessionTtlSeconds: readInteger(env, 'SESSION_TTL_SECONDS', 8 * 3600, 60, 30 * 24 * 3600, problems),
-    secureCookies: readBoolean(env, 'SECURE_COOKIES', production, problems),
   };
 
   let jwtSecret = env.JWT_SECRET ?? '';
@@ -191,17 +205,33 @@ export async function loadAppConfig(env: Environment): Promise<AppConfig> {
     sessionSecret ||= generated.sessionSecret;
     encryptionKey ||= generated.encryptionKey;
   }
-  if (jwtSecret) checkSecret('JWT_SECRET', jwtSecret, problems);
-  if (sessionSecret) checkSecret('SESSION_SECRET', sessionSecret, problems);
-  if (jwtSecret && jwtSecret === sessionSecret) problems.push('SESSION_SECRET must differ from JWT_SECRET');
   const previousJwtSecrets = (env.JWT_PREVIOUS_SECRETS ?? '').split(',').map((part) => part.trim()).filter(Boolean);
-  previousJwtSecrets.forEach((secret, index) => checkSecret(`JWT_PREVIOUS_SECRETS[${index}]`, secret, problems));
-  if (encryptionKey && !/^[0-9a-fA-F]{64}$/.test(encryptionKey)) problems.push('ENCRYPTION_KEY must be 64 hex characters (32 bytes)');
-  else if (encryptionKey && PLACEHOLDER.test(encryptionKey)) problems.push('ENCRYPTION_KEY still holds a placeholder');
+  const auth: AuthModuleOptions = {
+    jwtSecret,
+    previousJwtSecrets,
+    sessionSecret,
+    encryptionKey,
+    allowedServers,
+    sessionTtlSeconds: readInteger(env, 'SESSION_TTL_SECONDS', problems),
+    secureCookies: readBoolean(env, 'SECURE_COOKIES', problems) ?? production,
+    trustedOrigins: http.corsOrigins,
+  };
 
-  if (config.graphApi.defaultTimeoutMs > config.graphApi.maxTimeoutMs) {
-    problems.push('GRAPH_QUERY_TIMEOUT_MS must not exceed GRAPH_MAX_QUERY_TIMEOUT_MS');
-  }
+  // The modules' own rules, reported with the variables' names (only once every secret is known).
+  const secretsKnown = !(missing.length && production);
+  problems.push(
+    ...[
+      ...graphOptionProblems(graph),
+      ...(secretsKnown ? authOptionProblems(auth) : []),
+      ...tokensOptionProblems(tokens),
+      ...graphApiOptionProblems(graphApi),
+    ].map(inVariableNames),
+  );
+  checkNotPlaceholder('JWT_SECRET', jwtSecret, problems);
+  checkNotPlaceholder('SESSION_SECRET', sessionSecret, problems);
+  previousJwtSecrets.forEach((secret, index) => checkNotPlaceholder(`JWT_PREVIOUS_SECRETS[${index}]`, secret, problems));
+  if (/^[0-9a-fA-F]{64}$/.test(encryptionKey) && PLACEHOLDER.test(encryptionKey)) problems.push('ENCRYPTION_KEY still holds a placeholder');
+
   if (problems.length) throw new ConfigError(problems);
-  return { ...config, jwtSecret, previousJwtSecrets, sessionSecret, encryptionKey };
+  return { ...http, graph, auth, tokens, graphApi };
 }

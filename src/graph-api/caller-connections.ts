@@ -1,9 +1,7 @@
 import { Injectable } from '@nestjs/common';
-import { FalkorDbLoginService } from '../auth/falkordb-login.service';
-import { Principal } from '../auth/principal';
-import { SessionRepository } from '../auth/store/session.repository';
-import { TokenRepository } from '../auth/store/token.repository';
-import { STORED_PASSWORD_REFUSED, StoredPasswords } from '../auth/stored-passwords';
+import { FalkorDbLoginService, STORED_PASSWORD_REFUSED } from '../auth/falkordb-login.service';
+import { credentialRefOf, Principal } from '../auth/principal';
+import { CredentialStore } from '../credentials/credential-store';
 import {
   FalkorDbUnreachableError,
   InvalidCredentialsError,
@@ -12,12 +10,6 @@ import {
 import { ServerAddress } from '../graph/server-address';
 import { UserConnection, UserConnectionFactory } from '../graph/user-connection.factory';
 import { OpenedUserConnection, PooledConnectionClosedError, UserConnectionPool } from '../graph/user-connection-pool';
-
-interface StoredCredential {
-  password: string;
-  /** Epoch ms when the token or session expires; null = never. */
-  validUntil: number | null;
-}
 
 /**
  * Runs work as the caller's own FalkorDB ACL user, on the pooled connection of the caller's
@@ -30,9 +22,7 @@ export class CallerConnections {
     private readonly pool: UserConnectionPool,
     private readonly factory: UserConnectionFactory,
     private readonly login: FalkorDbLoginService,
-    private readonly passwords: StoredPasswords,
-    private readonly tokens: TokenRepository,
-    private readonly sessions: SessionRepository,
+    private readonly credentials: CredentialStore,
   ) {}
 
   /** The caller's server; checked against the allow-list again, in case it was removed since login. */
@@ -52,7 +42,9 @@ export class CallerConnections {
   }
 
   private async open(principal: Principal, server: ServerAddress): Promise<OpenedUserConnection> {
-    const { password, validUntil } = await this.storedCredential(principal);
+    // Revoked or deleted between authentication and now: InvalidTokenError from either.
+    const credential = credentialRefOf(principal);
+    const [password, validUntil] = await Promise.all([this.credentials.passwordOf(credential), this.credentials.validUntil(credential)]);
     try {
       const connection = await this.factory.open(server, { username: principal.username, password });
       return { connection, validUntil };
@@ -60,18 +52,5 @@ export class CallerConnections {
       if (error instanceof InvalidCredentialsError) throw new InvalidTokenError(STORED_PASSWORD_REFUSED);
       throw error;
     }
-  }
-
-  private async storedCredential(principal: Principal): Promise<StoredCredential> {
-    const id = principal.credentialId;
-    const [password, validUntil] = await Promise.all([
-      this.passwords.of(principal),
-      principal.kind === 'pat'
-        ? this.tokens.findById(id).then((record) => (record && !record.revoked ? record.expiresAt : undefined))
-        : this.sessions.findForAuthentication(id).then((record) => (record && !record.revoked ? record.expiresAt : undefined)),
-    ]);
-    // Revoked or deleted between authentication and now.
-    if (validUntil === undefined) throw new InvalidTokenError();
-    return { password, validUntil };
   }
 }

@@ -1,12 +1,11 @@
-import { ConfigurableModuleBuilder } from '@nestjs/common';
+import { routedModule } from '../common/configurable-module';
 import { GraphApiModuleOptions } from './graph-api.options';
+
+export const DEFAULT_GRAPH_API_ROUTE_PREFIX = 'api/graph';
 
 export const {
   ConfigurableModuleClass: ConfigurableGraphApiModule,
   MODULE_OPTIONS_TOKEN: GRAPH_API_MODULE_OPTIONS,
   OPTIONS_TYPE: GRAPH_API_OPTIONS_TYPE,
   ASYNC_OPTIONS_TYPE: GRAPH_API_ASYNC_OPTIONS_TYPE,
-} = new ConfigurableModuleBuilder<GraphApiModuleOptions>({ moduleName: 'FalkorDbGraphApi' })
-  .setClassMethodName('forRoot')
-  .setExtras({ isGlobal: false }, (definition, extras) => ({ ...definition, global: extras.isGlobal }))
-  .build();
+} = routedModule<GraphApiModuleOptions>('FalkorDbGraphApi', { isGlobal: false, routePrefix: DEFAULT_GRAPH_API_ROUTE_PREFIX });

@@ -1,4 +1,3 @@
-import { DEFAULT_USER_CONNECTION_POOL_LIMITS } from '../graph/user-connection-pool';
 import { MAX_TIMER_MS } from '../common/deadline';
 
 export interface GraphApiModuleOptions {
@@ -13,10 +12,6 @@ export interface GraphApiModuleOptions {
    * connection (FalkorDB applies TIMEOUT to reads only, and not inside every operation). Default 2000 ms.
    */
   timeoutGraceMs?: number;
-  /** Most FalkorDB user connections kept open (one per token or session). Default 100. */
-  maxPooledConnections?: number;
-  /** A user connection unused for this long is closed. Default 60000 ms. */
-  idleConnectionTimeoutMs?: number;
 }
 
 export const DEFAULT_MAX_ROWS = 10_000;
@@ -26,21 +21,29 @@ export const DEFAULT_TIMEOUT_GRACE_MS = 2_000;
 
 export type GraphApiLimits = Required<GraphApiModuleOptions>;
 
-/** The options with defaults filled in; throws one error naming every invalid option. */
-export function graphApiLimitsOf(options: GraphApiModuleOptions): GraphApiLimits {
-  const limits: GraphApiLimits = {
+function limitsOf(options: GraphApiModuleOptions): GraphApiLimits {
+  return {
     maxRows: options.maxRows ?? DEFAULT_MAX_ROWS,
     defaultTimeoutMs: options.defaultTimeoutMs ?? DEFAULT_QUERY_TIMEOUT_MS,
     maxTimeoutMs: options.maxTimeoutMs ?? Math.max(DEFAULT_MAX_QUERY_TIMEOUT_MS, options.defaultTimeoutMs ?? 0),
     timeoutGraceMs: options.timeoutGraceMs ?? DEFAULT_TIMEOUT_GRACE_MS,
-    maxPooledConnections: options.maxPooledConnections ?? DEFAULT_USER_CONNECTION_POOL_LIMITS.maxSize,
-    idleConnectionTimeoutMs: options.idleConnectionTimeoutMs ?? DEFAULT_USER_CONNECTION_POOL_LIMITS.idleTimeoutMs,
   };
+}
+
+/** Every problem with the options, each starting with the option's name. */
+export function graphApiOptionProblems(options: GraphApiModuleOptions): string[] {
+  const limits = limitsOf(options);
   const problems: string[] = [];
   for (const [name, value] of Object.entries(limits)) {
     if (!Number.isSafeInteger(value) || value <= 0 || value > MAX_TIMER_MS) problems.push(`${name} must be a positive integer (at most ${MAX_TIMER_MS}), got ${String(value)}`);
   }
   if (limits.defaultTimeoutMs > limits.maxTimeoutMs) problems.push('defaultTimeoutMs must not exceed maxTimeoutMs');
+  return problems;
+}
+
+/** The options with defaults filled in; throws one error naming every invalid option. */
+export function graphApiLimitsOf(options: GraphApiModuleOptions): GraphApiLimits {
+  const problems = graphApiOptionProblems(options);
   if (problems.length) throw new Error(`Invalid GraphApiModule options: ${problems.join('; ')}`);
-  return limits;
+  return limitsOf(options);
 }

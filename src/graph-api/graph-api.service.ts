@@ -2,7 +2,6 @@ import { Inject, Injectable } from '@nestjs/common';
 import { Principal } from '../auth/principal';
 import { ValidationFailedError } from '../common/domain-errors';
 import { UserConnection } from '../graph/user-connection.factory';
-import { UserConnectionPool } from '../graph/user-connection-pool';
 import { CallerConnections } from './caller-connections';
 import { withParams } from './cypher-params';
 import { withDeadline } from '../common/deadline';
@@ -50,11 +49,8 @@ export class GraphApiService {
     @Inject(GRAPH_API_MODULE_OPTIONS) options: GraphApiModuleOptions,
     private readonly connections: CallerConnections,
     private readonly tokenStore: TokenStoreGraph,
-    pool: UserConnectionPool,
   ) {
     this.limits = graphApiLimitsOf(options);
-    // The pool belongs to GraphModule (so auth can evict from it); how big it gets is this API's call.
-    pool.configure({ maxSize: this.limits.maxPooledConnections, idleTimeoutMs: this.limits.idleConnectionTimeoutMs });
   }
 
   /** Graphs on the caller's server that FalkorDB lets the caller list, minus the token store for non-admins. */

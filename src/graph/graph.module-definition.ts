@@ -1,4 +1,4 @@
-import { ConfigurableModuleBuilder } from '@nestjs/common';
+import { configurableModule } from '../common/configurable-module';
 import { GraphModuleOptions } from './graph.options';
 
 export const {
@@ -6,7 +6,4 @@ export const {
   MODULE_OPTIONS_TOKEN: GRAPH_MODULE_OPTIONS,
   OPTIONS_TYPE: GRAPH_OPTIONS_TYPE,
   ASYNC_OPTIONS_TYPE: GRAPH_ASYNC_OPTIONS_TYPE,
-} = new ConfigurableModuleBuilder<GraphModuleOptions>({ moduleName: 'FalkorDbGraph' })
-  .setClassMethodName('forRoot')
-  .setExtras({ isGlobal: true }, (definition, extras) => ({ ...definition, global: extras.isGlobal }))
-  .build();
+} = configurableModule<GraphModuleOptions>('FalkorDbGraph', { isGlobal: true });

@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { FalkorDbConnection } from './falkordb-connection';
+import { FalkorDbHealthIndicator } from './falkordb-health.indicator';
 import { ConfigurableGraphModule } from './graph.module-definition';
 import { UserConnectionFactory } from './user-connection.factory';
 import { UserConnectionPool } from './user-connection-pool';
@@ -10,7 +11,7 @@ import { UserConnectionPool } from './user-connection-pool';
  * (the pool is here so that revoking a credential anywhere can close its connection).
  */
 @Module({
-  providers: [FalkorDbConnection, UserConnectionFactory, UserConnectionPool],
-  exports: [FalkorDbConnection, UserConnectionFactory, UserConnectionPool],
+  providers: [FalkorDbConnection, FalkorDbHealthIndicator, UserConnectionFactory, UserConnectionPool],
+  exports: [FalkorDbConnection, FalkorDbHealthIndicator, UserConnectionFactory, UserConnectionPool],
 })
 export class GraphModule extends ConfigurableGraphModule {}

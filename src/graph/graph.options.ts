@@ -1,5 +1,6 @@
 import type { FalkorDB } from 'falkordb';
 import { MAX_TIMER_MS } from '../common/deadline';
+import type { UserConnectionPoolLimits } from './user-connection-pool';
 
 export interface EmbeddedFalkorDbOptions {
   /** Folder for the embedded server's data (AOF + RDB). */
@@ -10,6 +11,16 @@ export interface EmbeddedFalkorDbOptions {
   serverPath?: string;
   /** FalkorDB module; default: falkordb.so from @falkordblite/linux-x64. */
   modulePath?: string;
+  /**
+   * FalkorDB module arguments, passed after `--loadmodule` (e.g. `{ TIMEOUT_MAX: 10000,
+   * TIMEOUT_DEFAULT: 5000, QUERY_MEM_CAPACITY: 1073741824, MAX_QUEUED_QUERIES: 100 }`).
+   */
+  moduleArgs?: Record<string, string | number>;
+  /**
+   * Startup fails when the server makes no progress for this long (not listening yet, or its AOF
+   * replay not advancing). A big store loading steadily is waited for however long it takes. Default 60 s.
+   */
+  readyTimeoutMs?: number;
 }
 
 export interface GraphModuleOptions {
@@ -29,11 +40,25 @@ export interface GraphModuleOptions {
   commandTimeoutMs?: number;
   /** How long startup waits for the store connection. */
   connectTimeoutMs?: number;
+  /**
+   * Connections opened as individual users (one per token or session, for the Graph API):
+   * `maxSize` kept open at once (default 100, least recently used closed first) and closed after
+   * `idleTimeoutMs` unused (default 60000).
+   */
+  userConnections?: Partial<UserConnectionPoolLimits>;
 }
 
 export const DEFAULT_TOKEN_GRAPH = 'token_management';
+/** FalkorDB's usual port: the announcement's examples log in to localhost:6379. */
+export const DEFAULT_EMBEDDED_PORT = 6379;
 export const DEFAULT_COMMAND_TIMEOUT_MS = 5000;
 export const DEFAULT_CONNECT_TIMEOUT_MS = 10000;
+export const DEFAULT_EMBEDDED_READY_TIMEOUT_MS = 60000;
+
+/** FalkorDB module argument names (TIMEOUT_MAX, QUERY_MEM_CAPACITY, ...). */
+export const MODULE_ARG_NAME_PATTERN = /^[A-Za-z][A-Za-z0-9_]{0,63}$/;
+/** One word on the server's command line: no spaces, quotes or control characters, not an option (`--x`). */
+const MODULE_ARG_VALUE_PATTERN = /^(?!--)[^\s"'\\\x00-\x1f\x7f]{1,256}$/;
 
 /** Graph names the store accepts: letters, digits, `_` and `-`, starting with a letter or `_`. */
 export const TOKEN_GRAPH_PATTERN = /^[A-Za-z_][A-Za-z0-9_-]{0,127}$/;
@@ -51,14 +76,33 @@ function checkTimeout(name: string, value: unknown, problems: string[]): void {
   }
 }
 
+function checkModuleArgs(moduleArgs: unknown, problems: string[]): void {
+  if (moduleArgs === undefined) return;
+  if (moduleArgs === null || typeof moduleArgs !== 'object' || Array.isArray(moduleArgs)) {
+    problems.push('embedded.moduleArgs must be an object of FalkorDB module arguments, e.g. { TIMEOUT_MAX: 10000 }');
+    return;
+  }
+  for (const [name, value] of Object.entries(moduleArgs)) {
+    if (!MODULE_ARG_NAME_PATTERN.test(name)) problems.push(`embedded.moduleArgs: ${JSON.stringify(name)} is not a module argument name (letters, digits and _)`);
+    const valid = typeof value === 'number' ? Number.isFinite(value) : typeof value === 'string' && MODULE_ARG_VALUE_PATTERN.test(value);
+    if (!valid) {
+      problems.push(`embedded.moduleArgs.${name} must be a finite number or one word (no spaces or quotes, not starting with --), got ${JSON.stringify(value)}`);
+    }
+  }
+}
+
 /**
  * Throws one error listing every problem with the options, so a host application learns at
  * startup (not at the first request) that its GraphModule configuration cannot work.
  */
 export function validateGraphOptions(options: GraphModuleOptions | undefined | null): void {
-  if (!options || typeof options !== 'object') {
-    throw new Error('Invalid GraphModule options: expected an options object with `url`, `client` or `embedded`');
-  }
+  const problems = graphOptionProblems(options);
+  if (problems.length) throw new Error(`Invalid GraphModule options: ${problems.join('; ')}`);
+}
+
+/** Every problem with the options, each starting with the option's name. */
+export function graphOptionProblems(options: GraphModuleOptions | undefined | null): string[] {
+  if (!options || typeof options !== 'object') return ['options must be an object with `url`, `client` or `embedded`'];
   const problems: string[] = [];
   const { url, client, clientServer, embedded, tokenGraph } = options;
   const sources = [url !== undefined && 'url', client !== undefined && 'client', embedded !== undefined && 'embedded'].filter(
@@ -89,11 +133,23 @@ export function validateGraphOptions(options: GraphModuleOptions | undefined | n
   if (embedded !== undefined) {
     if (typeof embedded?.dataDir !== 'string' || embedded.dataDir.trim() === '') problems.push('embedded.dataDir must be a non-empty path');
     if (!isPort(embedded?.port)) problems.push('embedded.port must be an integer from 1 to 65535');
+    checkModuleArgs(embedded?.moduleArgs, problems);
+    checkTimeout('embedded.readyTimeoutMs', embedded?.readyTimeoutMs, problems);
   }
   if (tokenGraph !== undefined && (typeof tokenGraph !== 'string' || !TOKEN_GRAPH_PATTERN.test(tokenGraph))) {
-    problems.push(`tokenGraph must be 1..128 of [A-Za-z0-9_-], starting with a letter or _ (got ${JSON.stringify(tokenGraph)})`);
+    problems.push('tokenGraph must be 1..128 of [A-Za-z0-9_-], starting with a letter or _');
   }
   checkTimeout('commandTimeoutMs', options.commandTimeoutMs, problems);
   checkTimeout('connectTimeoutMs', options.connectTimeoutMs, problems);
-  if (problems.length) throw new Error(`Invalid GraphModule options: ${problems.join('; ')}`);
+  const pool = options.userConnections;
+  if (pool !== undefined) {
+    if (pool === null || typeof pool !== 'object') problems.push('userConnections must be an object with maxSize and/or idleTimeoutMs');
+    else {
+      if (pool.maxSize !== undefined && (!Number.isSafeInteger(pool.maxSize) || pool.maxSize <= 0)) {
+        problems.push(`userConnections.maxSize must be a positive integer, got ${JSON.stringify(pool.maxSize)}`);
+      }
+      checkTimeout('userConnections.idleTimeoutMs', pool.idleTimeoutMs, problems);
+    }
+  }
+  return problems;
 }

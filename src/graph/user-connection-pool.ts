@@ -1,4 +1,6 @@
-import { Injectable, OnApplicationShutdown } from '@nestjs/common';
+import { Inject, Injectable, OnApplicationShutdown, Optional } from '@nestjs/common';
+import { GRAPH_MODULE_OPTIONS } from './graph.module-definition';
+import type { GraphModuleOptions } from './graph.options';
 import { UserConnection } from './user-connection.factory';
 import { MAX_TIMER_MS } from '../common/deadline';
 
@@ -58,9 +60,15 @@ export class UserConnectionPool implements OnApplicationShutdown {
   private readonly entries = new Map<string, PoolEntry>();
   private limits: UserConnectionPoolLimits = { ...DEFAULT_USER_CONNECTION_POOL_LIMITS };
 
-  /** Changes the limits (the Graph API sets them from its options); a smaller pool shrinks at once. */
+  constructor(@Optional() @Inject(GRAPH_MODULE_OPTIONS) options?: GraphModuleOptions) {
+    if (options?.userConnections) this.configure(options.userConnections);
+  }
+
+  /** Changes the limits (GraphModule's `userConnections` option sets them); a smaller pool shrinks at once. */
   configure(limits: Partial<UserConnectionPoolLimits>): void {
-    const next = { ...this.limits, ...limits };
+    const next = { ...this.limits };
+    if (limits.maxSize !== undefined) next.maxSize = limits.maxSize;
+    if (limits.idleTimeoutMs !== undefined) next.idleTimeoutMs = limits.idleTimeoutMs;
     const problems: string[] = [];
     if (!isPositiveInteger(next.maxSize)) problems.push(`maxSize must be a positive integer, got ${String(next.maxSize)}`);
     if (!isPositiveInteger(next.idleTimeoutMs) || next.idleTimeoutMs > MAX_TIMER_MS) {

@@ -3,7 +3,7 @@ import { ApiExcludeController, ApiOkResponse, ApiOperation, ApiServiceUnavailabl
 import { StoreUnavailableError } from '../common/domain-errors';
 import { ProblemDetailsDto } from '../common/problem-details.dto';
 import { ProblemDetailsFilter } from '../common/problem-details.filter';
-import { FalkorDbConnection } from '../graph/falkordb-connection';
+import { FalkorDbHealthIndicator } from '../graph/falkordb-health.indicator';
 import { HealthStatusDto } from './health-status.dto';
 
 /**
@@ -15,7 +15,7 @@ import { HealthStatusDto } from './health-status.dto';
 @Controller('health')
 @UseFilters(ProblemDetailsFilter)
 export class HealthController {
-  constructor(private readonly store: FalkorDbConnection) {}
+  constructor(private readonly falkordb: FalkorDbHealthIndicator) {}
 
   @Get('live')
   @ApiOperation({ operationId: 'liveness', summary: 'The process is up and serving HTTP' })
@@ -29,7 +29,8 @@ export class HealthController {
   @ApiOkResponse({ type: HealthStatusDto })
   @ApiServiceUnavailableResponse({ type: ProblemDetailsDto, description: 'FalkorDB cannot be reached' })
   async ready(): Promise<HealthStatusDto> {
-    if (!(await this.store.isReachable())) throw new StoreUnavailableError('FalkorDB is not reachable');
+    const { falkordb } = await this.falkordb.isHealthy();
+    if (falkordb.status === 'down') throw new StoreUnavailableError('FalkorDB is not reachable');
     return { status: 'ok', falkordb: 'up' };
   }
 }

@@ -1,5 +1,5 @@
 import { isoOrNull, isoSeconds } from '../common/iso-time';
-import { TokenRecord } from '../auth/store/token.record';
+import { TokenRecord } from '../credentials/store/token.record';
 import { TokenDetailDto, TokenMetadataDto } from './dto/token-metadata.dto';
 
 export function isActive(record: TokenRecord, now: number): boolean {
@@ -8,7 +8,7 @@ export function isActive(record: TokenRecord, now: number): boolean {
 
 export function toMetadata(record: TokenRecord): TokenMetadataDto {
   return {
-    token_id: record.tokenId,
+    token_id: record.id,
     user_id: record.userId,
     username: record.username,
     name: record.name,

@@ -83,7 +83,7 @@ export class TokensController {
   @ApiBadRequestResponse(BAD_REQUEST)
   @ApiConflictResponse(CONFLICT)
   create(@CurrentPrincipal() principal: Principal, @Body() body: CreateTokenDto): Promise<CreatedTokenDto> {
-    return this.tokens.createForSession(principal, body);
+    return this.tokens.createForPrincipal(principal, body);
   }
 
   @Get()

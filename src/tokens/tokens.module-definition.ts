@@ -1,4 +1,5 @@
-import { ConfigurableModuleBuilder } from '@nestjs/common';
+import { DEFAULT_AUTH_ROUTE_PREFIX } from '../auth/auth.module-definition';
+import { routedModule } from '../common/configurable-module';
 import { TokensModuleOptions } from './tokens.options';
 
 export const {
@@ -6,7 +7,4 @@ export const {
   MODULE_OPTIONS_TOKEN: TOKENS_MODULE_OPTIONS,
   OPTIONS_TYPE: TOKENS_OPTIONS_TYPE,
   ASYNC_OPTIONS_TYPE: TOKENS_ASYNC_OPTIONS_TYPE,
-} = new ConfigurableModuleBuilder<TokensModuleOptions>({ moduleName: 'FalkorDbTokens' })
-  .setClassMethodName('forRoot')
-  .setExtras({ isGlobal: false }, (definition, extras) => ({ ...definition, global: extras.isGlobal }))
-  .build();
+} = routedModule<TokensModuleOptions>('FalkorDbTokens', { isGlobal: false, routePrefix: DEFAULT_AUTH_ROUTE_PREFIX });

@@ -1,4 +1,4 @@
-import { DEFAULT_MAX_ACTIVE_TOKENS_PER_USER, DEFAULT_MAX_TTL_SECONDS, tokenPolicyOf } from './tokens.options';
+import { DEFAULT_MAX_ACTIVE_TOKENS_PER_USER, DEFAULT_MAX_TTL_SECONDS, LONGEST_MAX_TTL_SECONDS, tokenPolicyOf } from './tokens.options';
 
 describe('tokenPolicyOf', () => {
   it('fills in the defaults', () => {
@@ -18,19 +18,21 @@ describe('tokenPolicyOf', () => {
     });
   });
 
-  it.each([0, -1, 2.5, Number.NaN, Number.POSITIVE_INFINITY])('rejects maxTtlSeconds %p', (maxTtlSeconds) => {
-    expect(() => tokenPolicyOf({ maxTtlSeconds })).toThrow('Invalid TokensModule options: maxTtlSeconds must be a positive integer');
+  it.each([0, -1, 2.5, Number.NaN, Number.POSITIVE_INFINITY, LONGEST_MAX_TTL_SECONDS + 1])('rejects maxTtlSeconds %p', (maxTtlSeconds) => {
+    expect(() => tokenPolicyOf({ maxTtlSeconds })).toThrow(
+      `Invalid TokensModule options: maxTtlSeconds must be an integer from 1 to ${LONGEST_MAX_TTL_SECONDS}`,
+    );
   });
 
   it.each([0, -1, 0.5])('rejects maxActiveTokensPerUser %p', (maxActiveTokensPerUser) => {
     expect(() => tokenPolicyOf({ maxActiveTokensPerUser })).toThrow(
-      'Invalid TokensModule options: maxActiveTokensPerUser must be a positive integer',
+      'Invalid TokensModule options: maxActiveTokensPerUser must be an integer from 1 to 1000000',
     );
   });
 
   it('names both problems at once', () => {
     expect(() => tokenPolicyOf({ maxTtlSeconds: 0, maxActiveTokensPerUser: 0 })).toThrow(
-      'maxTtlSeconds must be a positive integer; maxActiveTokensPerUser must be a positive integer',
+      `maxTtlSeconds must be an integer from 1 to ${LONGEST_MAX_TTL_SECONDS}; maxActiveTokensPerUser must be an integer from 1 to 1000000`,
     );
   });
 });

@@ -1,11 +1,9 @@
 import { Inject, Injectable, Optional } from '@nestjs/common';
-import { AuthSettings } from '../auth/auth-settings';
-import { hashToken } from '../auth/crypto/token-hash';
 import { FalkorDbLoginService, VerifiedUser } from '../auth/falkordb-login.service';
 import { JwtIssuer } from '../auth/jwt-issuer';
 import { Principal } from '../auth/principal';
-import { TokenRecord, TokenScope } from '../auth/store/token.record';
-import { TokenRepository } from '../auth/store/token.repository';
+import { CredentialStore } from '../credentials/credential-store';
+import { TokenRecord, TokenScope } from '../credentials/store/token.record';
 import { ConflictError, NotFoundError } from '../common/domain-errors';
 import { UserConnectionPool } from '../graph/user-connection-pool';
 import { isoOrNull } from '../common/iso-time';
@@ -31,23 +29,28 @@ function mayAccess(principal: Principal, record: TokenRecord): boolean {
   return record.host === scope.host && record.port === scope.port && (scope.username === undefined || record.username === scope.username);
 }
 
-/** Generate, list, get and revoke Personal Access Tokens. */
+/**
+ * Generate, list, get and revoke Personal Access Tokens: what the HTTP API does, callable from a
+ * host application's own code too (exported by TokensModule).
+ */
 @Injectable()
 export class TokensService {
   private readonly policy: TokenPolicy;
 
   constructor(
     @Inject(TOKENS_MODULE_OPTIONS) options: TokensModuleOptions,
-    private readonly tokens: TokenRepository,
+    private readonly credentials: CredentialStore,
     private readonly login: FalkorDbLoginService,
     private readonly issuer: JwtIssuer,
-    private readonly settings: AuthSettings,
     @Optional() private readonly pool?: UserConnectionPool,
   ) {
     this.policy = tokenPolicyOf(options);
   }
 
-  /** For API/CLI users: FalkorDB credentials in, token out. */
+  /**
+   * For API/CLI users: FalkorDB credentials in, token out. `clientAddress` is where the attempt
+   * came from (failed attempts are counted per address and per username).
+   */
   async createWithCredentials(body: CreateTokenWithCredentialsDto, clientAddress: string): Promise<CreatedTokenDto> {
     // Validate the cheap things before opening a connection to FalkorDB.
     resolveExpiry(body, Date.now(), this.policy);
@@ -56,18 +59,19 @@ export class TokensService {
   }
 
   /**
-   * For a logged-in browser session: no credentials in the body. The session's stored password is
-   * checked with FalkorDB again, and the role read afresh, so a new token never carries a password
-   * FalkorDB has since refused nor a role the ACL no longer gives.
+   * For an authenticated caller (a browser session, or a host's own code acting for a principal):
+   * no credentials needed. The stored password of the caller's credential is checked with FalkorDB
+   * again, and the role read afresh, so a new token never carries a password FalkorDB has since
+   * refused nor a role the ACL no longer gives.
    */
-  async createForSession(principal: Principal, spec: TokenSpecDto): Promise<CreatedTokenDto> {
+  async createForPrincipal(principal: Principal, spec: TokenSpecDto): Promise<CreatedTokenDto> {
     resolveExpiry(spec, Date.now(), this.policy);
     const { user, password } = await this.login.reverify(principal);
     return this.mint(user, password, spec);
   }
 
   async list(principal: Principal): Promise<TokenListDto> {
-    const records = await this.tokens.listActive(scopeOf(principal), Date.now());
+    const records = await this.credentials.listActiveTokens(scopeOf(principal), Date.now());
     return { tokens: records.map(toMetadata), count: records.length, role: principal.role };
   }
 
@@ -77,7 +81,7 @@ export class TokensService {
 
   async revoke(principal: Principal, tokenId: string): Promise<RevokedTokenDto> {
     await this.findVisible(principal, tokenId);
-    await this.tokens.revoke(tokenId, Date.now());
+    await this.credentials.revoke({ kind: 'pat', id: tokenId }, Date.now());
     // Its FalkorDB connection (Graph API) closes now, not when it next idles out.
     this.pool?.evict(tokenId);
     return { message: 'Token revoked successfully', tokenId };
@@ -85,7 +89,7 @@ export class TokensService {
 
   /** Same 404 for "does not exist" and "not yours": no existence oracle. */
   private async findVisible(principal: Principal, tokenId: string): Promise<TokenRecord> {
-    const record = await this.tokens.findById(tokenId);
+    const record = await this.credentials.findToken(tokenId);
     if (!record || !mayAccess(principal, record)) throw new NotFoundError(`Token ${tokenId} not found`);
     return record;
   }
@@ -96,10 +100,11 @@ export class TokensService {
     const { host, port, tls } = user.server;
     const tokenId = newTokenId(now);
     const token = this.issuer.signPat(tokenId, user.userId, expiresAt);
-    const stored = await this.tokens.createWithinCap(
+    const stored = await this.credentials.storeToken(
       {
-        tokenId,
-        tokenHash: hashToken(token),
+        id: tokenId,
+        token,
+        password,
         userId: user.userId,
         username: user.username,
         name: spec.name,
@@ -109,7 +114,6 @@ export class TokensService {
         tls,
         createdAt: now,
         expiresAt,
-        passwordCiphertext: this.settings.cipher.encrypt(password, tokenId),
       },
       this.policy.maxActiveTokensPerUser,
     );

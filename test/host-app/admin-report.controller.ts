@@ -1,14 +1,13 @@
-import { Controller, Get, UseFilters, UseGuards } from '@nestjs/common';
-import { CurrentPrincipal, JwtAuthGuard, Principal, ProblemDetailsFilter, Roles, RolesGuard } from '../../src';
+import { Controller, Get, UseGuards } from '@nestjs/common';
+import { CurrentPrincipal, JwtAuthGuard, Principal, Roles, RolesGuard } from '../../src';
 
 /**
  * One of the host's own controllers, protected by our guards: any valid PAT or session gets in,
- * `@Roles('Admin')` routes only FalkorDB admins. ProblemDetailsFilter renders our guards' errors
- * (401/403/503) as problem+json; without it (or a global filter) Nest would answer 500.
+ * `@Roles('Admin')` routes only FalkorDB admins. No exception filter: our guards' errors are
+ * HttpExceptions, which Nest's own filter renders with the right status and problem body.
  */
 @Controller('v1/admin')
 @UseGuards(JwtAuthGuard, RolesGuard)
-@UseFilters(ProblemDetailsFilter)
 export class AdminReportController {
   @Get('report')
   @Roles('Admin')

@@ -1,12 +1,9 @@
 import { Type } from '@nestjs/common';
 import { Test, TestingModule } from '@nestjs/testing';
 import { AuthModule } from '../../src/auth/auth.module';
-import { AuthSettings } from '../../src/auth/auth-settings';
-import { hashToken } from '../../src/auth/crypto/token-hash';
 import { JwtIssuer } from '../../src/auth/jwt-issuer';
 import { Role } from '../../src/auth/role';
-import { SessionRepository } from '../../src/auth/store/session.repository';
-import { TokenRepository } from '../../src/auth/store/token.repository';
+import { CredentialStore } from '../../src/credentials/credential-store';
 import { userIdOf } from '../../src/auth/user-id';
 import { GraphModule } from '../../src/graph/graph.module';
 import { newTokenId } from '../../src/tokens/token-id';
@@ -61,15 +58,8 @@ export class AuthHarness {
     const now = Date.now();
     const tokenId = newTokenId(now);
     const token = this.get(JwtIssuer).signPat(tokenId, this.userId, expiresAt);
-    const stored = await this.get(TokenRepository).createWithinCap(
-      {
-        ...this.owner(now),
-        tokenId,
-        tokenHash: hashToken(token),
-        name: 'unit test token',
-        expiresAt,
-        passwordCiphertext: this.get(AuthSettings).cipher.encrypt(this.user.password, tokenId),
-      },
+    const stored = await this.get(CredentialStore).storeToken(
+      { ...this.owner(now), id: tokenId, token, password: this.user.password, name: 'unit test token', expiresAt },
       Number.MAX_SAFE_INTEGER,
     );
     if (!stored) throw new Error('the test token was not stored');
@@ -81,13 +71,7 @@ export class AuthHarness {
     const now = Date.now();
     const sessionId = `s-${newTokenId(now)}`;
     const token = this.get(JwtIssuer).signSession(sessionId, this.userId, expiresAt);
-    await this.get(SessionRepository).create({
-      ...this.owner(now),
-      sessionId,
-      sessionHash: hashToken(token),
-      expiresAt,
-      passwordCiphertext: this.get(AuthSettings).cipher.encrypt(this.user.password, sessionId),
-    });
+    await this.get(CredentialStore).storeSession({ ...this.owner(now), id: sessionId, token, password: this.user.password, expiresAt });
     return { sessionId, token };
   }
 

@@ -1,4 +1,4 @@
-import { applyDecorators, SetMetadata, UseFilters, UseGuards } from '@nestjs/common';
+import { applyDecorators, SetMetadata, UseGuards } from '@nestjs/common';
 import {
   ApiBearerAuth,
   ApiCookieAuth,
@@ -8,7 +8,6 @@ import {
   ApiUnauthorizedResponse,
 } from '@nestjs/swagger';
 import { ProblemDetailsDto } from '../../common/problem-details.dto';
-import { ProblemDetailsFilter } from '../../common/problem-details.filter';
 import { JwtAuthGuard } from '../guards/jwt-auth.guard';
 import { RolesGuard } from '../guards/roles.guard';
 import { CredentialKind } from '../principal';
@@ -24,16 +23,14 @@ export interface AuthenticatedOptions {
 
 /**
  * One decorator for both the security rule and its OpenAPI description: guards (authentication,
- * then `@Roles()`), the accepted security schemes, and the 401/403/429/503 problem responses. It also
- * applies the ProblemDetailsFilter, so a host controller protected this way answers 401/403/503
- * (domain errors, not HttpExceptions) correctly without registering the filter itself.
+ * then `@Roles()`), the accepted security schemes, and the 401/403/429/503 problem responses. It
+ * imposes no exception filter on the host's routes: the guards' errors are HttpExceptions.
  */
 export function Authenticated(options: AuthenticatedOptions = {}) {
   const kinds = options.only ?? ['pat', 'session'];
   return applyDecorators(
     SetMetadata(CREDENTIAL_KINDS_KEY, kinds),
     UseGuards(JwtAuthGuard, RolesGuard),
-    UseFilters(ProblemDetailsFilter),
     ...(kinds.includes('pat') ? [ApiBearerAuth(BEARER_SCHEME)] : []),
     ...(kinds.includes('session') ? [ApiCookieAuth(SESSION_SCHEME)] : []),
     ApiUnauthorizedResponse({ description: 'No credential, or an invalid, expired or revoked one', type: ProblemDetailsDto }),

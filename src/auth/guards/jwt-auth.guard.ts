@@ -1,7 +1,7 @@
 import { ExecutionContext, Injectable } from '@nestjs/common';
-import { Reflector } from '@nestjs/core';
+import { HttpAdapterHost, Reflector } from '@nestjs/core';
 import { AuthGuard } from '@nestjs/passport';
-import { AuthenticationRequiredError, ForbiddenError, InvalidTokenError } from '../../common/domain-errors';
+import { AuthenticationRequiredError, DomainError, ForbiddenError, InvalidTokenError } from '../../common/domain-errors';
 import { AttemptLimiter } from '../attempt-limiter';
 import { AuthSettings } from '../auth-settings';
 import { clientAddressOf } from '../client-address';
@@ -24,8 +24,10 @@ interface GuardedRequest {
 }
 
 /**
- * Authenticates with the JwtStrategy and maps every failure to a domain error: no credential ->
- * 401, a bad one -> 401 invalid_token (counted per client: 429 past the limit), store down -> 503.
+ * Authenticates with the JwtStrategy and maps every failure to a domain error (an HttpException,
+ * so a host route with only `@UseGuards(JwtAuthGuard)` answers correctly without our filter): no
+ * credential -> 401, a bad one -> 401 invalid_token (counted per client: 429 past the limit),
+ * store down -> 503.
  * Then enforces which credential kinds the route accepts (e.g. minting PATs needs a session) and,
  * for cookie-authenticated state-changing requests, a same-origin Origin (CSRF).
  */
@@ -35,11 +37,26 @@ export class JwtAuthGuard extends AuthGuard(JWT_STRATEGY) {
     private readonly reflector: Reflector,
     private readonly limiter: AttemptLimiter,
     private readonly settings: AuthSettings,
+    private readonly adapterHost: HttpAdapterHost,
   ) {
     super();
   }
 
   override async canActivate(context: ExecutionContext): Promise<boolean> {
+    try {
+      return await this.authenticate(context);
+    } catch (error) {
+      // The challenge and Retry-After go out whichever exception filter renders the error.
+      const adapter = this.adapterHost.httpAdapter as HttpAdapterHost['httpAdapter'] | undefined;
+      if (error instanceof DomainError && adapter) {
+        const response: unknown = context.switchToHttp().getResponse();
+        for (const [name, value] of Object.entries(error.headers)) adapter.setHeader(response, name, value);
+      }
+      throw error;
+    }
+  }
+
+  private async authenticate(context: ExecutionContext): Promise<boolean> {
     const request = context.switchToHttp().getRequest<GuardedRequest>();
     const client = clientAddressOf(request);
     this.limiter.assertBearerAllowed(client);

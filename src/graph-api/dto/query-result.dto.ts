@@ -1,4 +1,5 @@
-import { ApiProperty } from '@nestjs/swagger';
+import { ApiProperty, getSchemaPath } from '@nestjs/swagger';
+import { GraphNodeDto, GraphPathDto, GraphRelationshipDto } from './graph-entity.dto';
 import { JsonValue } from '../json-value';
 import { QueryStats } from '../query-stats';
 import { QueryResult } from '../result-mapper';
@@ -13,7 +14,21 @@ export class QueryResultDto implements QueryResult {
       'paths GraphPath; points {latitude, longitude}; dates, times and durations ISO 8601 text; integers beyond ±2^53 ' +
       'and non-finite doubles as text.',
     type: 'array',
-    items: { type: 'array', items: {} },
+    items: {
+      type: 'array',
+      // Any JSON value; the graph entities are named so generated clients get their types.
+      items: {
+        anyOf: [
+          ...[GraphNodeDto, GraphRelationshipDto, GraphPathDto].map((dto) => ({ $ref: getSchemaPath(dto) })),
+          { type: 'string' },
+          { type: 'number' },
+          { type: 'boolean' },
+          { type: 'array', items: {} },
+          // nullable here: OpenAPI 3.0 spells JSON null as a nullable typed schema.
+          { type: 'object', additionalProperties: true, nullable: true },
+        ],
+      },
+    },
     example: [['Bob'], ['Carol']],
   })
   rows!: JsonValue[][];

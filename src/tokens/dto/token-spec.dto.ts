@@ -27,6 +27,7 @@ export class TokenSpecDto {
   @ApiPropertyOptional({
     description: 'Absolute expiry, an RFC 3339 date-time with its time zone, in the future. Not with ttlSeconds; null is the same as absent.',
     example: '2025-12-24T12:00:00Z',
+    type: String,
     format: 'date-time',
     nullable: true,
   })

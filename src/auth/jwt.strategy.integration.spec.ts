@@ -7,10 +7,10 @@ import { newTokenId } from '../tokens/token-id';
 import { AuthSettings, PAT_AUDIENCE, SESSION_AUDIENCE } from './auth-settings';
 import { IssuedClaims } from './jwt-claims';
 import { JwtIssuer } from './jwt-issuer';
-import { JwtStrategy, LAST_USED_WRITE_INTERVAL_MS } from './jwt.strategy';
+import { CredentialStore, LAST_USED_WRITE_INTERVAL_MS } from '../credentials/credential-store';
+import { TokenRepository } from '../credentials/store/token.repository';
+import { JwtStrategy } from './jwt.strategy';
 import { extractCredential } from './request-credential';
-import { SessionRepository } from './store/session.repository';
-import { TokenRepository } from './store/token.repository';
 
 const MINUTE = 60_000;
 const USERNAME = 'pat_writer';
@@ -22,7 +22,7 @@ describe('JwtStrategy.validate (real FalkorDB)', () => {
   let issuer: JwtIssuer;
   let jwt: JwtService;
   let tokens: TokenRepository;
-  let sessions: SessionRepository;
+  let credentials: CredentialStore;
   let settings: AuthSettings;
   let userId: string;
 
@@ -33,7 +33,7 @@ describe('JwtStrategy.validate (real FalkorDB)', () => {
     issuer = harness.get(JwtIssuer);
     jwt = harness.get(JwtService);
     tokens = harness.get(TokenRepository);
-    sessions = harness.get(SessionRepository);
+    credentials = harness.get(CredentialStore);
     settings = harness.get(AuthSettings);
     userId = harness.userId;
   });
@@ -81,7 +81,7 @@ describe('JwtStrategy.validate (real FalkorDB)', () => {
     it('rejects a revoked token on the next request', async () => {
       const { tokenId, token } = await storePat();
       await expect(validate('pat', token)).resolves.toMatchObject({ credentialId: tokenId });
-      await tokens.revoke(tokenId, Date.now());
+      await credentials.revoke({ kind: 'pat', id: tokenId }, Date.now());
       await expect(validate('pat', token)).rejects.toThrow(InvalidTokenError);
     });
 
@@ -163,7 +163,7 @@ describe('JwtStrategy.validate (real FalkorDB)', () => {
 
     it('rejects a session after logout', async () => {
       const { sessionId, token } = await storeSession();
-      await sessions.revoke(sessionId, Date.now());
+      await credentials.revoke({ kind: 'session', id: sessionId }, Date.now());
       await expect(validate('session', token)).rejects.toThrow(
         new InvalidTokenError('The session is invalid, expired or has been logged out'),
       );

@@ -8,7 +8,7 @@ import { AuthSettings } from '../auth-settings';
 import { Authenticated } from '../decorators/authenticated.decorator';
 import { JwtIssuer } from '../jwt-issuer';
 import { Principal } from '../principal';
-import { TokenRepository } from '../store/token.repository';
+import { CredentialStore } from '../../credentials/credential-store';
 import { JwtAuthGuard } from './jwt-auth.guard';
 
 const HOUR = 3600_000;
@@ -36,7 +36,7 @@ interface FakeRequest {
 describe('JwtAuthGuard', () => {
   let harness: AuthHarness;
   let guard: JwtAuthGuard;
-  let tokens: TokenRepository;
+  let credentials: CredentialStore;
   let settings: AuthSettings;
   let issuer: JwtIssuer;
   let userId: string;
@@ -44,7 +44,7 @@ describe('JwtAuthGuard', () => {
   beforeAll(async () => {
     harness = await AuthHarness.start('unit_guard', { username: USERNAME, password: 'reader-secret-pw', role: 'Read-Only' }, '7d'.repeat(32));
     guard = harness.get(JwtAuthGuard);
-    tokens = harness.get(TokenRepository);
+    credentials = harness.get(CredentialStore);
     settings = harness.get(AuthSettings);
     issuer = harness.get(JwtIssuer);
     userId = harness.userId;
@@ -156,7 +156,7 @@ describe('JwtAuthGuard', () => {
     it('rejects a revoked PAT on the very next request', async () => {
       const { tokenId, token } = await storedPat();
       await expect(guard.canActivate(contextFor('anyCredential', bearer(token)).context)).resolves.toBe(true);
-      await tokens.revoke(tokenId, Date.now());
+      await credentials.revoke({ kind: 'pat', id: tokenId }, Date.now());
       await expect(guard.canActivate(contextFor('anyCredential', bearer(token)).context)).rejects.toThrow(InvalidTokenError);
     });
   });

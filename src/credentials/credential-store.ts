@@ -1,0 +1,141 @@
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import { InvalidTokenError } from '../common/domain-errors';
+import { CredentialKind } from './credential-kind';
+import { DecryptionFailedError, PasswordCipher } from './crypto/password-cipher';
+import { hashesEqual, hashToken } from './crypto/token-hash';
+import { CredentialNodes } from './store/credential-nodes';
+import { CredentialOwner, CredentialRecord } from './store/credential.record';
+import { SessionRepository } from './store/session.repository';
+import { TokenRecord, TokenScope } from './store/token.record';
+import { TokenRepository } from './store/token.repository';
+
+/** `last_used` is written at most this often per credential (the announcement's 5-minute throttle). */
+export const LAST_USED_WRITE_INTERVAL_MS = 5 * 60 * 1000;
+
+/** Injection token of the 64-hex-character AES-256-GCM key the stored passwords are sealed with. */
+export const CREDENTIAL_ENCRYPTION_KEY = Symbol('CREDENTIAL_ENCRYPTION_KEY');
+
+/** Which stored credential: a token id or a session id, and its kind. */
+export interface CredentialRef {
+  kind: CredentialKind;
+  id: string;
+}
+
+/** A credential as presented on a request: its signed claims and the raw JWT (to be hashed). */
+export interface PresentedCredential extends CredentialRef {
+  /** The JWT's `sub`: the user id it was issued to. */
+  subject: string;
+  token: string;
+}
+
+/** A credential to store: the JWT and password are hashed and sealed here, never stored as given. */
+export interface NewCredential extends CredentialOwner {
+  id: string;
+  token: string;
+  password: string;
+  createdAt: number;
+}
+
+export interface NewToken extends NewCredential {
+  name: string;
+  expiresAt: number | null;
+}
+
+export interface NewSession extends NewCredential {
+  expiresAt: number;
+}
+
+/**
+ * The one owner of stored credentials (PATs and sessions): their records, hashes and sealed
+ * passwords. Callers name a credential by kind and id and never see a hash or a ciphertext.
+ */
+@Injectable()
+export class CredentialStore {
+  private readonly logger = new Logger('CredentialStore');
+  private readonly nodes: Readonly<Record<CredentialKind, CredentialNodes>>;
+  private readonly cipher: PasswordCipher;
+
+  constructor(
+    private readonly tokens: TokenRepository,
+    private readonly sessions: SessionRepository,
+    @Inject(CREDENTIAL_ENCRYPTION_KEY) encryptionKey: string,
+  ) {
+    this.nodes = { pat: tokens, session: sessions };
+    this.cipher = new PasswordCipher(encryptionKey);
+  }
+
+  /**
+   * The stored record of a presented credential when it is still good: it exists, is neither
+   * revoked nor expired, was issued to the same user, and holds the same SHA-256 hash (compared in
+   * constant time). One indexed read, plus a `last_used` write at most every 5 minutes.
+   */
+  async verify(presented: PresentedCredential, now: number): Promise<CredentialRecord | undefined> {
+    const nodes = this.nodes[presented.kind];
+    const stored = await nodes.findForAuthentication(presented.id);
+    if (
+      !stored ||
+      stored.revoked ||
+      stored.userId !== presented.subject ||
+      (stored.expiresAt !== null && stored.expiresAt <= now) ||
+      !hashesEqual(stored.hash, hashToken(presented.token))
+    ) {
+      return undefined;
+    }
+    if (stored.lastUsed === null || now - stored.lastUsed >= LAST_USED_WRITE_INTERVAL_MS) {
+      await nodes.touch(stored.id, now, LAST_USED_WRITE_INTERVAL_MS);
+    }
+    const { hash: _hash, ...record } = stored;
+    return record;
+  }
+
+  /** When the credential stops being valid (null = never); InvalidTokenError once it is revoked or gone. */
+  async validUntil(credential: CredentialRef): Promise<number | null> {
+    const stored = await this.nodes[credential.kind].findForAuthentication(credential.id);
+    if (!stored || stored.revoked) throw new InvalidTokenError();
+    return stored.expiresAt;
+  }
+
+  /**
+   * The FalkorDB password sealed into the credential, decrypted only at the moment it is needed to
+   * connect as the user. InvalidTokenError when the record is gone or cannot be decrypted.
+   */
+  async passwordOf(credential: CredentialRef): Promise<string> {
+    const sealed = await this.nodes[credential.kind].findPasswordCiphertext(credential.id);
+    if (sealed === undefined) throw new InvalidTokenError();
+    try {
+      return this.cipher.decrypt(sealed, credential.id);
+    } catch (error) {
+      if (!(error instanceof DecryptionFailedError)) throw error;
+      this.logger.warn(`Stored password of credential ${credential.id} cannot be decrypted (was ENCRYPTION_KEY changed?)`);
+      throw new InvalidTokenError('The password stored with this credential can no longer be decrypted: create a new token');
+    }
+  }
+
+  /** Revokes a token or ends a session (idempotent). */
+  async revoke(credential: CredentialRef, now: number): Promise<void> {
+    await this.nodes[credential.kind].revoke(credential.id, now);
+  }
+
+  /** Stores a PAT unless its user already holds `maxActive` active tokens on its server (false then). */
+  storeToken(token: NewToken, maxActive: number): Promise<boolean> {
+    const { token: jwt, password, ...record } = token;
+    return this.tokens.createWithinCap(
+      { ...record, tokenHash: hashToken(jwt), passwordCiphertext: this.cipher.encrypt(password, token.id) },
+      maxActive,
+    );
+  }
+
+  findToken(tokenId: string): Promise<TokenRecord | undefined> {
+    return this.tokens.findById(tokenId);
+  }
+
+  /** Active (not revoked, not expired) tokens in scope, newest first. */
+  listActiveTokens(scope: TokenScope, now: number): Promise<TokenRecord[]> {
+    return this.tokens.listActive(scope, now);
+  }
+
+  async storeSession(session: NewSession): Promise<void> {
+    const { token: jwt, password, ...record } = session;
+    await this.sessions.create({ ...record, sessionHash: hashToken(jwt), passwordCiphertext: this.cipher.encrypt(password, session.id) });
+  }
+}

@@ -1,0 +1,11 @@
+import { Provider } from '@nestjs/common';
+import { CredentialStore } from './credential-store';
+import { CredentialStoreSchema } from './store/credential-store.schema';
+import { SessionRepository } from './store/session.repository';
+import { TokenRepository } from './store/token.repository';
+
+/**
+ * The credential store's providers. The module that registers them also provides
+ * CREDENTIAL_ENCRYPTION_KEY and exports only CredentialStore, the facade.
+ */
+export const CREDENTIAL_PROVIDERS: Provider[] = [CredentialStoreSchema, TokenRepository, SessionRepository, CredentialStore];

@@ -1,0 +1,97 @@
+import { FalkorDbConnection, Row } from '../../graph/falkordb-connection';
+import { isRole } from '../../auth/role';
+import { CredentialAuthRecord, CredentialRecord } from './credential.record';
+
+/** Where one kind of credential lives in the store graph. Names are constants, never user text. */
+export interface CredentialNodeShape {
+  label: 'Token' | 'Session';
+  idProperty: 'token_id' | 'session_id';
+  hashProperty: 'token_hash' | 'session_hash';
+}
+
+export const TOKEN_NODES: CredentialNodeShape = { label: 'Token', idProperty: 'token_id', hashProperty: 'token_hash' };
+export const SESSION_NODES: CredentialNodeShape = { label: 'Session', idProperty: 'session_id', hashProperty: 'session_hash' };
+
+/** The RETURN items of a credential record, for node variable `c` of the given shape. */
+export function credentialFields(shape: CredentialNodeShape): string {
+  return `c.${shape.idProperty} AS id, c.user_id AS user_id, c.username AS username, c.role AS role,
+    c.host AS host, c.port AS port, c.tls AS tls, c.created_at AS created_at, c.expires_at AS expires_at,
+    c.last_used AS last_used, c.revoked AS revoked`;
+}
+
+function optionalNumber(value: unknown): number | null {
+  return value === null || value === undefined ? null : Number(value);
+}
+
+/** A row selected with credentialFields() as a record. */
+export function toCredentialRecord(row: Row, shape: CredentialNodeShape): CredentialRecord {
+  if (!isRole(row.role)) throw new Error(`Stored ${shape.label.toLowerCase()} ${String(row.id)} has an unknown role`);
+  return {
+    id: String(row.id),
+    userId: String(row.user_id),
+    username: String(row.username),
+    role: row.role,
+    host: String(row.host),
+    port: Number(row.port),
+    tls: row.tls === true,
+    createdAt: Number(row.created_at),
+    expiresAt: optionalNumber(row.expires_at),
+    lastUsed: optionalNumber(row.last_used),
+    revoked: row.revoked === true,
+  };
+}
+
+/**
+ * The operations tokens and sessions share (authentication lookup, the sealed password, use
+ * tracking, revocation), on the nodes of one kind. Parameterised Cypher: only values from
+ * callers, and label/property names from the constant shapes above.
+ */
+export class CredentialNodes {
+  constructor(
+    protected readonly store: FalkorDbConnection,
+    private readonly shape: CredentialNodeShape,
+  ) {}
+
+  protected get graph(): string {
+    return this.store.tokenGraph;
+  }
+
+  private get match(): string {
+    return `MATCH (c:${this.shape.label} {${this.shape.idProperty}: $id})`;
+  }
+
+  /** The record and hash for authenticating a request: one indexed read. */
+  async findForAuthentication(id: string): Promise<CredentialAuthRecord | undefined> {
+    const rows = await this.store.readQuery(
+      this.graph,
+      `${this.match} RETURN ${credentialFields(this.shape)}, c.${this.shape.hashProperty} AS hash`,
+      { id },
+    );
+    const row = rows[0];
+    return row ? { ...toCredentialRecord(row, this.shape), hash: String(row.hash) } : undefined;
+  }
+
+  /** The sealed FalkorDB password stored with the credential (bound to its id). */
+  async findPasswordCiphertext(id: string): Promise<string | undefined> {
+    const rows = await this.store.readQuery(this.graph, `${this.match} RETURN c.password_enc AS password_enc`, { id });
+    const sealed = rows[0]?.password_enc;
+    return typeof sealed === 'string' ? sealed : undefined;
+  }
+
+  /**
+   * Records use, at most once per `intervalMs`: the condition lives in the query, so several
+   * service instances together still write at most once per interval.
+   */
+  async touch(id: string, now: number, intervalMs: number): Promise<void> {
+    await this.store.query(
+      this.graph,
+      `${this.match} WHERE c.last_used IS NULL OR c.last_used <= $threshold SET c.last_used = $now`,
+      { id, threshold: now - intervalMs, now },
+    );
+  }
+
+  /** Marks the credential revoked (idempotent: the first revocation time is kept). */
+  async revoke(id: string, now: number): Promise<void> {
+    await this.store.query(this.graph, `${this.match} SET c.revoked = true, c.revoked_at = coalesce(c.revoked_at, $now)`, { id, now });
+  }
+}

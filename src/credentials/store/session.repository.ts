@@ -1,0 +1,36 @@
+import { Injectable } from '@nestjs/common';
+import { FalkorDbConnection } from '../../graph/falkordb-connection';
+import { CredentialNodes, SESSION_NODES } from './credential-nodes';
+import { NewSessionRecord } from './session.record';
+
+/** Session persistence: `(:Session)-[:BELONGS_TO]->(:User)`, revocable server-side. */
+@Injectable()
+export class SessionRepository extends CredentialNodes {
+  constructor(store: FalkorDbConnection) {
+    super(store, SESSION_NODES);
+  }
+
+  async create(session: NewSessionRecord): Promise<void> {
+    await this.store.query(
+      this.graph,
+      `MERGE (u:User {user_id: $user_id})
+       ON CREATE SET u.username = $username, u.host = $host, u.port = $port, u.created_at = $created_at
+       CREATE (s:Session {session_id: $session_id, session_hash: $session_hash, user_id: $user_id,
+         username: $username, role: $role, host: $host, port: $port, tls: $tls, created_at: $created_at,
+         expires_at: $expires_at, revoked: false, password_enc: $password_enc})-[:BELONGS_TO]->(u)`,
+      {
+        session_id: session.id,
+        session_hash: session.sessionHash,
+        user_id: session.userId,
+        username: session.username,
+        role: session.role,
+        host: session.host,
+        port: session.port,
+        tls: session.tls,
+        created_at: session.createdAt,
+        expires_at: session.expiresAt,
+        password_enc: session.passwordCiphertext,
+      },
+    );
+  }
+}

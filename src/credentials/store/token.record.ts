@@ -1,0 +1,20 @@
+import { CredentialRecord } from './credential.record';
+
+/** A Personal Access Token as stored (never the token itself: only its SHA-256 hash). */
+export interface TokenRecord extends CredentialRecord {
+  name: string;
+}
+
+/** A token as written by the store: the hash and the sealed password, never the token or password. */
+export interface NewTokenRecord extends Omit<TokenRecord, 'lastUsed' | 'revoked'> {
+  tokenHash: string;
+  passwordCiphertext: string;
+}
+
+/** Which tokens a caller may see: everyone's on a server (admins) or one user's. */
+export interface TokenScope {
+  host: string;
+  port: number;
+  /** Undefined = every user of that server. */
+  username?: string;
+}

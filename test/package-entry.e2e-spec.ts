@@ -14,6 +14,7 @@ interface PackageJson {
   types: string;
   exports: { '.': { types: string; require: string; default: string } };
   peerDependencies: Record<string, string>;
+  peerDependenciesMeta: Record<string, { optional?: boolean }>;
   dependencies: Record<string, string>;
   devDependencies: Record<string, string>;
 }
@@ -76,10 +77,19 @@ describe('package entry point', () => {
     await expect(requireFromPackage(`require.resolve('falkordb-pat/dist/main.js')`)).rejects.toThrow(/ERR_PACKAGE_PATH_NOT_EXPORTED/);
   });
 
-  it('declares the frameworks a host brings as peer dependencies (and still installs them here)', () => {
-    const peers = ['@nestjs/common', '@nestjs/core', '@nestjs/jwt', '@nestjs/passport', '@nestjs/swagger', 'class-validator', 'class-transformer', 'falkordb'];
-    expect(Object.keys(pkg.peerDependencies).sort()).toEqual([...peers].sort());
-    for (const name of peers) expect(pkg.dependencies[name] ?? pkg.devDependencies[name]).toBe(pkg.peerDependencies[name]);
+  it('declares the frameworks a host brings as peers, the standalone-only packages as optional peers (and still installs them here)', () => {
+    const required = [
+      '@nestjs/common', '@nestjs/core', '@nestjs/jwt', '@nestjs/passport', '@nestjs/swagger',
+      'class-validator', 'class-transformer', 'falkordb', 'reflect-metadata', 'rxjs',
+    ];
+    const optional = ['@nestjs/platform-fastify', '@fastify/helmet', '@fastify/static', '@falkordblite/linux-x64'];
+    expect(Object.keys(pkg.peerDependencies).sort()).toEqual([...required, ...optional].sort());
+    expect(Object.keys(pkg.peerDependenciesMeta).sort()).toEqual([...optional].sort());
+    for (const name of optional) expect(pkg.peerDependenciesMeta[name]).toEqual({ optional: true });
+    for (const name of [...required, ...optional]) {
+      expect(pkg.dependencies[name]).toBeUndefined();
+      expect(pkg.devDependencies[name]).toBeDefined();
+    }
   });
 
   it('`npm start` serves on the embedded FalkorDB, and a SIGTERM to npm stops the service and FalkorDB', async () => {

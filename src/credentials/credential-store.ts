@@ -84,7 +84,8 @@ export class CredentialStore {
     if (stored.lastUsed === null || now - stored.lastUsed >= LAST_USED_WRITE_INTERVAL_MS) {
       await nodes.touch(stored.id, now, LAST_USED_WRITE_INTERVAL_MS);
     }
-    const { hash: _hash, ...record } = stored;
+    // The hash stays inside the store.
+    const { hash, ...record } = stored;
     return record;
   }
 

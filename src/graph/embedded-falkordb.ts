@@ -1,64 +1,342 @@
+import { ChildProcess, spawn } from 'node:child_process';
+import { closeSync, openSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import { FalkorDB as FalkorDbLite } from 'falkordblite';
-import { EmbeddedFalkorDbOptions } from './graph.options';
+import { Logger, LoggerService } from '@nestjs/common';
+import { reclaimLeftoverServer, removePidFileOf } from './embedded/leftover-server';
+import { seconds, waitUntilReady } from './embedded/readiness';
+import { LOG_FILE, PID_FILE, serverCommand } from './embedded/server-command';
+import { logLinesSince, logSize, saysPortInUse } from './embedded/server-log';
 import { bundledModulePath, resolveServerBinary } from './falkordb-server-binary';
+import { DEFAULT_EMBEDDED_READY_TIMEOUT_MS, EmbeddedFalkorDbOptions } from './graph.options';
+
+/** 'up': answering; 'down': exited unexpectedly, being restarted; 'stopped': after stop(). */
+export type EmbeddedFalkorDbState = 'up' | 'down' | 'stopped';
+
+/** An outage of the server starts ('down') or ends ('up'); each outage gives one of each. */
+export type EmbeddedFalkorDbStateChange =
+  | { state: 'down'; pid: number; reason: string; logTail: string[] }
+  | { state: 'up'; pid: number; downForMs: number; restartAttempts: number };
+
+export type EmbeddedFalkorDbLogger = Pick<LoggerService, 'log' | 'warn' | 'error'> & Partial<Pick<LoggerService, 'debug'>>;
+
+interface ExitStatus {
+  code: number | null;
+  signal: NodeJS.Signals | null;
+  /** The program could not be run at all. */
+  error?: string;
+}
+
+/** One server process we spawned. */
+interface ServerChild {
+  process: ChildProcess;
+  pid: number;
+  exited: Promise<ExitStatus>;
+  /** Size of the log file when it started: its own lines come after. */
+  logOffset: number;
+}
+
+interface Settings {
+  serverPath: string;
+  modulePath: string;
+  dataDir: string;
+  port: number;
+  moduleArgs?: Record<string, string | number>;
+  readyTimeoutMs: number;
+}
+
+/** stop(): time the server gets to shut down on SIGTERM (fsync the AOF) before SIGKILL. */
+const STOP_GRACE_MS = 10_000;
+const KILL_WAIT_MS = 5_000;
+const RESTART_FIRST_DELAY_MS = 100;
+const RESTART_MAX_DELAY_MS = 5_000;
+/** While restarts keep failing, their error is logged at most this often. */
+const RESTART_FAILURE_LOG_INTERVAL_MS = 60_000;
+
+let warnedNoSetpriv = false;
+
+const errorText = (error: unknown): string => (error instanceof Error ? error.message : String(error));
+
+/** True if `work` settles within `ms` (the timer is cleared either way). */
+async function settlesWithin(work: Promise<unknown>, ms: number): Promise<boolean> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<false>((resolve) => (timer = setTimeout(() => resolve(false), ms)));
+  try {
+    return await Promise.race([work.then(() => true), timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
 
 /**
- * A FalkorDB server run as a child process (via falkordblite), listening on a Unix socket and
- * on 127.0.0.1:<port>. Data is kept in `dataDir` with an fsync'd append-only file, so a token
- * that was returned to a client survives a crash or restart.
+ * The embedded FalkorDB: a valkey/redis server loading falkordb.so, run as a child process on
+ * 127.0.0.1:<port> with its data in `dataDir` (AOF, fsync'd on every write, so a token that was
+ * returned to a client survives kill -9). The child belongs to this process:
+ *
+ * - it runs in its own process group, so a Ctrl-C in the terminal reaches only Node.js, which can
+ *   drain its requests and then stop the server; no signal handlers are installed here;
+ * - it gets SIGTERM from the kernel when this process dies, however it dies (setpriv --pdeathsig);
+ * - a server that a dead earlier run left behind (named by `dataDir`/falkordb.pid) is stopped on start;
+ * - if it exits unexpectedly it is restarted on the same port and data (100 ms backoff doubling up
+ *   to 5 s), and listeners of onStateChange() hear 'down' once and 'up' once per outage.
+ *
+ * The pid file and log are `dataDir`/falkordb.pid and `dataDir`/falkordb.log; nothing is written
+ * elsewhere. Start it from the main thread: the parent-death signal follows the spawning thread.
  */
 export class EmbeddedFalkorDb {
+  private current?: ServerChild;
+  private currentState: EmbeddedFalkorDbState = 'up';
+  private readonly listeners = new Set<(change: EmbeddedFalkorDbStateChange) => void>();
+  private readonly stopController = new AbortController();
+  private stopping?: Promise<void>;
+  private restartTimer?: NodeJS.Timeout;
+  private restarting?: Promise<void>;
+  private restartAttempts = 0;
+  private downSince = 0;
+  private lastFailureLogAt = 0;
+
   private constructor(
-    private readonly lite: FalkorDbLite,
-    readonly port: number,
-    readonly dataDir: string,
+    private readonly settings: Settings,
+    private readonly logger: EmbeddedFalkorDbLogger,
   ) {}
 
-  static async start(options: EmbeddedFalkorDbOptions): Promise<EmbeddedFalkorDb> {
+  /**
+   * Starts the server and resolves once it answers PING (after loading its data, however long that
+   * takes while it advances). Fails if the server exits or makes no progress for `readyTimeoutMs`,
+   * and then leaves no process behind.
+   */
+  static async start(options: EmbeddedFalkorDbOptions, logger: EmbeddedFalkorDbLogger = new Logger('EmbeddedFalkorDB')): Promise<EmbeddedFalkorDb> {
     const serverPath = resolveServerBinary(options.serverPath);
     const modulePath = options.modulePath ?? bundledModulePath();
     const dataDir = resolve(options.dataDir);
     await mkdir(dataDir, { recursive: true });
-    try {
-      const lite = await FalkorDbLite.open({
-        path: dataDir,
-        redisServerPath: serverPath,
+    const instance = new EmbeddedFalkorDb(
+      {
+        serverPath,
         modulePath,
-        logFile: join(dataDir, 'falkordb.log'),
-        timeout: 20000,
-        additionalConfig: {
-          port: String(options.port),
-          bind: '127.0.0.1',
-          appendonly: 'yes',
-          appendfsync: 'always',
-        },
-      });
-      // falkordblite keeps a client of its own on the Unix socket with no 'error' listener: if the
-      // server drops that connection (CLIENT KILL, a restart), the 'error' event would be thrown
-      // as an uncaught exception and take the whole service down. It reconnects by itself.
-      (lite as unknown as { client?: { on?: (event: 'error', listener: () => void) => unknown } }).client?.on?.('error', () => undefined);
-      return new EmbeddedFalkorDb(lite, options.port, dataDir);
+        dataDir,
+        port: options.port,
+        moduleArgs: options.moduleArgs,
+        readyTimeoutMs: options.readyTimeoutMs ?? DEFAULT_EMBEDDED_READY_TIMEOUT_MS,
+      },
+      logger,
+    );
+    try {
+      instance.adopt(await instance.launch());
     } catch (error) {
-      const reason = error instanceof Error ? error.message : String(error);
+      instance.currentState = 'stopped';
+      instance.stopping = Promise.resolve();
       throw new Error(
-        `Embedded FalkorDB failed to start (${serverPath} on 127.0.0.1:${options.port}, data in ${dataDir}): ${reason}. ` +
-          `Is the port already in use? See ${join(dataDir, 'falkordb.log')}.`,
+        `Embedded FalkorDB failed to start (${serverPath} on 127.0.0.1:${options.port}, data in ${dataDir}): ${errorText(error)}`,
       );
+    }
+    return instance;
+  }
+
+  get port(): number {
+    return this.settings.port;
+  }
+
+  get dataDir(): string {
+    return this.settings.dataDir;
+  }
+
+  get logFile(): string {
+    return join(this.settings.dataDir, LOG_FILE);
+  }
+
+  get pidFile(): string {
+    return join(this.settings.dataDir, PID_FILE);
+  }
+
+  /** The running server process; undefined while it is down or after stop(). */
+  get pid(): number | undefined {
+    return this.current?.pid;
+  }
+
+  get state(): EmbeddedFalkorDbState {
+    return this.currentState;
+  }
+
+  /** True while the server is up (answered PING and has not exited since). */
+  get isRunning(): boolean {
+    return this.currentState === 'up' && this.current !== undefined;
+  }
+
+  /** Calls `listener` when an outage starts ('down') and when it ends ('up'). Returns an unsubscribe function. */
+  onStateChange(listener: (change: EmbeddedFalkorDbStateChange) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  /**
+   * Stops supervising and shuts the server down: SIGTERM (it fsyncs the AOF and exits), SIGKILL if
+   * it has not exited within 10 s. Resolves when it has exited. Calling it again returns the same promise.
+   */
+  stop(): Promise<void> {
+    this.stopping ??= this.shutdown();
+    return this.stopping;
+  }
+
+  private async shutdown(): Promise<void> {
+    this.stopController.abort();
+    clearTimeout(this.restartTimer);
+    this.restartTimer = undefined;
+    await this.restarting;
+    const server = this.current;
+    this.current = undefined;
+    this.currentState = 'stopped';
+    if (server) await this.terminate(server, STOP_GRACE_MS);
+  }
+
+  /** Spawns a server (after stopping a leftover of an earlier run) and waits until it is ready. */
+  private async launch(): Promise<ServerChild> {
+    const { dataDir, port, readyTimeoutMs } = this.settings;
+    await reclaimLeftoverServer(this.pidFile, dataDir, port, this.logger);
+    if (this.stopController.signal.aborted) throw new Error('stopped while the server was starting');
+    const command = serverCommand(this.settings);
+    if (!command.pdeathsig && !warnedNoSetpriv) {
+      warnedNoSetpriv = true;
+      this.logger.warn(
+        'setpriv (util-linux) was not found: if this process is killed with SIGKILL the FalkorDB server keeps running until the next start stops it',
+      );
+    }
+
+    const logOffset = await logSize(this.logFile);
+    // The server logs to falkordb.log itself; its stdout/stderr (only written before it opens its
+    // log, e.g. a loader error) go to the same file, not to this process' stdio.
+    const output = openSync(this.logFile, 'a');
+    let child: ChildProcess;
+    try {
+      child = spawn(command.file, command.args, { cwd: dataDir, detached: true, stdio: ['ignore', output, output] });
+    } finally {
+      closeSync(output);
+    }
+    const exited = new Promise<ExitStatus>((resolve) => {
+      child.once('exit', (code, signal) => resolve({ code, signal }));
+      // 'error' also reports a failed kill(); only without a pid does it mean the program never ran.
+      child.on('error', (error) => {
+        if (child.pid === undefined) resolve({ code: null, signal: null, error: error.message });
+      });
+    });
+    if (child.pid === undefined) {
+      throw new Error(await this.describeExit({ process: child, pid: 0, exited, logOffset }, await exited));
+    }
+    // The child does not keep Node.js alive: if Node.js exits without stop(), the kernel's
+    // parent-death signal stops the server.
+    child.unref();
+    const server: ServerChild = { process: child, pid: child.pid, exited, logOffset };
+
+    let outcome: 'ready' | 'exited';
+    try {
+      outcome = await waitUntilReady({ port, pid: server.pid, readyTimeoutMs, exited, signal: this.stopController.signal, logger: this.logger });
+    } catch (error) {
+      // It never served a write: nothing to lose by killing it outright.
+      await this.terminate(server, 0);
+      throw error;
+    }
+    if (outcome === 'exited') {
+      await removePidFileOf(this.pidFile, server.pid);
+      throw new Error(await this.describeExit(server, await exited));
+    }
+    return server;
+  }
+
+  /** Makes a ready server the current one and restarts it if it exits unasked. */
+  private adopt(server: ServerChild): void {
+    this.current = server;
+    this.currentState = 'up';
+    void server.exited.then((status) => this.onExit(server, status));
+  }
+
+  private async onExit(server: ServerChild, status: ExitStatus): Promise<void> {
+    if (this.current !== server || this.stopping) return;
+    this.current = undefined;
+    this.currentState = 'down';
+    this.downSince = Date.now();
+    this.restartAttempts = 0;
+    const logTail = await logLinesSince(this.logFile, server.logOffset, 10);
+    const reason = `${this.describeStatus(status)}${saysPortInUse(logTail) ? `; port ${this.port} is already in use` : ''}`;
+    if (this.stopping) return;
+    this.emit({ state: 'down', pid: server.pid, reason, logTail });
+    this.scheduleRestart();
+  }
+
+  private scheduleRestart(): void {
+    const wait = Math.min(RESTART_FIRST_DELAY_MS * 2 ** this.restartAttempts, RESTART_MAX_DELAY_MS);
+    this.restartTimer = setTimeout(() => {
+      this.restartTimer = undefined;
+      this.restarting = this.restart().finally(() => (this.restarting = undefined));
+    }, wait);
+    // Waiting to restart is no reason to keep Node.js alive.
+    this.restartTimer.unref();
+  }
+
+  private async restart(): Promise<void> {
+    if (this.stopping) return;
+    this.restartAttempts += 1;
+    let server: ServerChild;
+    try {
+      server = await this.launch();
+    } catch (error) {
+      if (this.stopping) return;
+      const now = Date.now();
+      if (now - this.lastFailureLogAt >= RESTART_FAILURE_LOG_INTERVAL_MS) {
+        this.lastFailureLogAt = now;
+        this.logger.error(
+          `Embedded FalkorDB is still down after ${this.restartAttempts} restart attempt(s) in ${seconds(now - this.downSince)}: ${errorText(error)}`,
+        );
+      }
+      this.scheduleRestart();
+      return;
+    }
+    if (this.stopping) {
+      await this.terminate(server, STOP_GRACE_MS);
+      return;
+    }
+    this.adopt(server);
+    this.lastFailureLogAt = 0;
+    this.emit({ state: 'up', pid: server.pid, downForMs: Date.now() - this.downSince, restartAttempts: this.restartAttempts });
+  }
+
+  private emit(change: EmbeddedFalkorDbStateChange): void {
+    for (const listener of this.listeners) {
+      try {
+        listener(change);
+      } catch (error) {
+        this.logger.error(`EmbeddedFalkorDb state listener failed: ${errorText(error)}`);
+      }
     }
   }
 
-  get socketPath(): string {
-    return this.lite.socketPath;
+  /** SIGTERM (graceful: fsync, remove pid file), SIGKILL after `graceMs`; waits for the exit. */
+  private async terminate(server: ServerChild, graceMs: number): Promise<void> {
+    const { process: child } = server;
+    const hasExited = () => child.exitCode !== null || child.signalCode !== null;
+    if (!hasExited()) {
+      if (graceMs > 0) {
+        child.kill('SIGTERM');
+        child.kill('SIGCONT'); // a stopped (SIGSTOP) server would not see the SIGTERM
+        if (!(await settlesWithin(server.exited, graceMs))) this.logger.warn(`FalkorDB server ${server.pid} did not exit within ${seconds(graceMs)} of SIGTERM: killing it`);
+      }
+      if (!hasExited()) {
+        child.kill('SIGKILL');
+        await settlesWithin(server.exited, KILL_WAIT_MS);
+      }
+    }
+    await removePidFileOf(this.pidFile, server.pid);
   }
 
-  get isRunning(): boolean {
-    return this.lite.isRunning;
+  private describeStatus(status: ExitStatus): string {
+    if (status.error) return `the server could not be run (${status.error})`;
+    if (status.signal) return `the server was killed by ${status.signal}`;
+    return `the server exited with code ${status.code}`;
   }
 
-  /** Saves and stops the server. */
-  async stop(): Promise<void> {
-    await this.lite.close();
+  private async describeExit(server: ServerChild, status: ExitStatus): Promise<string> {
+    const lines = await logLinesSince(this.logFile, server.logOffset);
+    const portInUse = saysPortInUse(lines) ? `: port ${this.port} is already in use` : '';
+    const log = lines.length ? `. Last lines of ${this.logFile}:\n  ${lines.join('\n  ')}` : ` (nothing in ${this.logFile})`;
+    return `${this.describeStatus(status)}${portInUse}${log}`;
   }
 }

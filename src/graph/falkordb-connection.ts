@@ -58,16 +58,32 @@ export class FalkorDbConnection implements OnModuleInit, OnApplicationShutdown {
       return;
     }
     if (!embedded) throw new Error('FalkorDB graph module needs `url`, `client` or `embedded` options');
-    this.embedded = await EmbeddedFalkorDb.start(embedded);
-    this.address = { host: 'localhost', port: this.embedded.port, tls: false };
-    this.client = await this.connect({ socket: { path: this.embedded.socketPath } });
-    this.logger.log(`Embedded FalkorDB on 127.0.0.1:${this.embedded.port}, data in ${this.embedded.dataDir}`);
+    const server = await EmbeddedFalkorDb.start(embedded, this.logger);
+    this.embedded = server;
+    // One line when an outage of the embedded server starts, one when it ends (it restarts itself).
+    server.onStateChange((change) => {
+      if (change.state === 'down') {
+        this.logger.warn(`Embedded FalkorDB (pid ${change.pid}) stopped unexpectedly: ${change.reason}; restarting it (see ${server.logFile})`);
+      } else {
+        this.logger.log(`Embedded FalkorDB is back (pid ${change.pid}) after ${Math.round(change.downForMs / 100) / 10} s`);
+      }
+    });
+    this.address = { host: 'localhost', port: server.port, tls: false };
+    try {
+      this.client = await this.connect({ socket: { host: '127.0.0.1', port: server.port } });
+    } catch (error) {
+      this.embedded = undefined;
+      await server.stop();
+      throw error;
+    }
+    this.logger.log(`Embedded FalkorDB on 127.0.0.1:${server.port}, data in ${server.dataDir}`);
   }
 
   async onApplicationShutdown(): Promise<void> {
     if (this.client && this.ownsClient) await this.client.close().catch(() => undefined);
     this.client = undefined;
-    if (this.embedded) await this.embedded.stop();
+    // Stops supervising it first, so this stop is not reported as an outage.
+    await this.embedded?.stop();
     this.embedded = undefined;
   }
 
@@ -129,7 +145,7 @@ export class FalkorDbConnection implements OnModuleInit, OnApplicationShutdown {
     return this.client;
   }
 
-  private async connect(target: Pick<FalkorDBOptions, 'url'> & { socket?: { path: string } }): Promise<FalkorDB> {
+  private async connect(target: Pick<FalkorDBOptions, 'url'> & { socket?: { host: string; port: number } }): Promise<FalkorDB> {
     const connectTimeoutMs = this.options.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS;
     const options = {
       ...target,

@@ -1,9 +1,9 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createClient } from '@redis/client';
 import { EmbeddedFalkorDb } from '../../src/graph/embedded-falkordb';
 import { freePort } from './free-port';
+import { sendToServer } from './server-command';
 
 /** Real ACL users created on every test server. */
 export const TEST_USERS = {
@@ -18,8 +18,6 @@ export const TEST_USERS = {
  */
 export class FalkorDbTestServer {
   private server?: EmbeddedFalkorDb;
-  /** The server process, for freeze() and thaw(). */
-  private pid?: number;
 
   private constructor(
     readonly port: number,
@@ -44,11 +42,10 @@ export class FalkorDbTestServer {
   /** Starts (again) on the same port and data; ACL users live in memory, so they are created on each start. */
   async startAgain(): Promise<void> {
     this.server = await EmbeddedFalkorDb.start({ dataDir: this.dataDir, port: this.port });
-    this.pid = undefined;
     await this.createUsers();
   }
 
-  /** Stops the server (SHUTDOWN SAVE); the data folder stays. */
+  /** Stops the server (SIGTERM: the AOF is fsync'd); the data folder stays. */
   async stop(): Promise<void> {
     await this.server?.stop();
     this.server = undefined;
@@ -58,12 +55,14 @@ export class FalkorDbTestServer {
    * Freezes the server process (SIGSTOP): the kernel still accepts TCP connections, but nothing
    * is answered, like a server that hangs. Undo with `thaw()`.
    */
-  async freeze(): Promise<void> {
-    process.kill(await this.processId(), 'SIGSTOP');
+  freeze(): Promise<void> {
+    process.kill(this.processId(), 'SIGSTOP');
+    return Promise.resolve();
   }
 
-  async thaw(): Promise<void> {
-    process.kill(await this.processId(), 'SIGCONT');
+  thaw(): Promise<void> {
+    process.kill(this.processId(), 'SIGCONT');
+    return Promise.resolve();
   }
 
   async destroy(): Promise<void> {
@@ -71,26 +70,16 @@ export class FalkorDbTestServer {
     await rm(this.dataDir, { recursive: true, force: true });
   }
 
-  /** Read while the server answers (freeze() needs it when it no longer does). */
-  private async processId(): Promise<number> {
-    if (this.pid === undefined) {
-      const info = String(await this.command(['INFO', 'server']));
-      this.pid = Number(/^process_id:(\d+)/m.exec(info)?.[1]);
-      if (!Number.isSafeInteger(this.pid) || this.pid <= 0) throw new Error(`no process_id in INFO server: ${info.slice(0, 200)}`);
-    }
-    return this.pid;
+  /** The server process, for freeze() and thaw(). */
+  private processId(): number {
+    const pid = this.server?.pid;
+    if (pid === undefined) throw new Error('the FalkorDB test server is not running');
+    return pid;
   }
 
   /** Runs one command as the default (admin) user. */
-  async command(args: string[]): Promise<unknown> {
-    const client = createClient({ socket: { host: '127.0.0.1', port: this.port, reconnectStrategy: false } });
-    client.on('error', () => undefined);
-    await client.connect();
-    try {
-      return await client.sendCommand(args);
-    } finally {
-      client.destroy();
-    }
+  command(args: string[]): Promise<unknown> {
+    return sendToServer(this.port, args);
   }
 
   /** An admin with a password, a Read-Write user (no admin commands), a Read-Only user (no GRAPH.QUERY). */

@@ -1,0 +1,69 @@
+import { execFileSync } from 'node:child_process';
+import { join } from 'node:path';
+
+export interface ServerCommandOptions {
+  serverPath: string;
+  modulePath: string;
+  /** Absolute. */
+  dataDir: string;
+  port: number;
+  moduleArgs?: Record<string, string | number>;
+}
+
+export const PID_FILE = 'falkordb.pid';
+export const LOG_FILE = 'falkordb.log';
+
+/**
+ * The server's command line (without the binary). Durability: every write is appended to the AOF
+ * and fsync'd before the client gets its reply (`appendfsync always`), so a token that was
+ * returned survives kill -9 or a power cut. RDB snapshots are off (`save ""`): with the AOF on the
+ * server loads only the AOF at startup, so snapshots would cost a fork and a full write of the
+ * data set every minute and never be read; the AOF rewrite (with its RDB preamble) keeps the AOF
+ * compact instead. An old dump.rdb in the folder is left alone.
+ */
+export function serverArgs(options: ServerCommandOptions): string[] {
+  const { dataDir, port } = options;
+  const moduleArgs = Object.entries(options.moduleArgs ?? {}).flatMap(([name, value]) => [name, String(value)]);
+  return [
+    '--port', String(port),
+    '--bind', '127.0.0.1',
+    '--dir', dataDir,
+    '--appendonly', 'yes',
+    '--appendfsync', 'always',
+    '--auto-aof-rewrite-percentage', '100',
+    '--auto-aof-rewrite-min-size', '16mb',
+    '--save', '',
+    '--daemonize', 'no',
+    // Keep the full command line visible in ps and /proc (a leftover server is recognised by it).
+    '--set-proc-title', 'no',
+    '--pidfile', join(dataDir, PID_FILE),
+    '--logfile', join(dataDir, LOG_FILE),
+    '--loadmodule', options.modulePath, ...moduleArgs,
+  ];
+}
+
+let setprivSupport: boolean | undefined;
+
+/** True when util-linux' setpriv with --pdeathsig (util-linux >= 2.33) is on PATH. */
+export function hasSetpriv(): boolean {
+  if (setprivSupport === undefined) {
+    try {
+      const help = execFileSync('setpriv', ['--help'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'], timeout: 5000 });
+      setprivSupport = help.includes('--pdeathsig');
+    } catch {
+      setprivSupport = false;
+    }
+  }
+  return setprivSupport;
+}
+
+/**
+ * The program to spawn and its arguments. With setpriv the server is started with a parent-death
+ * signal: the kernel sends it SIGTERM when the process that spawned it dies, however it dies
+ * (kill -9 included), and it shuts down cleanly. setpriv execs the server, so the pid is the server's.
+ */
+export function serverCommand(options: ServerCommandOptions): { file: string; args: string[]; pdeathsig: boolean } {
+  const args = serverArgs(options);
+  if (hasSetpriv()) return { file: 'setpriv', args: ['--pdeathsig', 'SIGTERM', '--', options.serverPath, ...args], pdeathsig: true };
+  return { file: options.serverPath, args, pdeathsig: false };
+}

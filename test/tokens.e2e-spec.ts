@@ -399,6 +399,27 @@ describe('Personal Access Tokens (e2e, real FalkorDB)', () => {
       fakeDateOnly(Date.now() + 61 * 1000);
       const listed = await request(app.http).get('/api/auth/tokens').set(...bearer(admin.token)).expect(200);
       expect(listed.body.tokens.map((t: { token_id: string }) => t.token_id)).not.toContain(created.tokenId);
+      // ...but stay listable as expired until the retention period has passed.
+      const expired = await request(app.http).get('/api/auth/tokens?state=expired').set(...bearer(admin.token)).expect(200);
+      expect(expired.body.tokens.map((t: { token_id: string }) => t.token_id)).toContain(created.tokenId);
+    });
+  });
+
+  describe('listing by state', () => {
+    it('lists revoked tokens with state=revoked, everything with state=all, and refuses an unknown state', async () => {
+      const owner = await mintToken(app, TEST_USERS.reader, server.port, { name: 'lister' });
+      const revoked = await mintToken(app, TEST_USERS.reader, server.port, { name: 'to be revoked' });
+      await request(app.http).delete(`/api/auth/tokens/${revoked.tokenId}`).set(...bearer(owner.token)).expect(200);
+      const ids = async (query: string) =>
+        ((await request(app.http).get(`/api/auth/tokens${query}`).set(...bearer(owner.token)).expect(200)).body.tokens as Array<{ token_id: string }>).map(
+          (token) => token.token_id,
+        );
+      expect(await ids('')).toContain(owner.tokenId);
+      expect(await ids('')).not.toContain(revoked.tokenId);
+      expect(await ids('?state=revoked')).toEqual([revoked.tokenId]);
+      expect(await ids('?state=all')).toEqual(expect.arrayContaining([owner.tokenId, revoked.tokenId]));
+      const bad = await request(app.http).get('/api/auth/tokens?state=gone').set(...bearer(owner.token)).expect(400);
+      expect(bad.body.errors).toEqual({ state: ['state must be one of active, expired, revoked, all'] });
     });
   });
 

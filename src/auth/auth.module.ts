@@ -1,11 +1,25 @@
 import { Module } from '@nestjs/common';
 import { JwtModule } from '@nestjs/jwt';
 import { PassportModule } from '@nestjs/passport';
-import { CREDENTIAL_ENCRYPTION_KEY, CredentialStore } from '../credentials/credential-store';
+import { CREDENTIAL_STORE_OPTIONS, CredentialStore, CredentialStoreOptions } from '../credentials/credential-store';
 import { CREDENTIAL_PROVIDERS } from '../credentials/credentials.providers';
 import { AuthController } from './auth.controller';
 import { AUTH_MODULE_OPTIONS, ConfigurableAuthModule } from './auth.module-definition';
-import { AuthModuleOptions } from './auth.options';
+import {
+  AuthModuleOptions,
+  DEFAULT_MAX_SESSIONS_PER_USER,
+  DEFAULT_PURGE_INTERVAL_MS,
+  DEFAULT_TOKEN_RETENTION_DAYS,
+} from './auth.options';
+
+function credentialStoreOptionsOf(options: AuthModuleOptions): CredentialStoreOptions {
+  return {
+    encryptionKey: options.encryptionKey,
+    maxSessionsPerUser: options.maxSessionsPerUser ?? DEFAULT_MAX_SESSIONS_PER_USER,
+    retentionDays: options.tokenRetentionDays ?? DEFAULT_TOKEN_RETENTION_DAYS,
+    purgeIntervalMs: options.purgeIntervalMs ?? DEFAULT_PURGE_INTERVAL_MS,
+  };
+}
 import { AdminRoleRecheck } from './admin-role-recheck';
 import { AttemptLimiter } from './attempt-limiter';
 import { AuthSettings } from './auth-settings';
@@ -26,7 +40,7 @@ import { SessionService } from './session.service';
   controllers: [AuthController],
   providers: [
     ...CREDENTIAL_PROVIDERS,
-    { provide: CREDENTIAL_ENCRYPTION_KEY, inject: [AUTH_MODULE_OPTIONS], useFactory: (options: AuthModuleOptions) => options.encryptionKey },
+    { provide: CREDENTIAL_STORE_OPTIONS, inject: [AUTH_MODULE_OPTIONS], useFactory: credentialStoreOptionsOf },
     AuthSettings,
     AttemptLimiter,
     FalkorDbLoginService,

@@ -47,7 +47,17 @@ export interface AuthModuleOptions {
    * besides the service's own origin. CSRF defence on top of SameSite=Strict.
    */
   trustedOrigins?: string[];
+  /** Ended (expired or revoked) tokens and sessions are deleted this many days after they ended. Default 30. */
+  tokenRetentionDays?: number;
+  /** Live sessions one user may hold; a new login ends the oldest beyond it. Default 20. */
+  maxSessionsPerUser?: number;
+  /** How often ended credentials are purged (in small batches). Default 60000 ms. */
+  purgeIntervalMs?: number;
 }
+
+export const DEFAULT_TOKEN_RETENTION_DAYS = 30;
+export const DEFAULT_MAX_SESSIONS_PER_USER = 20;
+export const DEFAULT_PURGE_INTERVAL_MS = 60_000;
 
 export const DEFAULT_SESSION_TTL_SECONDS = 8 * 3600;
 export const DEFAULT_SESSION_COOKIE = 'falkordb_session';
@@ -92,6 +102,16 @@ export function authOptionProblems(options: AuthModuleOptions): string[] {
   }
   if (options.sessionCookieName !== undefined && !/^[A-Za-z0-9_-]{1,64}$/.test(options.sessionCookieName)) {
     problems.push('sessionCookieName must be 1..64 of [A-Za-z0-9_-]');
+  }
+  const ranges: Array<[string, unknown, number, number]> = [
+    ['tokenRetentionDays', options.tokenRetentionDays, 1, 36_500],
+    ['maxSessionsPerUser', options.maxSessionsPerUser, 1, 10_000],
+    ['purgeIntervalMs', options.purgeIntervalMs, 1000, 86_400_000],
+  ];
+  for (const [name, value, min, max] of ranges) {
+    if (value !== undefined && (!Number.isInteger(value) || (value as number) < min || (value as number) > max)) {
+      problems.push(`${name} must be an integer from ${min} to ${max}`);
+    }
   }
   for (const [name, value] of Object.entries(options.bruteForce ?? {})) {
     if (!Number.isInteger(value) || (value) <= 0) problems.push(`bruteForce.${name} must be a positive integer`);

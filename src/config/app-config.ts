@@ -119,6 +119,8 @@ const VARIABLE_OF_OPTION: Readonly<Record<string, string>> = {
   sessionSecret: 'SESSION_SECRET',
   encryptionKey: 'ENCRYPTION_KEY',
   sessionTtlSeconds: 'SESSION_TTL_SECONDS',
+  tokenRetentionDays: 'TOKEN_RETENTION_DAYS',
+  maxSessionsPerUser: 'SESSIONS_MAX_PER_USER',
   maxTtlSeconds: 'TOKEN_MAX_TTL_SECONDS',
   allowNeverExpiring: 'TOKEN_ALLOW_NEVER_EXPIRE',
   maxActiveTokensPerUser: 'TOKEN_MAX_ACTIVE_PER_USER',
@@ -213,6 +215,8 @@ export async function loadAppConfig(env: Environment): Promise<AppConfig> {
     encryptionKey,
     allowedServers,
     sessionTtlSeconds: readInteger(env, 'SESSION_TTL_SECONDS', problems),
+    tokenRetentionDays: readInteger(env, 'TOKEN_RETENTION_DAYS', problems),
+    maxSessionsPerUser: readInteger(env, 'SESSIONS_MAX_PER_USER', problems),
     secureCookies: readBoolean(env, 'SECURE_COOKIES', problems) ?? production,
     trustedOrigins: http.corsOrigins,
   };

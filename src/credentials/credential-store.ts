@@ -6,14 +6,28 @@ import { hashesEqual, hashToken } from './crypto/token-hash';
 import { CredentialNodes } from './store/credential-nodes';
 import { CredentialOwner, CredentialRecord } from './store/credential.record';
 import { SessionRepository } from './store/session.repository';
-import { TokenRecord, TokenScope } from './store/token.record';
+import { TokenRecord, TokenScope, TokenState } from './store/token.record';
 import { TokenRepository } from './store/token.repository';
 
 /** `last_used` is written at most this often per credential (the announcement's 5-minute throttle). */
 export const LAST_USED_WRITE_INTERVAL_MS = 5 * 60 * 1000;
 
-/** Injection token of the 64-hex-character AES-256-GCM key the stored passwords are sealed with. */
-export const CREDENTIAL_ENCRYPTION_KEY = Symbol('CREDENTIAL_ENCRYPTION_KEY');
+/** Tokens that stopped counting against their users' caps, per write (bounded, so no write stalls auth). */
+const RETIRE_BATCH = 500;
+
+/** Injection token of the store's settings (provided by the module that registers the store). */
+export const CREDENTIAL_STORE_OPTIONS = Symbol('CREDENTIAL_STORE_OPTIONS');
+
+export interface CredentialStoreOptions {
+  /** 64 hex characters: the AES-256-GCM key the stored passwords are sealed with. */
+  encryptionKey: string;
+  /** Live sessions one user may hold; a new login ends the oldest beyond it. */
+  maxSessionsPerUser: number;
+  /** Ended (expired or revoked) tokens and sessions are deleted this many days after they ended. */
+  retentionDays: number;
+  /** How often the purge runs. */
+  purgeIntervalMs: number;
+}
 
 /** Which stored credential: a token id or a session id, and its kind. */
 export interface CredentialRef {
@@ -58,10 +72,10 @@ export class CredentialStore {
   constructor(
     private readonly tokens: TokenRepository,
     private readonly sessions: SessionRepository,
-    @Inject(CREDENTIAL_ENCRYPTION_KEY) encryptionKey: string,
+    @Inject(CREDENTIAL_STORE_OPTIONS) private readonly options: CredentialStoreOptions,
   ) {
     this.nodes = { pat: tokens, session: sessions };
-    this.cipher = new PasswordCipher(encryptionKey);
+    this.cipher = new PasswordCipher(options.encryptionKey);
   }
 
   /**
@@ -118,8 +132,10 @@ export class CredentialStore {
   }
 
   /** Stores a PAT unless its user already holds `maxActive` active tokens on its server (false then). */
-  storeToken(token: NewToken, maxActive: number): Promise<boolean> {
+  async storeToken(token: NewToken, maxActive: number): Promise<boolean> {
     const { token: jwt, password, ...record } = token;
+    // Tokens that expired since the last write stop counting first, so the cap sees only active ones.
+    while ((await this.tokens.retireExpired(token.createdAt, RETIRE_BATCH)) === RETIRE_BATCH);
     return this.tokens.createWithinCap(
       { ...record, tokenHash: hashToken(jwt), passwordCiphertext: this.cipher.encrypt(password, token.id) },
       maxActive,
@@ -130,13 +146,17 @@ export class CredentialStore {
     return this.tokens.findById(tokenId);
   }
 
-  /** Active (not revoked, not expired) tokens in scope, newest first. */
-  listActiveTokens(scope: TokenScope, now: number): Promise<TokenRecord[]> {
-    return this.tokens.listActive(scope, now);
+  /** Tokens in scope and in `state` at `now`, newest first. */
+  listTokens(scope: TokenScope, state: TokenState, now: number): Promise<TokenRecord[]> {
+    return this.tokens.list(scope, state, now);
   }
 
+  /** Stores a session; the user's oldest live sessions beyond the per-user limit end in the same write. */
   async storeSession(session: NewSession): Promise<void> {
     const { token: jwt, password, ...record } = session;
-    await this.sessions.create({ ...record, sessionHash: hashToken(jwt), passwordCiphertext: this.cipher.encrypt(password, session.id) });
+    await this.sessions.create(
+      { ...record, sessionHash: hashToken(jwt), passwordCiphertext: this.cipher.encrypt(password, session.id) },
+      this.options.maxSessionsPerUser,
+    );
   }
 }

@@ -1,4 +1,5 @@
 import { Provider } from '@nestjs/common';
+import { CredentialRetention } from './credential-retention';
 import { CredentialStore } from './credential-store';
 import { CredentialStoreSchema } from './store/credential-store.schema';
 import { SessionRepository } from './store/session.repository';
@@ -6,6 +7,6 @@ import { TokenRepository } from './store/token.repository';
 
 /**
  * The credential store's providers. The module that registers them also provides
- * CREDENTIAL_ENCRYPTION_KEY and exports only CredentialStore, the facade.
+ * CREDENTIAL_STORE_OPTIONS and exports only CredentialStore, the facade.
  */
-export const CREDENTIAL_PROVIDERS: Provider[] = [CredentialStoreSchema, TokenRepository, SessionRepository, CredentialStore];
+export const CREDENTIAL_PROVIDERS: Provider[] = [CredentialStoreSchema, TokenRepository, SessionRepository, CredentialStore, CredentialRetention];

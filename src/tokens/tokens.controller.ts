@@ -1,4 +1,4 @@
-import { Body, Controller, Delete, Get, HttpCode, HttpStatus, Param, Post, UseFilters, UsePipes } from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, HttpStatus, Param, Post, Query, UseFilters, UsePipes } from '@nestjs/common';
 import {
   ApiBadRequestResponse,
   ApiBody,
@@ -23,6 +23,7 @@ import { createValidationPipe } from '../common/validation.pipe';
 import { CreateTokenWithCredentialsDto } from './dto/create-token-with-credentials.dto';
 import { CreateTokenDto } from './dto/create-token.dto';
 import { CreatedTokenDto } from './dto/created-token.dto';
+import { ListTokensQuery } from './dto/list-tokens.query';
 import { TokenIdParam } from './dto/token-id.param';
 import { RevokedTokenDto, TokenEnvelopeDto, TokenListDto } from './dto/token-metadata.dto';
 import { TokensService } from './tokens.service';
@@ -90,12 +91,13 @@ export class TokensController {
   @Authenticated()
   @ApiOperation({
     operationId: 'listTokens',
-    summary: 'List active tokens',
+    summary: 'List tokens (active by default)',
     description: 'Admins see every token of their FalkorDB server; other users see only their own.',
   })
-  @ApiOkResponse({ type: TokenListDto, description: 'Active tokens in the caller\'s scope, newest first, and the caller\'s role' })
-  list(@CurrentPrincipal() principal: Principal): Promise<TokenListDto> {
-    return this.tokens.list(principal);
+  @ApiOkResponse({ type: TokenListDto, description: 'Tokens in the caller\'s scope and the chosen state, newest first, and the caller\'s role' })
+  @ApiBadRequestResponse(BAD_REQUEST)
+  list(@CurrentPrincipal() principal: Principal, @Query() query: ListTokensQuery): Promise<TokenListDto> {
+    return this.tokens.list(principal, query.state);
   }
 
   @Get(':tokenId')

@@ -3,7 +3,7 @@ import { FalkorDbLoginService, VerifiedUser } from '../auth/falkordb-login.servi
 import { JwtIssuer } from '../auth/jwt-issuer';
 import { Principal } from '../auth/principal';
 import { CredentialStore } from '../credentials/credential-store';
-import { TokenRecord, TokenScope } from '../credentials/store/token.record';
+import { TokenRecord, TokenScope, TokenState } from '../credentials/store/token.record';
 import { ConflictError, NotFoundError } from '../common/domain-errors';
 import { UserConnectionPool } from '../graph/user-connection-pool';
 import { isoOrNull } from '../common/iso-time';
@@ -70,8 +70,9 @@ export class TokensService {
     return this.mint(user, password, spec);
   }
 
-  async list(principal: Principal): Promise<TokenListDto> {
-    const records = await this.credentials.listActiveTokens(scopeOf(principal), Date.now());
+  /** The caller's tokens (every token of the server for admins) in `state`, newest first. */
+  async list(principal: Principal, state: TokenState = 'active'): Promise<TokenListDto> {
+    const records = await this.credentials.listTokens(scopeOf(principal), state, Date.now());
     return { tokens: records.map(toMetadata), count: records.length, role: principal.role };
   }
 

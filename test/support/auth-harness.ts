@@ -1,6 +1,7 @@
 import { Type } from '@nestjs/common';
 import { Test, TestingModule } from '@nestjs/testing';
 import { AuthModule } from '../../src/auth/auth.module';
+import { AuthModuleOptions } from '../../src/auth/auth.options';
 import { JwtIssuer } from '../../src/auth/jwt-issuer';
 import { Role } from '../../src/auth/role';
 import { CredentialStore } from '../../src/credentials/credential-store';
@@ -28,7 +29,7 @@ export class AuthHarness {
     readonly user: HarnessUser,
   ) {}
 
-  static async start(tokenGraph: string, user: HarnessUser, encryptionKey: string): Promise<AuthHarness> {
+  static async start(tokenGraph: string, user: HarnessUser, encryptionKey: string, auth: Partial<AuthModuleOptions> = {}): Promise<AuthHarness> {
     const server = await FalkorDbTestServer.start();
     const moduleRef = await Test.createTestingModule({
       imports: [
@@ -37,6 +38,7 @@ export class AuthHarness {
           jwtSecret: 'unit-jwt-secret-Qm9tR2xkY1ZxWjNrTnBvSg',
           sessionSecret: 'unit-session-secret-a2V5VmFsdWVGb3JUZXN0',
           encryptionKey,
+          ...auth,
         }),
       ],
     }).compile();
@@ -53,22 +55,26 @@ export class AuthHarness {
     return userIdOf(this.user.username, 'localhost', this.server.port);
   }
 
-  /** Signs a PAT and stores its record, as TokensService does. */
-  async storePat(expiresAt: number | null = null): Promise<{ tokenId: string; token: string }> {
-    const now = Date.now();
+  /** Signs a PAT and stores its record, as TokensService does (no cap). */
+  async storePat(expiresAt: number | null = null, now = Date.now()): Promise<{ tokenId: string; token: string }> {
+    const stored = await this.tryStorePat(expiresAt, now, Number.MAX_SAFE_INTEGER);
+    if (!stored) throw new Error('the test token was not stored');
+    return stored;
+  }
+
+  /** As storePat, within a per-user cap: undefined when the cap refused it. */
+  async tryStorePat(expiresAt: number | null, now: number, cap: number): Promise<{ tokenId: string; token: string } | undefined> {
     const tokenId = newTokenId(now);
     const token = this.get(JwtIssuer).signPat(tokenId, this.userId, expiresAt);
     const stored = await this.get(CredentialStore).storeToken(
       { ...this.owner(now), id: tokenId, token, password: this.user.password, name: 'unit test token', expiresAt },
-      Number.MAX_SAFE_INTEGER,
+      cap,
     );
-    if (!stored) throw new Error('the test token was not stored');
-    return { tokenId, token };
+    return stored ? { tokenId, token } : undefined;
   }
 
   /** Signs a session token and stores its record, as SessionService does. */
-  async storeSession(expiresAt = Date.now() + HOUR): Promise<{ sessionId: string; token: string }> {
-    const now = Date.now();
+  async storeSession(expiresAt = Date.now() + HOUR, now = Date.now()): Promise<{ sessionId: string; token: string }> {
     const sessionId = `s-${newTokenId(now)}`;
     const token = this.get(JwtIssuer).signSession(sessionId, this.userId, expiresAt);
     await this.get(CredentialStore).storeSession({ ...this.owner(now), id: sessionId, token, password: this.user.password, expiresAt });

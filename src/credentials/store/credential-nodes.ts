@@ -90,6 +90,25 @@ export class CredentialNodes {
     );
   }
 
+  /**
+   * Deletes up to `batch` credentials that ended (expired, or were revoked) at or before `cutoff`:
+   * one indexed range scan per way of ending. Tokens still counted against a cap are left for
+   * retireExpired. Returns how many were deleted.
+   */
+  async purgeEndedBefore(cutoff: number, batch: number): Promise<number> {
+    let deleted = 0;
+    for (const endedAt of ['expires_at', 'revoked_at']) {
+      const rows = await this.store.query(
+        this.graph,
+        `MATCH (c:${this.shape.label}) WHERE c.${endedAt} <= $cutoff AND c.counts_until IS NULL
+         WITH c LIMIT $batch DETACH DELETE c RETURN count(*) AS deleted`,
+        { cutoff, batch },
+      );
+      deleted += Number(rows[0]?.deleted ?? 0);
+    }
+    return deleted;
+  }
+
   /** Marks the credential revoked (idempotent: the first revocation time is kept). */
   async revoke(id: string, now: number): Promise<void> {
     await this.store.query(this.graph, `${this.match} SET c.revoked = true, c.revoked_at = coalesce(c.revoked_at, $now)`, { id, now });

@@ -1,22 +1,35 @@
 import { Injectable, Logger, OnModuleInit } from '@nestjs/common';
 import { ErrorReply } from '@redis/client';
 import { FalkorDbConnection } from '../../graph/falkordb-connection';
+import { TokenRepository } from './token.repository';
 
-/** Lookups on every request go through these indexes (username: the cap count on every mint, and lists). */
+/**
+ * Lookups on every request go through these indexes; counts_until finds tokens to stop counting,
+ * expires_at and revoked_at the records past retention (range scans, so their cost follows the
+ * work to do, not the size of the store).
+ */
 const INDEXES = [
   'CREATE INDEX FOR (t:Token) ON (t.token_id)',
   'CREATE INDEX FOR (t:Token) ON (t.token_hash)',
   'CREATE INDEX FOR (t:Token) ON (t.username)',
+  'CREATE INDEX FOR (t:Token) ON (t.counts_until)',
+  'CREATE INDEX FOR (t:Token) ON (t.expires_at)',
+  'CREATE INDEX FOR (t:Token) ON (t.revoked_at)',
   'CREATE INDEX FOR (u:User) ON (u.user_id)',
   'CREATE INDEX FOR (s:Session) ON (s.session_id)',
+  'CREATE INDEX FOR (s:Session) ON (s.expires_at)',
+  'CREATE INDEX FOR (s:Session) ON (s.revoked_at)',
 ];
 
-/** Creates the token store's indexes at startup; safe to run on every instance, every time. */
+/** Creates the token store's indexes (and missing counters) at startup; safe to run on every instance, every time. */
 @Injectable()
 export class CredentialStoreSchema implements OnModuleInit {
   private readonly logger = new Logger('CredentialStore');
 
-  constructor(private readonly store: FalkorDbConnection) {}
+  constructor(
+    private readonly store: FalkorDbConnection,
+    private readonly tokens: TokenRepository,
+  ) {}
 
   async onModuleInit(): Promise<void> {
     for (const statement of INDEXES) {
@@ -27,6 +40,12 @@ export class CredentialStoreSchema implements OnModuleInit {
         throw error;
       }
     }
+    // Stores written before per-user counters existed get them once (a no-op afterwards).
+    let counted = 0;
+    for (let batch = await this.tokens.countUncountedUsers(Date.now(), 500); batch > 0; batch = await this.tokens.countUncountedUsers(Date.now(), 500)) {
+      counted += batch;
+    }
+    if (counted) this.logger.log(`Counted the active tokens of ${counted} users stored before per-user counters`);
     this.logger.log(`Token store ready in graph "${this.store.tokenGraph}"`);
   }
 }

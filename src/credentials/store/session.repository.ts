@@ -10,14 +10,23 @@ export class SessionRepository extends CredentialNodes {
     super(store, SESSION_NODES);
   }
 
-  async create(session: NewSessionRecord): Promise<void> {
+  /**
+   * Stores a session and, in the same write, ends the user's oldest live sessions beyond
+   * `maxLive` (so a script that logs in in a loop cannot pile up sessions).
+   */
+  async create(session: NewSessionRecord, maxLive: number): Promise<void> {
     await this.store.query(
       this.graph,
       `MERGE (u:User {user_id: $user_id})
-       ON CREATE SET u.username = $username, u.host = $host, u.port = $port, u.created_at = $created_at
+       ON CREATE SET u.username = $username, u.host = $host, u.port = $port, u.created_at = $created_at, u.active_tokens = 0
        CREATE (s:Session {session_id: $session_id, session_hash: $session_hash, user_id: $user_id,
          username: $username, role: $role, host: $host, port: $port, tls: $tls, created_at: $created_at,
-         expires_at: $expires_at, revoked: false, password_enc: $password_enc})-[:BELONGS_TO]->(u)`,
+         expires_at: $expires_at, revoked: false, password_enc: $password_enc})-[:BELONGS_TO]->(u)
+       WITH u
+       MATCH (old:Session)-[:BELONGS_TO]->(u)
+       WHERE old.revoked = false AND old.expires_at > $created_at
+       WITH old ORDER BY old.created_at DESC, old.session_id DESC SKIP $max_live
+       SET old.revoked = true, old.revoked_at = $created_at`,
       {
         session_id: session.id,
         session_hash: session.sessionHash,
@@ -30,6 +39,7 @@ export class SessionRepository extends CredentialNodes {
         created_at: session.createdAt,
         expires_at: session.expiresAt,
         password_enc: session.passwordCiphertext,
+        max_live: maxLive,
       },
     );
   }

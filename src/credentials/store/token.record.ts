@@ -18,3 +18,7 @@ export interface TokenScope {
   /** Undefined = every user of that server. */
   username?: string;
 }
+
+/** Which tokens a list shows: `active` (neither revoked nor expired), `expired`, `revoked`, or `all`. */
+export const TOKEN_STATES = ['active', 'expired', 'revoked', 'all'] as const;
+export type TokenState = (typeof TOKEN_STATES)[number];

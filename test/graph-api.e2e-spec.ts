@@ -233,6 +233,22 @@ describe('Graph API (e2e, real FalkorDB)', () => {
       expectProblem(await runQuery(writer.token, 'social', { query: 'RETURN 1 / 0' }), 400, 'QUERY_REJECTED');
     });
 
+    it('explains schema commands (FalkorDB answers their plan as one plain string) and refuses what it refuses with 400', async () => {
+      const explain = (query: string) => request(app.http).get('/api/graph/social/explain').query({ query }).set(...bearer(writer.token));
+      expect((await explain('CREATE INDEX FOR (p:Person) ON (p.nickname)').expect(200)).body.plan).toEqual(['Create Index']);
+      expect((await explain('DROP INDEX ON :Person(nickname)').expect(200)).body.plan).toEqual(['Drop Index']);
+      expectProblem(await explain('CREATE CONSTRAINT ON (p:Person) ASSERT p.name IS UNIQUE'), 400, 'QUERY_REJECTED');
+    });
+
+    it('refuses the NUL character in a query, a parameter and a token name with 400', async () => {
+      expectProblem(await runQuery(writer.token, 'social', { query: 'RETURN $x', params: { x: 'a\u0000b' } }), 400, 'VALIDATION_FAILED');
+      expectProblem(await runQuery(writer.token, 'social', { query: 'RETURN 1\u0000' }), 400, 'VALIDATION_FAILED');
+      const mint = await request(app.http)
+        .post('/api/auth/tokens/credentials')
+        .send({ username: TEST_USERS.writer.username, password: TEST_USERS.writer.password, name: 'nul\u0000name' });
+      expectProblem(mint, 400, 'VALIDATION_FAILED');
+    });
+
     it('unknown graph on read -> 404 (query, explain, schema, delete), and nothing is created', async () => {
       expectProblem(await runQuery(reader.token, 'no_such_graph', { query: 'MATCH (n) RETURN n' }), 404, 'GRAPH_NOT_FOUND');
       expectProblem(await runQuery(writer.token, 'no_such_graph', { query: 'MATCH (n) RETURN n', readOnly: true }), 404, 'GRAPH_NOT_FOUND');

@@ -3,6 +3,7 @@ import { JwtModule } from '@nestjs/jwt';
 import { PassportModule } from '@nestjs/passport';
 import { CREDENTIAL_STORE_OPTIONS, CredentialStore, CredentialStoreOptions } from '../credentials/credential-store';
 import { CREDENTIAL_PROVIDERS } from '../credentials/credentials.providers';
+import { TokenStoreExposure } from '../credentials/token-store-exposure';
 import { AuthController } from './auth.controller';
 import { AUTH_MODULE_OPTIONS, ConfigurableAuthModule } from './auth.module-definition';
 import {
@@ -28,6 +29,7 @@ import { JwtAuthGuard } from './guards/jwt-auth.guard';
 import { RolesGuard } from './guards/roles.guard';
 import { JwtIssuer } from './jwt-issuer';
 import { JwtStrategy } from './jwt.strategy';
+import { ServerIdentity } from './server-identity';
 import { SessionService } from './session.service';
 
 /**
@@ -47,10 +49,11 @@ import { SessionService } from './session.service';
     JwtIssuer,
     SessionService,
     AdminRoleRecheck,
+    ServerIdentity,
     JwtStrategy,
     JwtAuthGuard,
     RolesGuard,
   ],
-  exports: [CredentialStore, AuthSettings, AttemptLimiter, FalkorDbLoginService, JwtIssuer, SessionService, JwtAuthGuard, RolesGuard],
+  exports: [CredentialStore, TokenStoreExposure, AuthSettings, AttemptLimiter, FalkorDbLoginService, JwtIssuer, SessionService, ServerIdentity, JwtAuthGuard, RolesGuard],
 })
 export class AuthModule extends ConfigurableAuthModule {}

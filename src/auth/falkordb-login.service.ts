@@ -20,6 +20,7 @@ import { CredentialStore } from '../credentials/credential-store';
 /** Said when the credential's stored password is refused by FalkorDB: only a new token helps. */
 export const STORED_PASSWORD_REFUSED =
   'FalkorDB no longer accepts the password stored with this credential (it was changed, or the user removed): create a new token';
+import { ServerIdentity } from './server-identity';
 import { userIdOf } from './user-id';
 
 /** The ACL probes are a few tiny commands: a server that takes longer than this is treated as unreachable. */
@@ -53,6 +54,7 @@ export class FalkorDbLoginService {
     private readonly connections: UserConnectionFactory,
     private readonly limiter: AttemptLimiter,
     private readonly credentials: CredentialStore,
+    private readonly servers: ServerIdentity,
   ) {}
 
   /** Resolves host/port against the allow-list before any connection is opened (no SSRF). */
@@ -84,7 +86,9 @@ export class FalkorDbLoginService {
       if (error instanceof InvalidCredentialsError) this.limiter.recordLoginFailure(clientAddress, request.username);
       throw error;
     }
-    return { userId: userIdOf(request.username, server.host, server.port), username: request.username, role, server };
+    // Recorded under the server's canonical name: ownership and admin scope follow the server, not its spelling.
+    const canonical = this.servers.canonical(server);
+    return { userId: userIdOf(request.username, canonical.host, canonical.port), username: request.username, role, server: canonical };
   }
 
   /**

@@ -66,7 +66,15 @@ describe('createValidationPipe', () => {
     expect(await fieldsOf({ name: 'n', params: { list: ['ok', 'bad \udc00'] } })).toEqual({
       'params.list[1]': ['params.list[1] must be well-formed Unicode text (it contains a lone surrogate)'],
     });
-    expect(await fieldsOf({ name: 'n', params: { ['key\ud83d']: 1 } })).toEqual({ params: ['params has a key that is not well-formed Unicode text'] });
+    expect(await fieldsOf({ name: 'n', params: { ['key\ud83d']: 1 } })).toEqual({ params: ['params has a key that is not well-formed Unicode text without NUL'] });
+  });
+
+  it('rejects the NUL character in any text and any key, since FalkorDB would cut the text there', async () => {
+    expect(await fieldsOf({ name: 'a\u0000b' })).toEqual({ name: ['name must not contain the NUL character (U+0000)'] });
+    expect(await fieldsOf({ name: 'n', params: { nested: { list: ['\u0000'] } } })).toEqual({
+      'params.nested.list[0]': ['params.nested.list[0] must not contain the NUL character (U+0000)'],
+    });
+    expect(await fieldsOf({ name: 'n', params: { ['k\u0000']: 1 } })).toEqual({ params: ['params has a key that is not well-formed Unicode text without NUL'] });
   });
 
   it('refuses nesting deeper than MAX_INPUT_DEPTH without recursing into it', async () => {

@@ -21,7 +21,7 @@ const STRIPPED_KEYS: ReadonlySet<string> = new Set(['__proto__', 'prototype', 'c
  * of `[[[[...]]]]` would overflow the stack), keys Nest would silently drop, top-level keys
  * class-validator's whitelist misses, and text that is not well-formed Unicode (a lone UTF-16
  * surrogate becomes U+FFFD on its way to FalkorDB, so what was stored would differ from what
- * was sent). Walked iteratively: it must not recurse itself.
+ * was sent) or holds a NUL. Walked iteratively: it must not recurse itself.
  */
 function inputProblems(value: unknown, root: string): Record<string, string[]> {
   // A Map: the paths are client text and may be `hasOwnProperty` or `__proto__`.
@@ -35,6 +35,8 @@ function inputProblems(value: unknown, root: string): Record<string, string[]> {
     const where = path || root;
     if (typeof current === 'string') {
       if (!current.isWellFormed()) add(where, `${where} must be well-formed Unicode text (it contains a lone surrogate)`);
+      // FalkorDB's query parameters are C strings: text after a NUL would be cut off (or the query fail).
+      if (current.includes('\u0000')) add(where, `${where} must not contain the NUL character (U+0000)`);
       continue;
     }
     if (current === null || typeof current !== 'object') continue;
@@ -45,7 +47,7 @@ function inputProblems(value: unknown, root: string): Record<string, string[]> {
     for (const [key, child] of Object.entries(current)) {
       const childPath = isArray ? `${path || root}[${key}]` : path ? `${path}.${key}` : key;
       if (!isArray) {
-        if (!key.isWellFormed()) add(where, `${where} has a key that is not well-formed Unicode text`);
+        if (!key.isWellFormed() || key.includes('\u0000')) add(where, `${where} has a key that is not well-formed Unicode text without NUL`);
         else if (STRIPPED_KEYS.has(key) || (!path && key in Object.prototype)) add(childPath, `property ${key} should not exist`);
       }
       pending.push([child, childPath, depth + 1]);

@@ -58,6 +58,7 @@ describe('CredentialStore (real FalkorDB)', () => {
             createdAt: Date.now(),
             expiresAt: null,
             passwordCiphertext: cipher.encrypt(USER.password, boundTo(tokenId)),
+            mac: 'not checked when reading the password',
           },
           Number.MAX_SAFE_INTEGER,
         );
@@ -116,6 +117,41 @@ describe('CredentialStore (real FalkorDB)', () => {
       await expect(store.verify(presented('session', sessionId, sessionToken), now)).resolves.toBeUndefined();
       await expect(store.validUntil(ref('session', sessionId))).rejects.toThrow(InvalidTokenError);
       await expect(store.validUntil(ref('pat', tokenId))).resolves.toBe(now + 60_000);
+    });
+  });
+
+  describe('record integrity (a store writer without the key)', () => {
+    const presented = (id: string, token: string) => ({ kind: 'pat' as const, id, token, subject: harness.userId });
+    const rewrite = (id: string, assignment: string) =>
+      harness.get(FalkorDbConnection).query('unit_credential_store', `MATCH (t:Token {token_id: $id}) SET ${assignment}`, { id });
+
+    it.each([
+      ['the owner', "t.username = 'pat_admin'"],
+      ['the role', "t.role = 'Admin'"],
+      ['the server', 't.port = 1'],
+      ['the expiry', 't.expires_at = null'],
+      ['the MAC itself', "t.mac = 'm1.forged'"],
+    ])('refuses a token whose %s was rewritten', async (_what, assignment) => {
+      const { tokenId, token } = await harness.storePat(Date.now() + 3_600_000);
+      await expect(store.verify(presented(tokenId, token), Date.now())).resolves.toBeDefined();
+      await rewrite(tokenId, assignment);
+      await expect(store.verify(presented(tokenId, token), Date.now())).resolves.toBeUndefined();
+    });
+
+    it('keeps a revoked token revoked when revoked is written back to false', async () => {
+      const { tokenId, token } = await harness.storePat();
+      await store.revoke(ref('pat', tokenId), Date.now());
+      await rewrite(tokenId, 't.revoked = false, t.revoked_at = null');
+      await expect(store.verify(presented(tokenId, token), Date.now())).resolves.toBeUndefined();
+    });
+
+    it('signs records written before MACs existed once, at startup, and they authenticate', async () => {
+      const { tokenId, token } = await harness.storePat();
+      await rewrite(tokenId, 't.mac = null');
+      await expect(store.verify(presented(tokenId, token), Date.now())).resolves.toBeUndefined();
+      await expect(store.signUnsignedRecords()).resolves.toBeGreaterThanOrEqual(1);
+      await expect(store.verify(presented(tokenId, token), Date.now())).resolves.toMatchObject({ id: tokenId });
+      await expect(store.signUnsignedRecords()).resolves.toBe(0);
     });
   });
 });

@@ -2,9 +2,10 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import { InvalidTokenError } from '../common/domain-errors';
 import { CredentialKind } from './credential-kind';
 import { DecryptionFailedError, PasswordCipher } from './crypto/password-cipher';
+import { RecordIdentity, RecordMac } from './crypto/record-mac';
 import { hashesEqual, hashToken } from './crypto/token-hash';
 import { CredentialNodes } from './store/credential-nodes';
-import { CredentialOwner, CredentialRecord } from './store/credential.record';
+import { CredentialAuthRecord, CredentialOwner, CredentialRecord } from './store/credential.record';
 import { SessionRepository } from './store/session.repository';
 import { TokenRecord, TokenScope, TokenState } from './store/token.record';
 import { TokenRepository } from './store/token.repository';
@@ -68,6 +69,7 @@ export class CredentialStore {
   private readonly logger = new Logger('CredentialStore');
   private readonly nodes: Readonly<Record<CredentialKind, CredentialNodes>>;
   private readonly cipher: PasswordCipher;
+  private readonly mac: RecordMac;
 
   constructor(
     private readonly tokens: TokenRepository,
@@ -76,12 +78,14 @@ export class CredentialStore {
   ) {
     this.nodes = { pat: tokens, session: sessions };
     this.cipher = new PasswordCipher(options.encryptionKey);
+    this.mac = new RecordMac(options.encryptionKey);
   }
 
   /**
    * The stored record of a presented credential when it is still good: it exists, is neither
-   * revoked nor expired, was issued to the same user, and holds the same SHA-256 hash (compared in
-   * constant time). One indexed read, plus a `last_used` write at most every 5 minutes.
+   * revoked nor expired, was issued to the same user, holds the same SHA-256 hash (compared in
+   * constant time), and its MAC proves nobody without the key rewrote it. One indexed read, plus a
+   * `last_used` write at most every 5 minutes.
    */
   async verify(presented: PresentedCredential, now: number): Promise<CredentialRecord | undefined> {
     const nodes = this.nodes[presented.kind];
@@ -95,12 +99,36 @@ export class CredentialStore {
     ) {
       return undefined;
     }
+    if (!this.mac.verify(this.identityOf(presented.kind, stored), stored.mac)) {
+      this.logger.warn(`Credential ${stored.id} failed its integrity check: its stored record was changed without the key; refused`);
+      return undefined;
+    }
     if (stored.lastUsed === null || now - stored.lastUsed >= LAST_USED_WRITE_INTERVAL_MS) {
       await nodes.touch(stored.id, now, LAST_USED_WRITE_INTERVAL_MS);
     }
     // The hash stays inside the store.
-    const { hash, ...record } = stored;
+    const { hash, mac, ...record } = stored;
     return record;
+  }
+
+  /**
+   * Gives records written before MACs existed their MAC, in batches (run once at startup; a no-op
+   * afterwards). Trust on first use: whatever such a record says when the upgrade runs is signed.
+   */
+  async signUnsignedRecords(): Promise<number> {
+    let signed = 0;
+    for (const kind of ['pat', 'session'] as const) {
+      for (let batch = await this.nodes[kind].findUnsigned(500); batch.length > 0; batch = await this.nodes[kind].findUnsigned(500)) {
+        await this.nodes[kind].setMissingMacs(batch.map((record) => ({ id: record.id, mac: this.mac.sign(this.identityOf(kind, record)) })));
+        signed += batch.length;
+      }
+    }
+    return signed;
+  }
+
+  private identityOf(kind: CredentialKind, record: Omit<CredentialAuthRecord, 'mac'>): RecordIdentity {
+    const { id, hash, userId, username, role, host, port, tls, createdAt, expiresAt } = record;
+    return { kind, id, hash, userId, username, role, host, port, tls, createdAt, expiresAt };
   }
 
   /** When the credential stops being valid (null = never); InvalidTokenError once it is revoked or gone. */
@@ -136,10 +164,9 @@ export class CredentialStore {
     const { token: jwt, password, ...record } = token;
     // Tokens that expired since the last write stop counting first, so the cap sees only active ones.
     while ((await this.tokens.retireExpired(token.createdAt, RETIRE_BATCH)) === RETIRE_BATCH);
-    return this.tokens.createWithinCap(
-      { ...record, tokenHash: hashToken(jwt), passwordCiphertext: this.cipher.encrypt(password, token.id) },
-      maxActive,
-    );
+    const hash = hashToken(jwt);
+    const mac = this.mac.sign(this.identityOf('pat', { ...record, hash, lastUsed: null, revoked: false }));
+    return this.tokens.createWithinCap({ ...record, tokenHash: hash, passwordCiphertext: this.cipher.encrypt(password, token.id), mac }, maxActive);
   }
 
   findToken(tokenId: string): Promise<TokenRecord | undefined> {
@@ -154,8 +181,10 @@ export class CredentialStore {
   /** Stores a session; the user's oldest live sessions beyond the per-user limit end in the same write. */
   async storeSession(session: NewSession): Promise<void> {
     const { token: jwt, password, ...record } = session;
+    const hash = hashToken(jwt);
+    const mac = this.mac.sign(this.identityOf('session', { ...record, hash, lastUsed: null, revoked: false }));
     await this.sessions.create(
-      { ...record, sessionHash: hashToken(jwt), passwordCiphertext: this.cipher.encrypt(password, session.id) },
+      { ...record, sessionHash: hash, passwordCiphertext: this.cipher.encrypt(password, session.id), mac },
       this.options.maxSessionsPerUser,
     );
   }

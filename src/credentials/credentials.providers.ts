@@ -1,12 +1,13 @@
 import { Provider } from '@nestjs/common';
 import { CredentialRetention } from './credential-retention';
 import { CredentialStore } from './credential-store';
+import { TokenStoreExposure } from './token-store-exposure';
 import { CredentialStoreSchema } from './store/credential-store.schema';
 import { SessionRepository } from './store/session.repository';
 import { TokenRepository } from './store/token.repository';
 
 /**
  * The credential store's providers. The module that registers them also provides
- * CREDENTIAL_STORE_OPTIONS and exports only CredentialStore, the facade.
+ * CREDENTIAL_STORE_OPTIONS and exports CredentialStore, the facade (and TokenStoreExposure, for readiness).
  */
-export const CREDENTIAL_PROVIDERS: Provider[] = [CredentialStoreSchema, TokenRepository, SessionRepository, CredentialStore, CredentialRetention];
+export const CREDENTIAL_PROVIDERS: Provider[] = [CredentialStoreSchema, TokenRepository, SessionRepository, CredentialStore, CredentialRetention, TokenStoreExposure];

@@ -36,6 +36,8 @@ export interface GraphSchema {
 }
 
 function asStrings(reply: unknown, what: string): string[] {
+  // FalkorDB answers the plan of a schema command (CREATE INDEX, DROP INDEX) as one plain string.
+  if (typeof reply === 'string') return [reply];
   if (!Array.isArray(reply)) throw new UnexpectedReplyError(`${what} is not an array`);
   return reply.map(String);
 }

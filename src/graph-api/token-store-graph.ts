@@ -1,8 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { Principal } from '../auth/principal';
+import { ServerIdentity } from '../auth/server-identity';
 import { ForbiddenError } from '../common/domain-errors';
 import { FalkorDbConnection } from '../graph/falkordb-connection';
-import { sameHost } from '../graph/server-address';
 
 /**
  * The graph this service keeps tokens and sessions in. It holds token hashes and sealed passwords,
@@ -11,12 +11,17 @@ import { sameHost } from '../graph/server-address';
  */
 @Injectable()
 export class TokenStoreGraph {
-  constructor(private readonly store: FalkorDbConnection) {}
+  constructor(
+    private readonly store: FalkorDbConnection,
+    private readonly servers: ServerIdentity,
+  ) {}
 
-  /** Whether `graph` on the caller's server is the token store (a same-named graph elsewhere is not). */
+  /**
+   * Whether `graph` on the caller's server is the token store: the server is compared by what it
+   * is (ServerIdentity), not by how the caller spelled it; a same-named graph elsewhere is not.
+   */
   is(principal: Principal, graph: string): boolean {
-    const server = this.store.server;
-    return graph === this.store.tokenGraph && principal.port === server.port && sameHost(principal.host, server.host);
+    return graph === this.store.tokenGraph && this.servers.isStoreServer(principal);
   }
 
   isVisibleTo(principal: Principal, graph: string): boolean {

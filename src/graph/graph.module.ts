@@ -1,7 +1,7 @@
 import { Module } from '@nestjs/common';
 import { FalkorDbConnection } from './falkordb-connection';
 import { FalkorDbHealthIndicator } from './falkordb-health.indicator';
-import { ConfigurableGraphModule } from './graph.module-definition';
+import { ConfigurableGraphModule, GRAPH_MODULE_OPTIONS } from './graph.module-definition';
 import { UserConnectionFactory } from './user-connection.factory';
 import { UserConnectionPool } from './user-connection-pool';
 
@@ -12,6 +12,6 @@ import { UserConnectionPool } from './user-connection-pool';
  */
 @Module({
   providers: [FalkorDbConnection, FalkorDbHealthIndicator, UserConnectionFactory, UserConnectionPool],
-  exports: [FalkorDbConnection, FalkorDbHealthIndicator, UserConnectionFactory, UserConnectionPool],
+  exports: [GRAPH_MODULE_OPTIONS, FalkorDbConnection, FalkorDbHealthIndicator, UserConnectionFactory, UserConnectionPool],
 })
 export class GraphModule extends ConfigurableGraphModule {}

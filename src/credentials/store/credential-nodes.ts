@@ -9,6 +9,9 @@ export interface CredentialNodeShape {
   hashProperty: 'token_hash' | 'session_hash';
 }
 
+/** The MAC of a revoked record: never a valid MAC. */
+export const VOID_MAC = 'revoked';
+
 export const TOKEN_NODES: CredentialNodeShape = { label: 'Token', idProperty: 'token_id', hashProperty: 'token_hash' };
 export const SESSION_NODES: CredentialNodeShape = { label: 'Session', idProperty: 'session_id', hashProperty: 'session_hash' };
 
@@ -64,11 +67,37 @@ export class CredentialNodes {
   async findForAuthentication(id: string): Promise<CredentialAuthRecord | undefined> {
     const rows = await this.store.readQuery(
       this.graph,
-      `${this.match} RETURN ${credentialFields(this.shape)}, c.${this.shape.hashProperty} AS hash`,
+      `${this.match} RETURN ${credentialFields(this.shape)}, c.${this.shape.hashProperty} AS hash, c.mac AS mac`,
       { id },
     );
     const row = rows[0];
-    return row ? { ...toCredentialRecord(row, this.shape), hash: String(row.hash) } : undefined;
+    return row ? this.toAuthRecord(row) : undefined;
+  }
+
+  /** Up to `batch` unrevoked records without a MAC (written before MACs existed). */
+  async findUnsigned(batch: number): Promise<CredentialAuthRecord[]> {
+    const rows = await this.store.readQuery(
+      this.graph,
+      `MATCH (c:${this.shape.label}) WHERE c.mac IS NULL AND c.revoked = false
+       RETURN ${credentialFields(this.shape)}, c.${this.shape.hashProperty} AS hash, c.mac AS mac LIMIT $batch`,
+      { batch },
+    );
+    return rows.map((row) => this.toAuthRecord(row));
+  }
+
+  /** Stores MACs computed for records that had none (only where there still is none). */
+  async setMissingMacs(macs: Array<{ id: string; mac: string }>): Promise<void> {
+    await this.store.query(
+      this.graph,
+      `UNWIND range(0, size($ids) - 1) AS i
+       MATCH (c:${this.shape.label} {${this.shape.idProperty}: $ids[i]}) WHERE c.mac IS NULL
+       SET c.mac = $macs[i]`,
+      { ids: macs.map((entry) => entry.id), macs: macs.map((entry) => entry.mac) },
+    );
+  }
+
+  private toAuthRecord(row: Row): CredentialAuthRecord {
+    return { ...toCredentialRecord(row, this.shape), hash: String(row.hash), mac: typeof row.mac === 'string' ? row.mac : null };
   }
 
   /** The sealed FalkorDB password stored with the credential (bound to its id). */
@@ -109,8 +138,11 @@ export class CredentialNodes {
     return deleted;
   }
 
-  /** Marks the credential revoked (idempotent: the first revocation time is kept). */
+  /**
+   * Marks the credential revoked (idempotent: the first revocation time is kept) and voids its MAC,
+   * so writing `revoked = false` back cannot revive it without the MAC saved before revocation.
+   */
   async revoke(id: string, now: number): Promise<void> {
-    await this.store.query(this.graph, `${this.match} SET c.revoked = true, c.revoked_at = coalesce(c.revoked_at, $now)`, { id, now });
+    await this.store.query(this.graph, `${this.match} SET c.revoked = true, c.revoked_at = coalesce(c.revoked_at, $now), c.mac = $void`, { id, now, void: VOID_MAC });
   }
 }

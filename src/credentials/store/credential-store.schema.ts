@@ -1,6 +1,7 @@
 import { Injectable, Logger, OnModuleInit } from '@nestjs/common';
 import { ErrorReply } from '@redis/client';
 import { FalkorDbConnection } from '../../graph/falkordb-connection';
+import { CredentialStore } from '../credential-store';
 import { TokenRepository } from './token.repository';
 
 /**
@@ -29,6 +30,7 @@ export class CredentialStoreSchema implements OnModuleInit {
   constructor(
     private readonly store: FalkorDbConnection,
     private readonly tokens: TokenRepository,
+    private readonly credentials: CredentialStore,
   ) {}
 
   async onModuleInit(): Promise<void> {
@@ -46,6 +48,8 @@ export class CredentialStoreSchema implements OnModuleInit {
       counted += batch;
     }
     if (counted) this.logger.log(`Counted the active tokens of ${counted} users stored before per-user counters`);
+    const signed = await this.credentials.signUnsignedRecords();
+    if (signed) this.logger.log(`Signed ${signed} credential records stored before integrity MACs`);
     this.logger.log(`Token store ready in graph "${this.store.tokenGraph}"`);
   }
 }

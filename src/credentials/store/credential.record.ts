@@ -21,6 +21,8 @@ export interface CredentialRecord {
 /** A record plus the SHA-256 hash of its JWT: what authentication compares on every request. */
 export interface CredentialAuthRecord extends CredentialRecord {
   hash: string;
+  /** The record's integrity MAC (null on records written before MACs existed). */
+  mac: string | null;
 }
 
 /** The owner fields a new credential is stored with. */

@@ -5,4 +5,5 @@ export interface NewSessionRecord extends Omit<CredentialRecord, 'lastUsed' | 'r
   expiresAt: number;
   sessionHash: string;
   passwordCiphertext: string;
+  mac: string;
 }

@@ -21,7 +21,7 @@ export class SessionRepository extends CredentialNodes {
        ON CREATE SET u.username = $username, u.host = $host, u.port = $port, u.created_at = $created_at, u.active_tokens = 0
        CREATE (s:Session {session_id: $session_id, session_hash: $session_hash, user_id: $user_id,
          username: $username, role: $role, host: $host, port: $port, tls: $tls, created_at: $created_at,
-         expires_at: $expires_at, revoked: false, password_enc: $password_enc})-[:BELONGS_TO]->(u)
+         expires_at: $expires_at, revoked: false, password_enc: $password_enc, mac: $mac})-[:BELONGS_TO]->(u)
        WITH u
        MATCH (old:Session)-[:BELONGS_TO]->(u)
        WHERE old.revoked = false AND old.expires_at > $created_at
@@ -39,6 +39,7 @@ export class SessionRepository extends CredentialNodes {
         created_at: session.createdAt,
         expires_at: session.expiresAt,
         password_enc: session.passwordCiphertext,
+        mac: session.mac,
         max_live: maxLive,
       },
     );

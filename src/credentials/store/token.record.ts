@@ -9,6 +9,7 @@ export interface TokenRecord extends CredentialRecord {
 export interface NewTokenRecord extends Omit<TokenRecord, 'lastUsed' | 'revoked'> {
   tokenHash: string;
   passwordCiphertext: string;
+  mac: string;
 }
 
 /** Which tokens a caller may see: everyone's on a server (admins) or one user's. */

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { FalkorDbConnection, Row } from '../../graph/falkordb-connection';
-import { credentialFields, CredentialNodes, TOKEN_NODES, toCredentialRecord } from './credential-nodes';
+import { credentialFields, CredentialNodes, TOKEN_NODES, toCredentialRecord, VOID_MAC } from './credential-nodes';
 import { NewTokenRecord, TokenRecord, TokenScope, TokenState } from './token.record';
 
 /** `counts_until` of a token that never expires: the largest time a JS Date can hold. */
@@ -43,7 +43,7 @@ export class TokenRepository extends CredentialNodes {
        WITH u WHERE coalesce(u.active_tokens, 0) < $max_active
        CREATE (t:Token {token_id: $token_id, token_hash: $token_hash, user_id: $user_id, username: $username,
          name: $name, role: $role, host: $host, port: $port, tls: $tls, created_at: $created_at,
-         expires_at: $expires_at, revoked: false, password_enc: $password_enc, counts_until: $counts_until})-[:BELONGS_TO]->(u)
+         expires_at: $expires_at, revoked: false, password_enc: $password_enc, counts_until: $counts_until, mac: $mac})-[:BELONGS_TO]->(u)
        SET u.active_tokens = coalesce(u.active_tokens, 0) + 1
        RETURN t.token_id AS token_id`,
       {
@@ -59,6 +59,7 @@ export class TokenRepository extends CredentialNodes {
         created_at: token.createdAt,
         expires_at: token.expiresAt,
         password_enc: token.passwordCiphertext,
+        mac: token.mac,
         counts_until: token.expiresAt ?? COUNTED_FOREVER,
         max_active: maxActive,
       },
@@ -89,10 +90,10 @@ export class TokenRepository extends CredentialNodes {
     await this.store.query(
       this.graph,
       `MATCH (t:Token {token_id: $id})-[:BELONGS_TO]->(u:User)
-       SET t.revoked = true, t.revoked_at = coalesce(t.revoked_at, $now)
+       SET t.revoked = true, t.revoked_at = coalesce(t.revoked_at, $now), t.mac = $void
        WITH t, u WHERE t.counts_until IS NOT NULL
        SET t.counts_until = NULL, u.active_tokens = u.active_tokens - 1`,
-      { id: tokenId, now },
+      { id: tokenId, now, void: VOID_MAC },
     );
   }
 

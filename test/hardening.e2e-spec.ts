@@ -1,0 +1,101 @@
+import request from 'supertest';
+import { bearer, mintToken } from './support/api';
+import { FalkorDbTestServer, TEST_USERS } from './support/falkordb-test-server';
+import { startTestApp, TestApp } from './support/test-app';
+
+const TOKEN_GRAPH = 'token_management';
+
+/** Holes found by the red-team pass of issue 11, each proven closed on real FalkorDB. */
+describe('hardening II (e2e, real FalkorDB)', () => {
+  let store: FalkorDbTestServer;
+  let other: FalkorDbTestServer;
+
+  beforeAll(async () => {
+    [store, other] = await Promise.all([FalkorDbTestServer.start(), FalkorDbTestServer.start()]);
+  });
+
+  afterAll(async () => {
+    await Promise.all([store?.destroy(), other?.destroy()]);
+  });
+
+  describe('the store server under two names (server identity, not spelling)', () => {
+    let app: TestApp;
+    // 0.0.0.0 reaches the same local server as 127.0.0.1, under a name that is not a loopback spelling.
+    const alias = () => ({ host: '0.0.0.0', port: String(store.port) });
+
+    beforeAll(async () => {
+      app = await startTestApp({
+        FALKORDB_URL: store.url,
+        FALKORDB_ALLOWED_SERVERS: `127.0.0.1:${store.port},0.0.0.0:${store.port},127.0.0.1:${other.port}`,
+      });
+    });
+
+    afterAll(async () => {
+      await app?.close();
+    });
+
+    it('protects the token graph reached through the other name', async () => {
+      const reader = await mintToken(app, TEST_USERS.reader, store.port, alias());
+      const writer = await mintToken(app, TEST_USERS.writer, store.port, alias());
+      const read = await request(app.http)
+        .post(`/api/graph/${TOKEN_GRAPH}/query`)
+        .set(...bearer(reader.token))
+        .send({ query: 'MATCH (t:Token) RETURN t.token_hash, t.password_enc', readOnly: true });
+      expect(read.status).toBe(403);
+      const write = await request(app.http)
+        .post(`/api/graph/${TOKEN_GRAPH}/query`)
+        .set(...bearer(writer.token))
+        .send({ query: 'MATCH (t:Token) SET t.revoked = false' });
+      expect(write.status).toBe(403);
+    });
+
+    it('records a login under the server, so the admin who used the other name sees and revokes the token', async () => {
+      const viaAlias = await mintToken(app, TEST_USERS.writer, store.port, { ...alias(), name: 'via alias' });
+      const admin = await mintToken(app, TEST_USERS.admin, store.port, { host: '127.0.0.1', port: String(store.port) });
+      const listed = await request(app.http).get('/api/auth/tokens').set(...bearer(admin.token)).expect(200);
+      const mine = listed.body.tokens.find((token: { token_id: string }) => token.token_id === viaAlias.tokenId);
+      expect(mine).toMatchObject({ host: '127.0.0.1', port: store.port });
+      await request(app.http).delete(`/api/auth/tokens/${viaAlias.tokenId}`).set(...bearer(admin.token)).expect(200);
+      await request(app.http).get('/api/auth/tokens').set(...bearer(viaAlias.token)).expect(401);
+    });
+
+    it('does not protect a graph of the same name on another server', async () => {
+      const onOther = await mintToken(app, TEST_USERS.writer, other.port, { host: '127.0.0.1', port: String(other.port) });
+      await request(app.http)
+        .post(`/api/graph/${TOKEN_GRAPH}/query`)
+        .set(...bearer(onOther.token))
+        .send({ query: 'CREATE (n:Unrelated) RETURN count(n) AS n' })
+        .expect(200);
+    });
+  });
+
+  describe('a store writer without the key (record MACs)', () => {
+    let app: TestApp;
+
+    beforeAll(async () => {
+      app = await startTestApp({ FALKORDB_URL: store.url, TOKEN_GRAPH: 'mac_store' });
+    });
+
+    afterAll(async () => {
+      await app?.close();
+    });
+
+    /** What a Read-Write FalkorDB user with the README's ACL shape can do to the store directly. */
+    const rewrite = (tokenId: string, assignment: string) =>
+      store.command(['GRAPH.QUERY', 'mac_store', `MATCH (t:Token {token_id: '${tokenId}'}) SET ${assignment}`]);
+
+    it('cannot revive a revoked token by writing revoked = false', async () => {
+      const token = await mintToken(app, TEST_USERS.writer, store.port);
+      await request(app.http).delete(`/api/auth/tokens/${token.tokenId}`).set(...bearer(token.token)).expect(200);
+      await rewrite(token.tokenId, 't.revoked = false, t.revoked_at = null');
+      await request(app.http).get('/api/auth/tokens').set(...bearer(token.token)).expect(401);
+    });
+
+    it('cannot hand a token to another user by rewriting its owner', async () => {
+      const token = await mintToken(app, TEST_USERS.writer, store.port);
+      await request(app.http).get(`/api/auth/tokens/${token.tokenId}`).set(...bearer(token.token)).expect(200);
+      await rewrite(token.tokenId, `t.username = '${TEST_USERS.admin.username}', t.role = 'Admin'`);
+      await request(app.http).get('/api/auth/tokens').set(...bearer(token.token)).expect(401);
+    });
+  });
+});

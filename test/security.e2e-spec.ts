@@ -4,6 +4,8 @@ import { CapturingLogger } from './support/capturing-logger';
 import { fakeDateOnly } from './support/clock';
 import { FalkorDbTestServer, TEST_USERS } from './support/falkordb-test-server';
 import { startTestApp, TestApp, TEST_SECRETS } from './support/test-app';
+import { AttemptLimiter } from '../src/auth/attempt-limiter';
+import { DEFAULT_BRUTE_FORCE } from '../src/auth/auth.options';
 
 const credentialsBody = (user: { username: string; password: string }, extra: Record<string, unknown> = {}) => ({
   username: user.username,
@@ -77,14 +79,44 @@ describe('security (e2e, real FalkorDB)', () => {
         }
       }));
 
-    it('caps failed bearer attempts per client', () =>
+    it('never refuses a valid token for other credentials\' failures from the same address (issue 11, hole 1)', () =>
       withApp({}, async (app) => {
         const { token } = await mintToken(app, TEST_USERS.writer, server.port);
-        for (let attempt = 0; attempt < 100; attempt++) {
+        const session = await logIn(app, TEST_USERS.reader, server.port);
+        // The old per-address limit was 100: well past it, with forged tokens and bad cookies.
+        for (let attempt = 0; attempt < 150; attempt++) {
           await request(app.http).get('/api/auth/tokens').set(...bearer(`bad.token.${attempt}`)).expect(401);
         }
-        const blocked = await request(app.http).get('/api/auth/tokens').set(...bearer(token)).expect(429);
+        for (let attempt = 0; attempt < 30; attempt++) {
+          await request(app.http).get('/api/auth/tokens').set('Cookie', `falkordb_session=bad${attempt}`).expect(401);
+        }
+        await request(app.http).get('/api/auth/tokens').set(...bearer(token)).expect(200);
+        await request(app.http).get('/api/auth/tokens').set('Cookie', session).expect(200);
+      }));
+
+    it('blocks a credential that keeps failing (a CI job retrying its revoked token), and only that one', () =>
+      withApp({}, async (app) => {
+        const valid = await mintToken(app, TEST_USERS.writer, server.port);
+        const revoked = await mintToken(app, TEST_USERS.writer, server.port);
+        await request(app.http).delete(`/api/auth/tokens/${revoked.tokenId}`).set(...bearer(revoked.token)).expect(200);
+        for (let attempt = 0; attempt < 20; attempt++) {
+          await request(app.http).get('/api/auth/tokens').set(...bearer(revoked.token)).expect(401);
+        }
+        const blocked = await request(app.http).get('/api/auth/tokens').set(...bearer(revoked.token)).expect(429);
         expect(Number(blocked.headers['retry-after'])).toBeGreaterThan(0);
+        await request(app.http).get('/api/auth/tokens').set(...bearer(valid.token)).expect(200);
+      }));
+
+    it('limits requests without any credential per address, without refusing that address\'s valid tokens', () =>
+      withApp({}, async (app) => {
+        const { token } = await mintToken(app, TEST_USERS.writer, server.port);
+        const limiter = app.app.get(AttemptLimiter);
+        for (let attempt = 0; attempt < DEFAULT_BRUTE_FORCE.maxAnonymousFailuresPerClient; attempt++) {
+          limiter.recordAuthenticationFailure('127.0.0.1', undefined);
+          limiter.recordAuthenticationFailure('::ffff:127.0.0.1', undefined);
+        }
+        await request(app.http).get('/api/auth/tokens').expect(429);
+        await request(app.http).get('/api/auth/tokens').set(...bearer(token)).expect(200);
       }));
   });
 

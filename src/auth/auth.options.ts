@@ -7,15 +7,22 @@ export interface BruteForceOptions {
   maxLoginFailuresPerClient: number;
   /** Failed logins for one username (from anywhere) within the window. */
   maxLoginFailuresPerUsername: number;
-  /** Rejected bearer tokens / session cookies from one client address within the window. */
-  maxBearerFailuresPerClient: number;
+  /** Rejections of one presented token or session cookie within the window; past it, that credential alone gets 429. */
+  maxFailuresPerCredential: number;
+  /**
+   * Requests without any credential to protected routes from one client address within the
+   * window; past it, credential-less requests from there get 429 (requests with a credential never do).
+   */
+  maxAnonymousFailuresPerClient: number;
 }
 
 export const DEFAULT_BRUTE_FORCE: BruteForceOptions = {
   windowSeconds: 15 * 60,
   maxLoginFailuresPerClient: 20,
   maxLoginFailuresPerUsername: 10,
-  maxBearerFailuresPerClient: 100,
+  maxFailuresPerCredential: 20,
+  // A CI fleet behind one NAT polling an endpoint without its token is still far below this.
+  maxAnonymousFailuresPerClient: 5000,
 };
 
 export interface AuthModuleOptions {

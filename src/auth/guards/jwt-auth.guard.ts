@@ -7,6 +7,7 @@ import { AuthSettings } from '../auth-settings';
 import { clientAddressOf } from '../client-address';
 import { isStateChanging, isTrustedOrigin, requestOrigin } from '../origin-check';
 import { CREDENTIAL_KINDS_KEY } from '../decorators/metadata-keys';
+import { extractCredential } from '../request-credential';
 import { JWT_STRATEGY } from '../jwt.strategy';
 import { CredentialKind, Principal } from '../principal';
 
@@ -26,7 +27,8 @@ interface GuardedRequest {
 /**
  * Authenticates with the JwtStrategy and maps every failure to a domain error (an HttpException,
  * so a host route with only `@UseGuards(JwtAuthGuard)` answers correctly without our filter): no
- * credential -> 401, a bad one -> 401 invalid_token (counted per client: 429 past the limit),
+ * credential -> 401, a bad one -> 401 invalid_token (counted per credential, or per client when none
+ * was sent: 429 past the limit, see AttemptLimiter),
  * store down -> 503.
  * Then enforces which credential kinds the route accepts (e.g. minting PATs needs a session) and,
  * for cookie-authenticated state-changing requests, a same-origin Origin (CSRF).
@@ -59,11 +61,14 @@ export class JwtAuthGuard extends AuthGuard(JWT_STRATEGY) {
   private async authenticate(context: ExecutionContext): Promise<boolean> {
     const request = context.switchToHttp().getRequest<GuardedRequest>();
     const client = clientAddressOf(request);
-    this.limiter.assertBearerAllowed(client);
+    const presented = extractCredential(request, this.settings.sessionCookieName)?.token;
+    this.limiter.assertAuthenticationAllowed(client, presented);
     try {
       await super.canActivate(context);
     } catch (error) {
-      if (error instanceof InvalidTokenError) this.limiter.recordBearerFailure(client);
+      if (error instanceof InvalidTokenError || error instanceof AuthenticationRequiredError) {
+        this.limiter.recordAuthenticationFailure(client, presented);
+      }
       throw error;
     }
     const allowed = this.reflector.getAllAndOverride<CredentialKind[] | undefined>(CREDENTIAL_KINDS_KEY, [

@@ -2,6 +2,7 @@ import request from 'supertest';
 import { bearer, mintToken } from './support/api';
 import { FalkorDbTestServer, TEST_USERS } from './support/falkordb-test-server';
 import { startTestApp, TestApp } from './support/test-app';
+import { until } from './support/until';
 
 const TOKEN_GRAPH = 'token_management';
 
@@ -96,6 +97,77 @@ describe('hardening II (e2e, real FalkorDB)', () => {
       await request(app.http).get(`/api/auth/tokens/${token.tokenId}`).set(...bearer(token.token)).expect(200);
       await rewrite(token.tokenId, `t.username = '${TEST_USERS.admin.username}', t.role = 'Admin'`);
       await request(app.http).get('/api/auth/tokens').set(...bearer(token.token)).expect(401);
+    });
+  });
+
+  describe('resource isolation for the Graph API (no token can stall the others)', () => {
+    let app: TestApp;
+    /** A read that runs for seconds in FalkorDB (36M rows), tagged so GRAPH.INFO can find it. */
+    const heavy = (tag: string) => `WITH '${tag}' AS tag UNWIND range(1, 6000) AS a UNWIND range(1, 6000) AS b RETURN tag, count(*)`;
+    const runningWith = async (tag: string) => {
+      const info = await store.command(['GRAPH.INFO', 'RunningQueries']);
+      return JSON.stringify(info).split(tag).length - 1;
+    };
+    const query = (token: string, body: Record<string, unknown>) =>
+      request(app.http).post('/api/graph/isolation/query').set(...bearer(token)).send(body);
+    /** Polls until `promise` settles, recording the most queries tagged `tag` FalkorDB ran at once. */
+    async function mostRunningWhile(promise: Promise<unknown>, tag: string): Promise<number> {
+      let most = 0;
+      let done = false;
+      void promise.finally(() => (done = true));
+      while (!done) {
+        most = Math.max(most, await runningWith(tag));
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      }
+      return most;
+    }
+
+    beforeAll(async () => {
+      app = await startTestApp({ FALKORDB_URL: store.url, GRAPH_MAX_BUSY_CONNECTIONS: '1' });
+      await app.app.listen(0, '127.0.0.1');
+    });
+
+    afterAll(async () => {
+      await app?.close();
+    });
+
+    it('keeps a timed-out query on its connection: the same token never runs a second one beside it (hole 2)', async () => {
+      const { token } = await mintToken(app, TEST_USERS.writer, store.port);
+      const tag = `isolation-${Date.now()}`;
+      // A write (FalkorDB never stops a write at its time limit) that runs for seconds and creates nothing.
+      const slowWrite = `WITH '${tag}' AS tag UNWIND range(1, 6000) AS a UNWIND range(1, 6000) AS b WITH tag, a, b WHERE a * b = -1 CREATE (:Never {tag: tag})`;
+      const first = await query(token, { query: slowWrite, timeoutMs: 100 });
+      expect(first.status).toBe(504);
+      expect(first.body.detail).toMatch(/may still complete and commit/);
+      expect(await runningWith(tag)).toBe(1);
+      // The old code opened a new connection here and ran the second write beside the first.
+      const second = query(token, { query: slowWrite, timeoutMs: 100 }).then((response) => response);
+      const most = await mostRunningWhile(second, tag);
+      expect((await second).status).toBe(504);
+      expect(most).toBe(1);
+      await until(async () => (await runningWith(tag)) === 0, 60_000, 'both writes to finish, one after the other');
+      await query(token, { query: 'RETURN 1 AS one' }).expect(200);
+    });
+
+    it('refuses Graph API work beyond the busy-connection limit with 429, and other users still authenticate', async () => {
+      const writer = await mintToken(app, TEST_USERS.writer, store.port);
+      const admin = await mintToken(app, TEST_USERS.admin, store.port);
+      const reader = await mintToken(app, TEST_USERS.reader, store.port);
+      const tag = `busy-${Date.now()}`;
+      // supertest sends on then(): start it now.
+      const running = query(writer.token, { query: heavy(tag), timeoutMs: 30_000 }).then((response) => response);
+      await until(async () => (await runningWith(tag)) === 1, 10_000, 'the heavy query to start');
+
+      const refused = await query(admin.token, { query: heavy(tag), timeoutMs: 30_000 });
+      expect(refused.status).toBe(429);
+      expect(refused.body).toMatchObject({ code: 'TOO_MANY_QUERIES' });
+      expect(Number(refused.headers['retry-after'])).toBeGreaterThan(0);
+
+      const started = Date.now();
+      await request(app.http).get('/api/auth/tokens').set(...bearer(reader.token)).expect(200);
+      await request(app.http).get(`/api/auth/tokens/${admin.tokenId}`).set(...bearer(admin.token)).expect(200);
+      console.log(`authentication while a heavy query runs: ${Date.now() - started} ms for two authenticated requests`);
+      expect((await running).status).toBe(200);
     });
   });
 });

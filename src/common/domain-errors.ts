@@ -18,6 +18,7 @@ export type DomainErrorCode =
   | 'GRAPH_NOT_FOUND'
   | 'CONFLICT'
   | 'TOO_MANY_ATTEMPTS'
+  | 'TOO_MANY_QUERIES'
   | 'QUERY_REJECTED'
   | 'QUERY_TIMEOUT'
   | 'STORE_UNAVAILABLE'
@@ -36,6 +37,7 @@ export const STATUS_BY_CODE: Readonly<Record<DomainErrorCode, number>> = {
   GRAPH_NOT_FOUND: 404,
   CONFLICT: 409,
   TOO_MANY_ATTEMPTS: 429,
+  TOO_MANY_QUERIES: 429,
   STORE_UNAVAILABLE: 503,
   FALKORDB_UNREACHABLE: 503,
   QUERY_TIMEOUT: 504,
@@ -194,10 +196,39 @@ export class QueryRejectedError extends DomainError {
   }
 }
 
-/** A query ran past its time limit (FalkorDB's TIMEOUT, or the service's own deadline after it). */
+/**
+ * A query ran past its time limit (FalkorDB's TIMEOUT, or the service's own deadline after it).
+ * FalkorDB does not stop a write at its time limit: a write may still commit after this answer.
+ */
 export class QueryTimeoutError extends DomainError {
   constructor(timeoutMs: number) {
-    super('QUERY_TIMEOUT', `The query did not finish within its ${timeoutMs} ms time limit`);
+    super(
+      'QUERY_TIMEOUT',
+      `The query did not finish within its ${timeoutMs} ms time limit. A write query may still complete and commit: check before retrying it`,
+    );
+  }
+}
+
+/** Who is over a Graph API concurrency limit: this credential, this user, or the whole service. */
+export type QueryLimitScope = 'credential' | 'user' | 'service';
+
+const QUERY_LIMIT_DETAIL: Readonly<Record<QueryLimitScope, string>> = {
+  credential: 'This credential already has the most queries waiting that it may have',
+  user: "This user's credentials already run the most queries at once that one user may run",
+  service: 'The service already runs the most Graph API queries at once that FalkorDB can take',
+};
+
+/** Too much Graph API work in flight for the caller (or for everyone): retry shortly. */
+export class TooManyQueriesError extends DomainError {
+  constructor(
+    readonly scope: QueryLimitScope,
+    readonly retryAfterSeconds = 1,
+  ) {
+    super('TOO_MANY_QUERIES', `${QUERY_LIMIT_DETAIL[scope]}; retry in ${retryAfterSeconds} s (a query that timed out counts until FalkorDB finishes it)`);
+  }
+
+  override get headers(): Record<string, string> {
+    return { 'Retry-After': String(this.retryAfterSeconds) };
   }
 }
 

@@ -20,6 +20,7 @@ import {
   ServerNotAllowedError,
   StoreUnavailableError,
   TooManyAttemptsError,
+  TooManyQueriesError,
   ValidationFailedError,
 } from './domain-errors';
 import { ProblemDetailsFilter } from './problem-details.filter';
@@ -36,6 +37,7 @@ const ERRORS: Record<DomainErrorCode, () => DomainError> = {
   GRAPH_NOT_FOUND: () => new GraphNotFoundError('social'),
   CONFLICT: () => new ConflictError('Too many tokens'),
   TOO_MANY_ATTEMPTS: () => new TooManyAttemptsError(42),
+  TOO_MANY_QUERIES: () => new TooManyQueriesError('user', 2),
   STORE_UNAVAILABLE: () => new StoreUnavailableError(),
   FALKORDB_UNREACHABLE: () => new FalkorDbUnreachableError('db', 6379),
   QUERY_TIMEOUT: () => new QueryTimeoutError(1000),
@@ -53,6 +55,7 @@ const STATUS: Record<DomainErrorCode, number> = {
   GRAPH_NOT_FOUND: 404,
   CONFLICT: 409,
   TOO_MANY_ATTEMPTS: 429,
+  TOO_MANY_QUERIES: 429,
   STORE_UNAVAILABLE: 503,
   FALKORDB_UNREACHABLE: 503,
   QUERY_TIMEOUT: 504,

@@ -1,9 +1,10 @@
 import { isIP } from 'node:net';
+import { availableParallelism } from 'node:os';
 import { join, resolve } from 'node:path';
 import { authOptionProblems, AuthModuleOptions, MIN_SECRET_LENGTH } from '../auth/auth.options';
 import { DEFAULT_EMBEDDED_PORT, graphOptionProblems, GraphModuleOptions } from '../graph/graph.options';
 import { parseServerAddress, ServerAddress } from '../graph/server-address';
-import { graphApiOptionProblems, GraphApiModuleOptions } from '../graph-api/graph-api.options';
+import { DEFAULT_MAX_QUERY_TIMEOUT_MS, DEFAULT_QUERY_TIMEOUT_MS, graphApiOptionProblems, GraphApiModuleOptions } from '../graph-api/graph-api.options';
 import { tokensOptionProblems, TokensModuleOptions } from '../tokens/tokens.options';
 import { loadOrCreateDevSecrets } from './dev-secrets';
 
@@ -19,6 +20,8 @@ export interface AppConfig {
   trustProxy: boolean | number | string;
   /** Browser origins allowed for CORS and for cookie-authenticated requests; empty = CORS off. */
   corsOrigins: string[];
+  /** On SIGTERM/SIGINT: longest wait for in-flight requests before HTTP closes (see src/shutdown/). */
+  shutdownGraceMs: number;
   graph: GraphModuleOptions;
   auth: AuthModuleOptions;
   tokens: TokensModuleOptions;
@@ -26,6 +29,9 @@ export interface AppConfig {
 }
 
 const DEFAULT_HTTP_PORT = 3000;
+const DEFAULT_SHUTDOWN_GRACE_MS = 10_000;
+/** A supervisor kills a process that takes longer anyway (Docker after 10 s, Kubernetes after 30 s by default). */
+const MAX_SHUTDOWN_GRACE_MS = 600_000;
 
 export type Environment = Record<string, string | undefined>;
 
@@ -73,6 +79,12 @@ function readHost(raw: string | undefined, fallback: string, problems: string[])
   if (isIP(value) || /^(?=.{1,253}$)[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?(\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)*$/i.test(value)) return value;
   problems.push(`HOST must be an IP address or a host name, e.g. 0.0.0.0 or 127.0.0.1 (got "${raw}")`);
   return fallback;
+}
+
+function readShutdownGrace(env: Environment, problems: string[]): number {
+  const ms = readInteger(env, 'SHUTDOWN_GRACE_MS', problems) ?? DEFAULT_SHUTDOWN_GRACE_MS;
+  if (ms > MAX_SHUTDOWN_GRACE_MS) problems.push(`SHUTDOWN_GRACE_MS must be an integer from 0 to ${MAX_SHUTDOWN_GRACE_MS} (got "${env.SHUTDOWN_GRACE_MS}")`);
+  return Math.min(ms, MAX_SHUTDOWN_GRACE_MS);
 }
 
 function readTrustProxy(raw: string | undefined, problems: string[]): boolean | number | string {
@@ -127,7 +139,31 @@ const VARIABLE_OF_OPTION: Readonly<Record<string, string>> = {
   maxRows: 'GRAPH_MAX_ROWS',
   defaultTimeoutMs: 'GRAPH_QUERY_TIMEOUT_MS',
   maxTimeoutMs: 'GRAPH_MAX_QUERY_TIMEOUT_MS',
+  maxQueuedPerCredential: 'GRAPH_MAX_QUEUED_PER_TOKEN',
+  maxBusyConnectionsPerUser: 'GRAPH_MAX_BUSY_CONNECTIONS_PER_USER',
+  maxBusyConnections: 'GRAPH_MAX_BUSY_CONNECTIONS',
 };
+
+/** FalkorDB's own limit on the memory one query may use (bytes). */
+const DEFAULT_QUERY_MEM_CAPACITY = 1024 * 1024 * 1024;
+/** FalkorDB's own limit on queries waiting for a thread; beyond it FalkorDB refuses (503). */
+const DEFAULT_MAX_QUEUED_QUERIES = 256;
+
+/**
+ * FalkorDB's own limits for the embedded server, from our settings: its query time limits follow
+ * the Graph API's, so FalkorDB stops a read that runs past them even when no client waits for it.
+ */
+function falkorDbLimitsOf(env: Environment, graphApi: GraphApiModuleOptions, problems: string[]): Record<string, number> {
+  const limits = {
+    TIMEOUT_DEFAULT: graphApi.defaultTimeoutMs ?? DEFAULT_QUERY_TIMEOUT_MS,
+    TIMEOUT_MAX: graphApi.maxTimeoutMs ?? Math.max(DEFAULT_MAX_QUERY_TIMEOUT_MS, graphApi.defaultTimeoutMs ?? 0),
+    QUERY_MEM_CAPACITY: readInteger(env, 'FALKORDB_QUERY_MEM_CAPACITY', problems) ?? DEFAULT_QUERY_MEM_CAPACITY,
+    MAX_QUEUED_QUERIES: readInteger(env, 'FALKORDB_MAX_QUEUED_QUERIES', problems) ?? DEFAULT_MAX_QUEUED_QUERIES,
+  };
+  if (limits.QUERY_MEM_CAPACITY < 1024 * 1024) problems.push('FALKORDB_QUERY_MEM_CAPACITY must be at least 1048576 (1 MiB)');
+  if (limits.MAX_QUEUED_QUERIES < 1) problems.push('FALKORDB_MAX_QUEUED_QUERIES must be at least 1');
+  return limits;
+}
 
 const OPTION_NAME = new RegExp(
   `(?<![\\w.])(${Object.keys(VARIABLE_OF_OPTION).sort((a, b) => b.length - a.length).map((name) => name.replace('.', '\\.')).join('|')})(?![\\w])`,
@@ -168,10 +204,16 @@ export async function loadAppConfig(env: Environment): Promise<AppConfig> {
     maxRows: readInteger(env, 'GRAPH_MAX_ROWS', problems),
     defaultTimeoutMs: readInteger(env, 'GRAPH_QUERY_TIMEOUT_MS', problems),
     maxTimeoutMs: readInteger(env, 'GRAPH_MAX_QUERY_TIMEOUT_MS', problems),
+    maxQueuedPerCredential: readInteger(env, 'GRAPH_MAX_QUEUED_PER_TOKEN', problems),
+    maxBusyConnectionsPerUser: readInteger(env, 'GRAPH_MAX_BUSY_CONNECTIONS_PER_USER', problems),
+    // FalkorDB runs one query per thread (one per core by default): one thread stays free for authentication.
+    maxBusyConnections: readInteger(env, 'GRAPH_MAX_BUSY_CONNECTIONS', problems) ?? Math.max(1, availableParallelism() - 1),
   };
   const embeddedPort = readInteger(env, 'FALKORDB_EMBEDDED_PORT', problems);
   const graph: GraphModuleOptions = {
-    ...(falkordbUrl ? { url: falkordbUrl } : { embedded: { dataDir: join(dataDir, 'falkordb'), port: embeddedPort ?? DEFAULT_EMBEDDED_PORT } }),
+    ...(falkordbUrl
+      ? { url: falkordbUrl }
+      : { embedded: { dataDir: join(dataDir, 'falkordb'), port: embeddedPort ?? DEFAULT_EMBEDDED_PORT, moduleArgs: falkorDbLimitsOf(env, graphApi, problems) } }),
     tokenGraph: env.TOKEN_GRAPH?.trim() || undefined,
     userConnections: {
       maxSize: readInteger(env, 'GRAPH_MAX_CONNECTIONS', problems),
@@ -191,6 +233,7 @@ export async function loadAppConfig(env: Environment): Promise<AppConfig> {
     dataDir,
     trustProxy: readTrustProxy(env.TRUST_PROXY, problems),
     corsOrigins: readOrigins(env.CORS_ORIGINS, problems),
+    shutdownGraceMs: readShutdownGrace(env, problems),
   };
 
   let jwtSecret = env.JWT_SECRET ?? '';

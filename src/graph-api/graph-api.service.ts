@@ -17,6 +17,7 @@ import {
   SCHEMA_PROCEDURES,
 } from './graph-commands';
 import { GraphCallContext, ReadOnlyReason, toGraphError } from './graph-errors';
+import { QueryAdmission } from './query-admission';
 import { TokenStoreGraph } from './token-store-graph';
 import { GRAPH_API_MODULE_OPTIONS } from './graph-api.module-definition';
 import { GraphApiLimits, graphApiLimitsOf, GraphApiModuleOptions } from './graph-api.options';
@@ -46,6 +47,7 @@ function asStrings(reply: unknown, what: string): string[] {
 @Injectable()
 export class GraphApiService {
   private readonly limits: GraphApiLimits;
+  private readonly admission: QueryAdmission;
 
   constructor(
     @Inject(GRAPH_API_MODULE_OPTIONS) options: GraphApiModuleOptions,
@@ -53,12 +55,13 @@ export class GraphApiService {
     private readonly tokenStore: TokenStoreGraph,
   ) {
     this.limits = graphApiLimitsOf(options);
+    this.admission = new QueryAdmission(this.limits);
   }
 
   /** Graphs on the caller's server that FalkorDB lets the caller list, minus the token store for non-admins. */
   async listGraphs(principal: Principal): Promise<string[]> {
     const context = this.context(principal, '');
-    const reply = await this.connections.run(principal, (connection) => this.send(connection, [...LIST_ARGS], context));
+    const reply = await this.run(principal, context, (connection) => this.send(connection, [...LIST_ARGS], context));
     return asStrings(reply, 'GRAPH.LIST').filter((graph) => this.tokenStore.isVisibleTo(principal, graph));
   }
 
@@ -69,7 +72,7 @@ export class GraphApiService {
     const cypher = withParams(request.query, request.params);
     const command = queryCommandOf(readOnlyReason !== undefined);
     const context = { ...this.context(principal, graph, timeoutMs), readOnlyReason };
-    return this.connections.run(principal, async (connection) => {
+    return this.run(principal, context, async (connection) => {
       const reply = readCompactReply(await this.send(connection, queryArgs(command, graph, cypher, timeoutMs), context));
       const kept = reply.rows.slice(0, this.limits.maxRows);
       // Compact replies name labels, types and keys by id; the names are fetched only when needed.
@@ -82,23 +85,21 @@ export class GraphApiService {
   async explain(principal: Principal, graph: string, query: string): Promise<string[]> {
     this.tokenStore.assertInspectable(principal, graph);
     const context = this.context(principal, graph);
-    const reply = await this.connections.run(principal, (connection) => this.send(connection, explainArgs(graph, query), context));
+    const reply = await this.run(principal, context, (connection) => this.send(connection, explainArgs(graph, query), context));
     return asStrings(reply, 'GRAPH.EXPLAIN');
   }
 
   async deleteGraph(principal: Principal, graph: string): Promise<void> {
     this.tokenStore.assertDeletable(principal, graph);
     const context = this.context(principal, graph);
-    await this.connections.run(principal, (connection) => this.send(connection, deleteArgs(graph), context));
+    await this.run(principal, context, (connection) => this.send(connection, deleteArgs(graph), context));
   }
 
   /** Always GRAPH.RO_QUERY: reading the schema must never create a graph that does not exist. */
   async schema(principal: Principal, graph: string): Promise<GraphSchema> {
     this.tokenStore.assertInspectable(principal, graph);
     const context = this.context(principal, graph);
-    const names = await this.connections.run(principal, (connection) =>
-      this.schemaNames(connection, queryCommandOf(true), graph, context),
-    );
+    const names = await this.run(principal, context, (connection) => this.schemaNames(connection, queryCommandOf(true), graph, context));
     return { labels: [...names.labels], relationshipTypes: [...names.relationshipTypes], propertyKeys: [...names.propertyKeys] };
   }
 
@@ -117,15 +118,41 @@ export class GraphApiService {
   }
 
   /**
-   * One FalkorDB command with a deadline of its time limit plus grace: FalkorDB does not time out
-   * writes, so past the deadline the connection is abandoned (the pool opens a new one) and the
-   * client gets 504. Every rejection becomes a problem response (see toGraphError).
+   * Runs `work` on the caller's connection once admitted (429 otherwise), and answers within the
+   * time limit plus grace (504 past it). FalkorDB does not stop writes at their time limit, so a
+   * late command keeps its connection and its admission slot until FalkorDB answers: the same
+   * credential's next commands wait behind it instead of running beside it on a new connection.
+   * Only a command still unanswered `abandonConnectionAfterMs` later (a frozen server) has its
+   * connection closed.
    */
+  private async run<T>(principal: Principal, context: GraphCallContext, work: (connection: UserConnection) => Promise<T>): Promise<T> {
+    const release = this.admission.admit(principal);
+    let used: UserConnection | undefined;
+    const running = this.connections.run(principal, (connection) => {
+      used = connection;
+      return work(connection);
+    });
+    const abandon = setTimeout(() => {
+      if (used?.isOpen) used.destroy();
+    }, context.timeoutMs + this.limits.timeoutGraceMs + this.limits.abandonConnectionAfterMs);
+    abandon.unref();
+    const settled = running.finally(() => {
+      clearTimeout(abandon);
+      release();
+    });
+    // Answered (or given up on) below; a late rejection must not go unhandled.
+    settled.catch(() => undefined);
+    try {
+      return await withDeadline(settled, context.timeoutMs + this.limits.timeoutGraceMs);
+    } catch (error) {
+      throw toGraphError(error, context);
+    }
+  }
+
+  /** One FalkorDB command; every rejection becomes a problem response (see toGraphError). */
   private async send(connection: UserConnection, args: string[], context: GraphCallContext): Promise<unknown> {
     try {
-      return await withDeadline(connection.sendCommand(args, REPLY_TYPE_MAPPING), context.timeoutMs + this.limits.timeoutGraceMs, () => {
-        if (connection.isOpen) connection.destroy();
-      });
+      return await connection.sendCommand(args, REPLY_TYPE_MAPPING);
     } catch (error) {
       throw toGraphError(error, context);
     }

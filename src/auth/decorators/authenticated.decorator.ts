@@ -35,7 +35,10 @@ export function Authenticated(options: AuthenticatedOptions = {}) {
     ...(kinds.includes('session') ? [ApiCookieAuth(SESSION_SCHEME)] : []),
     ApiUnauthorizedResponse({ description: 'No credential, or an invalid, expired or revoked one', type: ProblemDetailsDto }),
     ApiForbiddenResponse({ description: 'Authenticated, but not allowed to do this', type: ProblemDetailsDto }),
-    ApiTooManyRequestsResponse({ description: 'Too many failed authentication attempts from this client', type: ProblemDetailsDto }),
+    ApiTooManyRequestsResponse({
+      description: 'Too many failed attempts with this credential (or without one from this client), or, on the Graph API, too many queries in flight',
+      type: ProblemDetailsDto,
+    }),
     ApiServiceUnavailableResponse({ description: 'FalkorDB cannot be reached (fails closed)', type: ProblemDetailsDto }),
   );
 }

@@ -1,5 +1,5 @@
 import request from 'supertest';
-import { bearer, mintToken } from './support/api';
+import { bearer, mintToken, SAME_ORIGIN } from './support/api';
 import { FalkorDbTestServer, TEST_USERS } from './support/falkordb-test-server';
 import { startTestApp, TestApp } from './support/test-app';
 import { until } from './support/until';
@@ -84,6 +84,24 @@ describe('hardening II (e2e, real FalkorDB)', () => {
     /** What a Read-Write FalkorDB user with the README's ACL shape can do to the store directly. */
     const rewrite = (tokenId: string, assignment: string) =>
       store.command(['GRAPH.QUERY', 'mac_store', `MATCH (t:Token {token_id: '${tokenId}'}) SET ${assignment}`]);
+
+    it('marks every response carrying a token or a session Cache-Control: no-store', async () => {
+      const minted = await request(app.http)
+        .post('/api/auth/tokens/credentials')
+        .send({ username: TEST_USERS.writer.username, password: TEST_USERS.writer.password, name: 'no-store' })
+        .expect(201);
+      expect(minted.headers['cache-control']).toBe('no-store');
+      const login = await request(app.http)
+        .post('/api/auth/login')
+        .send({ username: TEST_USERS.writer.username, password: TEST_USERS.writer.password })
+        .expect(200);
+      expect(login.headers['cache-control']).toBe('no-store');
+      const cookie = String(login.headers['set-cookie']).split(';')[0];
+      const fromSession = await request(app.http).post('/api/auth/tokens').set({ ...SAME_ORIGIN, Cookie: cookie }).send({ name: 'x' }).expect(201);
+      expect(fromSession.headers['cache-control']).toBe('no-store');
+      const logout = await request(app.http).post('/api/auth/logout').set({ ...SAME_ORIGIN, Cookie: cookie }).expect(204);
+      expect(logout.headers['cache-control']).toBe('no-store');
+    });
 
     it('cannot revive a revoked token by writing revoked = false', async () => {
       const token = await mintToken(app, TEST_USERS.writer, store.port);

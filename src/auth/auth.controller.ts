@@ -1,4 +1,4 @@
-import { Body, Controller, Headers, HttpCode, HttpStatus, Post, Res, UseFilters, UsePipes } from '@nestjs/common';
+import { Body, Controller, Header, Headers, HttpCode, HttpStatus, Post, Res, UseFilters, UsePipes } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
 import {
   ApiBadRequestResponse,
@@ -14,6 +14,7 @@ import {
 } from '@nestjs/swagger';
 import { ForbiddenError } from '../common/domain-errors';
 import { isoSeconds } from '../common/iso-time';
+import { NO_STORE } from '../common/no-store';
 import { ProblemDetailsDto } from '../common/problem-details.dto';
 import { ProblemDetailsFilter } from '../common/problem-details.filter';
 import { createValidationPipe } from '../common/validation.pipe';
@@ -42,6 +43,7 @@ export class AuthController {
   ) {}
 
   @Post('login')
+  @Header('Cache-Control', NO_STORE)
   @HttpCode(HttpStatus.OK)
   @ApiOperation({
     operationId: 'login',
@@ -78,6 +80,7 @@ export class AuthController {
   }
 
   @Post('logout')
+  @Header('Cache-Control', NO_STORE)
   @HttpCode(HttpStatus.NO_CONTENT)
   @Authenticated({ only: ['session'] })
   @ApiOperation({ operationId: 'logout', summary: 'End the current browser session (revoked server-side)' })

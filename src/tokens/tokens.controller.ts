@@ -1,4 +1,4 @@
-import { Body, Controller, Delete, Get, HttpCode, HttpStatus, Param, Post, Query, UseFilters, UsePipes } from '@nestjs/common';
+import { Body, Controller, Header, Delete, Get, HttpCode, HttpStatus, Param, Post, Query, UseFilters, UsePipes } from '@nestjs/common';
 import {
   ApiBadRequestResponse,
   ApiBody,
@@ -17,6 +17,7 @@ import { ClientAddress } from '../auth/client-address';
 import { Authenticated } from '../auth/decorators/authenticated.decorator';
 import { CurrentPrincipal } from '../auth/decorators/current-principal.decorator';
 import { Principal } from '../auth/principal';
+import { NO_STORE } from '../common/no-store';
 import { ProblemDetailsDto } from '../common/problem-details.dto';
 import { ProblemDetailsFilter } from '../common/problem-details.filter';
 import { createValidationPipe } from '../common/validation.pipe';
@@ -53,6 +54,7 @@ export class TokensController {
   constructor(private readonly tokens: TokensService) {}
 
   @Post('credentials')
+  @Header('Cache-Control', NO_STORE)
   @ApiOperation({
     operationId: 'createTokenWithCredentials',
     summary: 'Generate a token with FalkorDB credentials',
@@ -73,6 +75,7 @@ export class TokensController {
   }
 
   @Post()
+  @Header('Cache-Control', NO_STORE)
   @Authenticated({ only: ['session'] })
   @ApiOperation({
     operationId: 'createToken',

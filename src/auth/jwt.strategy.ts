@@ -8,7 +8,7 @@ import { UserConnectionPool } from '../graph/user-connection-pool';
 import { AdminRoleRecheck } from './admin-role-recheck';
 import { AuthSettings, PAT_AUDIENCE, SESSION_AUDIENCE } from './auth-settings';
 import { IssuedClaims } from './jwt-claims';
-import { CredentialKind, Principal } from './principal';
+import { CredentialKind, Principal, principalOf } from './principal';
 import { credentialOf, extractCredential } from './request-credential';
 
 export const JWT_STRATEGY = 'falkordb-jwt';
@@ -73,8 +73,7 @@ export class JwtStrategy extends PassportStrategy(Strategy, JWT_STRATEGY) {
       this.pool?.evict(claims.jti);
       throw new InvalidTokenError(REJECTED[kind]);
     }
-    const { id, userId, username, host, port, tls, role } = record;
-    const principal: Principal = { kind, credentialId: id, userId, username, host, port, tls, role };
+    const principal = principalOf(kind, record);
     // A recorded Admin acts as Admin only while the server's ACL still says so (re-read every 30 s at most).
     principal.role = await this.adminRecheck.currentRole(principal);
     return principal;

@@ -1,5 +1,6 @@
 import { CredentialKind } from '../credentials/credential-kind';
 import { CredentialRef } from '../credentials/credential-store';
+import { CredentialRecord } from '../credentials/store/credential.record';
 import { Role } from './role';
 
 export type { CredentialKind };
@@ -15,6 +16,12 @@ export interface Principal {
   port: number;
   tls: boolean;
   role: Role;
+}
+
+/** The caller a verified stored record stands for (copies the owner fields, never hashes or MACs). */
+export function principalOf(kind: CredentialKind, record: CredentialRecord): Principal {
+  const { id, userId, username, host, port, tls, role } = record;
+  return { kind, credentialId: id, userId, username, host, port, tls, role };
 }
 
 /** The stored credential a caller authenticated with. */

@@ -154,7 +154,10 @@ export class CredentialStore {
     }
   }
 
-  /** Revokes a token or ends a session (idempotent). */
+  /**
+   * Revokes a token or ends a session (idempotent). Every request reads the store, so it is in
+   * force on every instance for the next request.
+   */
   async revoke(credential: CredentialRef, now: number): Promise<void> {
     await this.nodes[credential.kind].revoke(credential.id, now);
   }

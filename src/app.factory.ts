@@ -9,6 +9,7 @@ import { PROBLEM_CONTENT_TYPE } from './common/problem-details';
 import { ProblemDetailsFilter } from './common/problem-details.filter';
 import { requestIdFor } from './common/request-id';
 import { AppConfig } from './config/app-config';
+import { RequestDrain } from './shutdown/request-drain';
 import { setupSwagger } from './swagger';
 
 /** Largest JSON body accepted; every request body of this API is a few hundred bytes. */
@@ -25,9 +26,22 @@ function frameworkError(error: FastifyError, request: FastifyRequest, reply: Fas
   void reply.code(status).header('Content-Type', PROBLEM_CONTENT_TYPE).header('X-Request-Id', request.id).send(JSON.stringify(problem));
 }
 
+/** While draining, the readiness probe says so, whatever FalkorDB's state: a load balancer should move on. */
+function notReadyWhileDraining(request: FastifyRequest, reply: FastifyReply): void {
+  const detail = 'The service is shutting down';
+  const problem = { type: 'about:blank', title: 'Service Unavailable', status: 503, detail, message: detail, code: 'SHUTTING_DOWN' };
+  void reply.code(503).header('Content-Type', PROBLEM_CONTENT_TYPE).send(JSON.stringify(problem));
+}
+
 export interface CreateAppOptions {
   /** Nest logger; false silences it. Default: Nest's console logger. */
   logger?: LoggerService | false;
+  /**
+   * The drain a graceful shutdown starts (main.ts, on SIGTERM): readiness 503, `Connection: close`
+   * on every response, responses held while the listener closes. Without one, draining starts
+   * only when the app is closed.
+   */
+  drain?: RequestDrain;
 }
 
 /**
@@ -42,6 +56,9 @@ export async function createApp(config: AppConfig, options: CreateAppOptions = {
     // Fastify's own logger stays off: requests are logged once, below, without headers or query strings.
     logger: false,
     frameworkErrors: frameworkError,
+    // Requests arriving on open connections while HTTP closes are served (with `Connection: close`),
+    // not refused with 503: a graceful shutdown has already drained the load balancer's traffic.
+    return503OnClosing: false,
   });
   const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(config), adapter, {
     logger: options.logger,
@@ -72,24 +89,31 @@ export async function createApp(config: AppConfig, options: CreateAppOptions = {
 
   const fastify = app.getHttpAdapter().getInstance();
   fastify.removeContentTypeParser('text/plain');
+  const drain = options.drain ?? new RequestDrain();
+  drain.track(app.getHttpServer(), (request) => (request.url ?? '').startsWith('/health/'));
   const requestLog = new Logger('HTTP');
   fastify.addHook('onRequest', (request, reply, done) => {
     void reply.header('X-Request-Id', request.id);
+    if (drain.isDraining && request.routeOptions.url === '/health/ready') return notReadyWhileDraining(request, reply);
     done();
   });
-  // Graceful shutdown: requests in flight when close() starts still finish, but their keep-alive
-  // connections must not hold the server open for keepAliveTimeout (72 s) afterwards.
-  let closing = false;
+  // Closed without a drain (tests, a host's own shutdown): draining starts now, so requests in
+  // flight still finish but their keep-alive connections do not hold the server open for
+  // keepAliveTimeout (72 s) afterwards.
   fastify.addHook('preClose', (done) => {
-    closing = true;
+    drain.begin();
     done();
   });
   fastify.addHook('onSend', (request, reply, payload, done) => {
     // Fastify answers a malformed URL on a method with no routes straight from its 404 handler,
     // skipping onRequest; onSend still runs there.
     if (!reply.hasHeader('X-Request-Id')) void reply.header('X-Request-Id', request.id);
-    if (closing) void reply.header('Connection', 'close');
-    done(null, payload);
+    // Draining: the client is served, then moves off this connection (to another instance, or
+    // to a refused connect once the listener is closed) instead of having it reset under it.
+    if (drain.isDraining) void reply.header('Connection', 'close');
+    const gate = drain.responseGate;
+    if (gate) void gate.then(() => done(null, payload));
+    else done(null, payload);
   });
   fastify.addHook('onResponse', (request, reply, done) => {
     requestLog.log({

@@ -1,13 +1,18 @@
 import { ConsoleLogger, Logger } from '@nestjs/common';
 import { createApp } from './app.factory';
 import { ConfigError, loadAppConfig } from './config/app-config';
+import { installGracefulShutdown } from './shutdown/graceful-shutdown';
+import { RequestDrain } from './shutdown/request-drain';
 
 async function bootstrap(): Promise<void> {
   const config = await loadAppConfig(process.env);
+  const drain = new RequestDrain();
   // One JSON object per line, for log shippers.
-  const app = await createApp(config, { logger: new ConsoleLogger({ json: true }) });
-  app.enableShutdownHooks();
+  const app = await createApp(config, { logger: new ConsoleLogger({ json: true }), drain });
   await app.listen(config.port, config.host);
+  // Not app.enableShutdownHooks(): that closes HTTP at once. This drains first, then closes HTTP,
+  // then FalkorDB (Nest's shutdown hooks), and exits 0.
+  installGracefulShutdown({ app, server: app.getHttpServer(), drain, graceMs: config.shutdownGraceMs });
   Logger.log(`FalkorDB PAT service on ${await app.getUrl()} (listening on ${config.host}; docs at /docs)`, 'Bootstrap');
 }
 

@@ -3,7 +3,7 @@ import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import request from 'supertest';
 import { AuthModule } from '../src/auth/auth.module';
-import { CredentialStore } from '../src/credentials/credential-store';
+import { TokenRepository } from '../src/credentials/store/token.repository';
 import { GraphApiModule } from '../src/graph-api/graph-api.module';
 import { GraphModule } from '../src/graph/graph.module';
 import { DEFAULT_USER_CONNECTION_POOL_LIMITS, UserConnectionPool } from '../src/graph/user-connection-pool';
@@ -105,7 +105,7 @@ describe('Graph API (e2e, real FalkorDB)', () => {
       expect((await ok(admin.token, 'social', { query: 'MATCH (n) RETURN count(n) AS n' })).rows).toEqual([[3]]);
     });
 
-    it('a Read-Only token may explain, list and read the schema, but not delete (NOPERM from FalkorDB)', async () => {
+    it('a Read-Only user\'s token may explain, list and read the schema, but not delete (its access is read)', async () => {
       await request(app.http).get('/api/graph/social/explain').query({ query: 'MATCH (p:Person) RETURN p' }).set(...bearer(reader.token)).expect(200);
       await request(app.http).get('/api/graph/social/schema').set(...bearer(reader.token)).expect(200);
       const list = await request(app.http).get('/api/graph').set(...bearer(reader.token)).expect(200);
@@ -113,7 +113,7 @@ describe('Graph API (e2e, real FalkorDB)', () => {
 
       const refused = await request(app.http).delete('/api/graph/social').set(...bearer(reader.token));
       expectProblem(refused, 403, 'FORBIDDEN');
-      expect(refused.body.detail).toMatch(/NOPERM/);
+      expect(refused.body.detail).toMatch(/read access only: it may not delete graphs/);
     });
 
     it('readOnly: true makes a writer read-only: a write is 400, reads still work', async () => {
@@ -398,7 +398,8 @@ describe('Graph API (e2e, real FalkorDB)', () => {
     it('revoked elsewhere (another instance): the next request is 401 and closes the pooled connection', async () => {
       const token = await mint(TEST_USERS.reader);
       await ok(token.token, 'social', { query: 'RETURN 1' });
-      await app.app.get(CredentialStore).revoke({ kind: 'pat', id: token.tokenId }, Date.now());
+      // Written to the store directly, as another instance would: this instance's pool is not told.
+      await app.app.get(TokenRepository).revoke(token.tokenId, Date.now(), 'owner', null);
       expect(pool.has(token.tokenId)).toBe(true);
       expectProblem(await runQuery(token.token, 'social', { query: 'RETURN 1' }), 401, 'INVALID_TOKEN');
       expect(pool.has(token.tokenId)).toBe(false);

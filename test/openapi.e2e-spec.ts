@@ -129,7 +129,7 @@ describe('openapi.json', () => {
     expect(problems).toEqual([]);
   });
 
-  it('declares security on every operation: only login and minting with credentials are public', () => {
+  it('declares security on every operation: only login, minting with credentials and reporting leaked tokens are public', () => {
     const schemes = Object.keys(committed.components.securitySchemes);
     const publicOperations: string[] = [];
     for (const { name, operation } of operationsOf(committed)) {
@@ -139,7 +139,7 @@ describe('openapi.json', () => {
         for (const scheme of Object.keys(requirement)) expect(schemes).toContain(scheme);
       }
     }
-    expect(publicOperations.sort()).toEqual(['createTokenWithCredentials', 'login']);
+    expect(publicOperations.sort()).toEqual(['createTokenWithCredentials', 'login', 'revokeLeakedTokens']);
   });
 
   it('resolves every $ref to a defined schema', () => {

@@ -107,7 +107,11 @@ describe('SDK generated from openapi.json (e2e, real FalkorDB)', () => {
       expiresAt: expect.stringMatching(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z$/),
       tokenParts: 3,
     });
-    const { tokenId } = result.created;
+    const { tokenId } = result.rotated;
+    expect(result.rotated).toEqual({ status: 201, tokenId: expect.stringMatching(/^[0-9]{13}-[0-9a-f]{8}$/), expiresAt: expect.any(String) });
+    expect(tokenId).not.toBe(result.created.tokenId);
+    expect(result.self).toEqual({ status: 200, tokenId, name: 'SDK token', access: 'read-write' });
+    expect(result.oldAfterRotation).toEqual({ status: 401, code: 'INVALID_TOKEN' });
     expect(result.written).toMatchObject({ status: 200, columns: ['created'] });
     expect(result.read).toMatchObject({ status: 200, columns: ['name'], rows: [['Alice']] });
     expect(result.listed).toMatchObject({ status: 200, role: 'Admin' });

@@ -19,7 +19,7 @@ describe('AdminRoleRecheck (real FalkorDB ACL)', () => {
 
   async function adminPrincipal(): Promise<Principal> {
     const { tokenId } = await harness.storePat();
-    return { kind: 'pat', credentialId: tokenId, userId: harness.userId, username: ADMIN.username, host: 'localhost', port: harness.server.port, tls: false, role: 'Admin' };
+    return { kind: 'pat', credentialId: tokenId, userId: harness.userId, username: ADMIN.username, host: 'localhost', port: harness.server.port, tls: false, role: 'Admin', access: 'read-write', graphs: null, allowedIps: null, expiresAt: null };
   }
 
   beforeAll(async () => {

@@ -19,6 +19,7 @@ export class AttemptLimiter {
   private readonly loginsByUsername: FailureCounter;
   private readonly failuresByCredential: FailureCounter;
   private readonly anonymousByClient: FailureCounter;
+  private readonly leakReportsByClient: FailureCounter;
 
   constructor(@Inject(AUTH_MODULE_OPTIONS) options: AuthModuleOptions) {
     const limits: BruteForceOptions = { ...DEFAULT_BRUTE_FORCE, ...options.bruteForce };
@@ -27,6 +28,15 @@ export class AttemptLimiter {
     this.loginsByUsername = new FailureCounter(limits.maxLoginFailuresPerUsername, windowMs);
     this.failuresByCredential = new FailureCounter(limits.maxFailuresPerCredential, windowMs);
     this.anonymousByClient = new FailureCounter(limits.maxAnonymousFailuresPerClient, windowMs);
+    this.leakReportsByClient = new FailureCounter(limits.maxLeakReportsPerClient, windowMs);
+  }
+
+  /** Counts a report of leaked tokens from `client` (every report, not only failures): 429 past the limit. */
+  acceptLeakReport(client: string): void {
+    const now = Date.now();
+    const wait = this.leakReportsByClient.retryAfterSeconds(client, now);
+    if (wait > 0) throw new TooManyAttemptsError(wait);
+    this.leakReportsByClient.record(client, now);
   }
 
   assertLoginAllowed(client: string, username: string): void {

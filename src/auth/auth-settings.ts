@@ -30,6 +30,9 @@ function keyIdInHeader(rawToken: string): string | undefined {
   }
 }
 
+let strategiesCreated = 0;
+const nextStrategyNumber = (): number => ++strategiesCreated;
+
 /**
  * Validated auth options with everything derived from them built once at startup: KeyObjects
  * (verifying HS256 with a prebuilt KeyObject is ~5x faster than with a string secret) and the
@@ -37,6 +40,11 @@ function keyIdInHeader(rawToken: string): string | undefined {
  */
 @Injectable()
 export class AuthSettings {
+  /**
+   * The name this module's JwtStrategy is registered under in passport's process-wide registry:
+   * unique, so two applications in one process (or a host's own `jwt` strategy) never swap strategies.
+   */
+  readonly strategyName = `falkordb-jwt#${nextStrategyNumber()}`;
   readonly patKey: KeyObject;
   readonly patKeyId: string;
   /** Current and previous PAT keys by `kid`: verification picks the key the token was signed with. */

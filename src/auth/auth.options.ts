@@ -14,6 +14,8 @@ export interface BruteForceOptions {
    * window; past it, credential-less requests from there get 429 (requests with a credential never do).
    */
   maxAnonymousFailuresPerClient: number;
+  /** Reports of leaked tokens (POST /tokens/revoke-leaked) from one client address within the window. */
+  maxLeakReportsPerClient: number;
 }
 
 export const DEFAULT_BRUTE_FORCE: BruteForceOptions = {
@@ -23,6 +25,7 @@ export const DEFAULT_BRUTE_FORCE: BruteForceOptions = {
   maxFailuresPerCredential: 20,
   // A CI fleet behind one NAT polling an endpoint without its token is still far below this.
   maxAnonymousFailuresPerClient: 5000,
+  maxLeakReportsPerClient: 30,
 };
 
 export interface AuthModuleOptions {

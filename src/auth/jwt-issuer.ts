@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { JwtService } from '@nestjs/jwt';
 import { AuthSettings, PAT_AUDIENCE, SESSION_AUDIENCE } from './auth-settings';
+import { IssuedClaims } from './jwt-claims';
 
 /** Signs PATs and session tokens (HS256, separate keys, audiences and `typ`). */
 @Injectable()
@@ -35,5 +36,24 @@ export class JwtIssuer {
         audience: SESSION_AUDIENCE,
       },
     );
+  }
+
+  /**
+   * The token id of a genuine PAT of this service (signature with a current or previous key, HS256,
+   * issuer, audience, typ), expired or not; undefined for anything else. For reports of leaked tokens.
+   */
+  patIdOf(token: string): string | undefined {
+    try {
+      const claims = this.jwt.verify<IssuedClaims>(token, {
+        secret: this.settings.patKeyFor(token).export(),
+        algorithms: ['HS256'],
+        issuer: this.settings.issuer,
+        audience: PAT_AUDIENCE,
+        ignoreExpiration: true,
+      });
+      return claims.typ === 'pat' && typeof claims.jti === 'string' ? claims.jti : undefined;
+    } catch {
+      return undefined;
+    }
   }
 }

@@ -75,6 +75,10 @@ describe('JwtStrategy.validate (real FalkorDB)', () => {
         port: server.port,
         tls: false,
         role: 'Read-Write',
+        access: 'read-write',
+        graphs: null,
+        allowedIps: null,
+        expiresAt: null,
       });
     });
 
@@ -158,6 +162,11 @@ describe('JwtStrategy.validate (real FalkorDB)', () => {
         port: server.port,
         tls: false,
         role: 'Read-Write',
+        // A session has its user's whole reach.
+        access: 'read-write',
+        graphs: null,
+        allowedIps: null,
+        expiresAt: expect.any(Number),
       });
     });
 

@@ -1,4 +1,5 @@
-import { Injectable, Optional } from '@nestjs/common';
+import { Injectable, OnModuleDestroy, Optional } from '@nestjs/common';
+import passport from 'passport';
 import { PassportStrategy } from '@nestjs/passport';
 import { KeyObject } from 'node:crypto';
 import { ExtractJwt, Strategy } from 'passport-jwt';
@@ -31,7 +32,7 @@ const REJECTED: Readonly<Record<CredentialKind, string>> = {
  * Store errors propagate as 503: authentication fails closed.
  */
 @Injectable()
-export class JwtStrategy extends PassportStrategy(Strategy, JWT_STRATEGY) {
+export class JwtStrategy extends PassportStrategy(Strategy, JWT_STRATEGY) implements OnModuleDestroy {
   constructor(
     settings: AuthSettings,
     private readonly credentials: CredentialStore,
@@ -59,6 +60,15 @@ export class JwtStrategy extends PassportStrategy(Strategy, JWT_STRATEGY) {
       jsonWebTokenOptions: { clockTolerance: CLOCK_TOLERANCE_SECONDS },
       passReqToCallback: true,
     });
+    // JwtAuthGuard authenticates with this instance by its own name (see AuthSettings.strategyName).
+    passport.use(settings.strategyName, this);
+    this.strategyName = settings.strategyName;
+  }
+
+  private readonly strategyName: string;
+
+  onModuleDestroy(): void {
+    passport.unuse(this.strategyName);
   }
 
   async validate(request: object, claims: IssuedClaims): Promise<Principal> {
@@ -76,6 +86,8 @@ export class JwtStrategy extends PassportStrategy(Strategy, JWT_STRATEGY) {
     const principal = principalOf(kind, record);
     // A recorded Admin acts as Admin only while the server's ACL still says so (re-read every 30 s at most).
     principal.role = await this.adminRecheck.currentRole(principal);
+    // A user the ACL has narrowed to Read-Only reads, whatever the credential was created with.
+    if (principal.role === 'Read-Only') principal.access = 'read';
     return principal;
   }
 }

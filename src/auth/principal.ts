@@ -1,6 +1,7 @@
 import { CredentialKind } from '../credentials/credential-kind';
 import { CredentialRef } from '../credentials/credential-store';
 import { CredentialRecord } from '../credentials/store/credential.record';
+import { Access } from '../credentials/token-permissions';
 import { Role } from './role';
 
 export type { CredentialKind };
@@ -16,12 +17,20 @@ export interface Principal {
   port: number;
   tls: boolean;
   role: Role;
+  /** `read`: only read queries, and on the token API only list, get and revoking itself. Sessions: the role's reach. */
+  access: Access;
+  /** Graphs the credential reaches (names or `prefix*`); null = all of the user's. */
+  graphs: string[] | null;
+  /** Client addresses or CIDR ranges the credential may be used from; null = anywhere. */
+  allowedIps: string[] | null;
+  /** When the credential expires (epoch ms), null = never. */
+  expiresAt: number | null;
 }
 
 /** The caller a verified stored record stands for (copies the owner fields, never hashes or MACs). */
 export function principalOf(kind: CredentialKind, record: CredentialRecord): Principal {
-  const { id, userId, username, host, port, tls, role } = record;
-  return { kind, credentialId: id, userId, username, host, port, tls, role };
+  const { id, userId, username, host, port, tls, role, permissions, allowedIps, expiresAt } = record;
+  return { kind, credentialId: id, userId, username, host, port, tls, role, access: permissions.access, graphs: permissions.graphs, allowedIps, expiresAt };
 }
 
 /** The stored credential a caller authenticated with. */

@@ -14,6 +14,7 @@ export type DomainErrorCode =
   | 'AUTHENTICATION_REQUIRED'
   | 'INVALID_TOKEN'
   | 'FORBIDDEN'
+  | 'TOKEN_IP_NOT_ALLOWED'
   | 'NOT_FOUND'
   | 'GRAPH_NOT_FOUND'
   | 'CONFLICT'
@@ -33,6 +34,7 @@ export const STATUS_BY_CODE: Readonly<Record<DomainErrorCode, number>> = {
   AUTHENTICATION_REQUIRED: 401,
   INVALID_TOKEN: 401,
   FORBIDDEN: 403,
+  TOKEN_IP_NOT_ALLOWED: 403,
   NOT_FOUND: 404,
   GRAPH_NOT_FOUND: 404,
   CONFLICT: 409,
@@ -145,6 +147,13 @@ export class InvalidTokenError extends DomainError {
 export class ForbiddenError extends DomainError {
   constructor(message: string) {
     super('FORBIDDEN', message);
+  }
+}
+
+/** The credential may be used only from certain addresses, and this request came from elsewhere. */
+export class TokenIpNotAllowedError extends DomainError {
+  constructor(address: string) {
+    super('TOKEN_IP_NOT_ALLOWED', `This token may not be used from ${address}: it is limited to its allowed IP addresses`);
   }
 }
 

@@ -20,6 +20,7 @@ import {
   ServerNotAllowedError,
   StoreUnavailableError,
   TooManyAttemptsError,
+  TokenIpNotAllowedError,
   TooManyQueriesError,
   ValidationFailedError,
 } from './domain-errors';
@@ -33,6 +34,7 @@ const ERRORS: Record<DomainErrorCode, () => DomainError> = {
   AUTHENTICATION_REQUIRED: () => new AuthenticationRequiredError(),
   INVALID_TOKEN: () => new InvalidTokenError('The "access" token has expired'),
   FORBIDDEN: () => new ForbiddenError('This operation requires the role Admin'),
+  TOKEN_IP_NOT_ALLOWED: () => new TokenIpNotAllowedError('198.51.100.7'),
   NOT_FOUND: () => new NotFoundError('Token 1-abc not found'),
   GRAPH_NOT_FOUND: () => new GraphNotFoundError('social'),
   CONFLICT: () => new ConflictError('Too many tokens'),
@@ -51,6 +53,7 @@ const STATUS: Record<DomainErrorCode, number> = {
   AUTHENTICATION_REQUIRED: 401,
   INVALID_TOKEN: 401,
   FORBIDDEN: 403,
+  TOKEN_IP_NOT_ALLOWED: 403,
   NOT_FOUND: 404,
   GRAPH_NOT_FOUND: 404,
   CONFLICT: 409,

@@ -68,6 +68,7 @@ describe('per-user token counter, session limit and retention (real FalkorDB)', 
       // As an older version left it: no counter on the user, no counts_until on the tokens.
       await falkordb.query(GRAPH, 'MATCH (u:User) REMOVE u.active_tokens');
       await falkordb.query(GRAPH, 'MATCH (t:Token) REMOVE t.counts_until');
+      await falkordb.query(GRAPH, 'MATCH (m:StoreMeta) DELETE m');
 
       await harness.get(CredentialStoreSchema).onModuleInit();
       expect(await counter()).toBe(2);

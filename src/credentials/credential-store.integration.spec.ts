@@ -59,6 +59,9 @@ describe('CredentialStore (real FalkorDB)', () => {
             expiresAt: null,
             passwordCiphertext: cipher.encrypt(USER.password, boundTo(tokenId)),
             mac: 'not checked when reading the password',
+            access: 'read-write',
+            graphs: null,
+            allowedIps: null,
           },
           Number.MAX_SAFE_INTEGER,
         );

@@ -1,13 +1,15 @@
-import { Inject, Injectable, Logger } from '@nestjs/common';
+import { Inject, Injectable, Logger, Optional } from '@nestjs/common';
 import { InvalidTokenError } from '../common/domain-errors';
 import { CredentialKind } from './credential-kind';
+import { RevocationReason, TokenPermissions } from './token-permissions';
+import { UserConnectionPool } from '../graph/user-connection-pool';
 import { DecryptionFailedError, PasswordCipher } from './crypto/password-cipher';
 import { RecordIdentity, RecordMac } from './crypto/record-mac';
 import { hashesEqual, hashToken } from './crypto/token-hash';
 import { CredentialNodes } from './store/credential-nodes';
-import { CredentialAuthRecord, CredentialOwner, CredentialRecord } from './store/credential.record';
+import { CredentialAuthRecord, CredentialOwner, CredentialRecord, StoredRestrictions } from './store/credential.record';
 import { SessionRepository } from './store/session.repository';
-import { TokenRecord, TokenScope, TokenState } from './store/token.record';
+import { NewTokenRecord, TokenRecord, TokenScope, TokenState } from './store/token.record';
 import { TokenRepository } from './store/token.repository';
 
 /** `last_used` is written at most this often per credential (the announcement's 5-minute throttle). */
@@ -15,6 +17,12 @@ export const LAST_USED_WRITE_INTERVAL_MS = 5 * 60 * 1000;
 
 /** Tokens that stopped counting against their users' caps, per write (bounded, so no write stalls auth). */
 const RETIRE_BATCH = 500;
+
+/** A session carries no restrictions of its own. */
+const NO_RESTRICTIONS: StoredRestrictions = { access: null, graphs: null, allowedIps: null };
+
+/** What a record's MAC is computed over. */
+type SignedFields = Pick<CredentialAuthRecord, 'id' | 'hash' | 'userId' | 'username' | 'role' | 'host' | 'port' | 'tls' | 'createdAt' | 'expiresAt' | 'restrictions'>;
 
 /** Injection token of the store's settings (provided by the module that registers the store). */
 export const CREDENTIAL_STORE_OPTIONS = Symbol('CREDENTIAL_STORE_OPTIONS');
@@ -54,6 +62,8 @@ export interface NewCredential extends CredentialOwner {
 export interface NewToken extends NewCredential {
   name: string;
   expiresAt: number | null;
+  permissions: TokenPermissions;
+  allowedIps: string[] | null;
 }
 
 export interface NewSession extends NewCredential {
@@ -75,6 +85,8 @@ export class CredentialStore {
     private readonly tokens: TokenRepository,
     private readonly sessions: SessionRepository,
     @Inject(CREDENTIAL_STORE_OPTIONS) private readonly options: CredentialStoreOptions,
+    /** A revoked credential's pooled FalkorDB connection (Graph API) closes with it, not when it next idles out. */
+    @Optional() private readonly pool?: UserConnectionPool,
   ) {
     this.nodes = { pat: tokens, session: sessions };
     this.cipher = new PasswordCipher(options.encryptionKey);
@@ -90,15 +102,14 @@ export class CredentialStore {
   async verify(presented: PresentedCredential, now: number): Promise<CredentialRecord | undefined> {
     const nodes = this.nodes[presented.kind];
     const stored = await nodes.findForAuthentication(presented.id);
-    if (
-      !stored ||
-      stored.revoked ||
-      stored.userId !== presented.subject ||
-      (stored.expiresAt !== null && stored.expiresAt <= now) ||
-      !hashesEqual(stored.hash, hashToken(presented.token))
-    ) {
+    if (!stored || stored.userId !== presented.subject || !hashesEqual(stored.hash, hashToken(presented.token))) return undefined;
+    if (stored.revoked) {
+      // A genuine token that was rotated away is being used again: whoever holds it (its owner, or
+      // whoever it leaked to) now races the holder of its successors. Revoke the whole chain.
+      if (stored.revokedReason === 'rotated') await this.revokeSuccessorsOf(stored.id, now);
       return undefined;
     }
+    if (stored.expiresAt !== null && stored.expiresAt <= now) return undefined;
     if (!this.mac.verify(this.identityOf(presented.kind, stored), stored.mac)) {
       this.logger.warn(`Credential ${stored.id} failed its integrity check: its stored record was changed without the key; refused`);
       return undefined;
@@ -118,17 +129,19 @@ export class CredentialStore {
   async signUnsignedRecords(): Promise<number> {
     let signed = 0;
     for (const kind of ['pat', 'session'] as const) {
-      for (let batch = await this.nodes[kind].findUnsigned(500); batch.length > 0; batch = await this.nodes[kind].findUnsigned(500)) {
-        await this.nodes[kind].setMissingMacs(batch.map((record) => ({ id: record.id, mac: this.mac.sign(this.identityOf(kind, record)) })));
-        signed += batch.length;
+      for (let page = await this.nodes[kind].findPageAfter('', 1000); page.length > 0; page = await this.nodes[kind].findPageAfter(page[page.length - 1].id, 1000)) {
+        const unsigned = page.filter((record) => record.mac === null && !record.revoked);
+        if (unsigned.length === 0) continue;
+        await this.nodes[kind].setMissingMacs(unsigned.map((record) => ({ id: record.id, mac: this.mac.sign(this.identityOf(kind, record)) })));
+        signed += unsigned.length;
       }
     }
     return signed;
   }
 
-  private identityOf(kind: CredentialKind, record: Omit<CredentialAuthRecord, 'mac'>): RecordIdentity {
-    const { id, hash, userId, username, role, host, port, tls, createdAt, expiresAt } = record;
-    return { kind, id, hash, userId, username, role, host, port, tls, createdAt, expiresAt };
+  private identityOf(kind: CredentialKind, record: SignedFields): RecordIdentity {
+    const { id, hash, userId, username, role, host, port, tls, createdAt, expiresAt, restrictions } = record;
+    return { kind, id, hash, userId, username, role, host, port, tls, createdAt, expiresAt, ...restrictions };
   }
 
   /** When the credential stops being valid (null = never); InvalidTokenError once it is revoked or gone. */
@@ -155,25 +168,66 @@ export class CredentialStore {
   }
 
   /**
-   * Revokes a token or ends a session (idempotent). Every request reads the store, so it is in
-   * force on every instance for the next request.
+   * Revokes a token or ends a session (idempotent: the first revocation is kept). Every request
+   * reads the store, so it is in force on every instance for the next request.
    */
-  async revoke(credential: CredentialRef, now: number): Promise<void> {
-    await this.nodes[credential.kind].revoke(credential.id, now);
+  async revoke(credential: CredentialRef, now: number, reason: RevocationReason = 'owner', by: string | null = null): Promise<void> {
+    await this.nodes[credential.kind].revoke(credential.id, now, reason, by);
+    this.pool?.evict(credential.id);
+  }
+
+  /** Revokes every active token of `username` on `server`; returns how many. */
+  async revokeTokensOf(server: { host: string; port: number }, username: string, now: number, by: string): Promise<number> {
+    const ids = await this.tokens.revokeAllOf(server, username, now, by);
+    for (const id of ids) this.pool?.evict(id);
+    return ids.length;
+  }
+
+  /**
+   * Revokes the token `tokenId` if `token` is that token (same SHA-256) and it is still active.
+   * Says nothing about which was the case: callers must not either.
+   */
+  async revokeIfGenuine(tokenId: string, token: string, now: number): Promise<void> {
+    const stored = await this.tokens.findForAuthentication(tokenId);
+    if (!stored || stored.revoked || !hashesEqual(stored.hash, hashToken(token))) return;
+    await this.revoke({ kind: 'pat', id: tokenId }, now, 'leaked', null);
+  }
+
+  /**
+   * Replaces the active token `oldId` by `next` (same owner) in one write: `next` is stored and
+   * the old one revoked as `rotated`, linked to it for reuse detection. False when the old token
+   * was no longer active.
+   */
+  async rotateToken(oldId: string, next: NewToken, now: number, by: string): Promise<boolean> {
+    const rotated = await this.tokens.rotate(oldId, this.sealToken(next), now, by);
+    if (rotated) this.pool?.evict(oldId);
+    return rotated;
+  }
+
+  private async revokeSuccessorsOf(tokenId: string, now: number): Promise<void> {
+    const ids = await this.tokens.revokeSuccessors(tokenId, now);
+    for (const id of [tokenId, ...ids]) this.pool?.evict(id);
+    if (ids.length) this.logger.warn(`Token ${tokenId} was used after it had been rotated: revoked ${ids.length} token(s) rotated from it`);
   }
 
   /** Stores a PAT unless its user already holds `maxActive` active tokens on its server (false then). */
   async storeToken(token: NewToken, maxActive: number): Promise<boolean> {
-    const { token: jwt, password, ...record } = token;
     // Tokens that expired since the last write stop counting first, so the cap sees only active ones.
     while ((await this.tokens.retireExpired(token.createdAt, RETIRE_BATCH)) === RETIRE_BATCH);
-    const hash = hashToken(jwt);
-    const mac = this.mac.sign(this.identityOf('pat', { ...record, hash, lastUsed: null, revoked: false }));
-    return this.tokens.createWithinCap({ ...record, tokenHash: hash, passwordCiphertext: this.cipher.encrypt(password, token.id), mac }, maxActive);
+    return this.tokens.createWithinCap(this.sealToken(token), maxActive);
   }
 
   findToken(tokenId: string): Promise<TokenRecord | undefined> {
     return this.tokens.findById(tokenId);
+  }
+
+  /** A new token as stored: the hash, not the token; the sealed password; the MAC over what it is. */
+  private sealToken(token: NewToken): NewTokenRecord {
+    const { token: jwt, password, permissions, allowedIps, ...fields } = token;
+    const hash = hashToken(jwt);
+    const restrictions = { access: permissions.access, graphs: permissions.graphs, allowedIps };
+    const mac = this.mac.sign(this.identityOf('pat', { ...fields, hash, restrictions }));
+    return { ...fields, ...permissions, allowedIps, tokenHash: hash, passwordCiphertext: this.cipher.encrypt(password, token.id), mac };
   }
 
   /** Tokens in scope and in `state` at `now`, newest first. */
@@ -185,7 +239,7 @@ export class CredentialStore {
   async storeSession(session: NewSession): Promise<void> {
     const { token: jwt, password, ...record } = session;
     const hash = hashToken(jwt);
-    const mac = this.mac.sign(this.identityOf('session', { ...record, hash, lastUsed: null, revoked: false }));
+    const mac = this.mac.sign(this.identityOf('session', { ...record, hash, restrictions: NO_RESTRICTIONS }));
     await this.sessions.create(
       { ...record, sessionHash: hash, passwordCiphertext: this.cipher.encrypt(password, session.id), mac },
       this.options.maxSessionsPerUser,

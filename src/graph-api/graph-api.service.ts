@@ -1,6 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { Principal } from '../auth/principal';
-import { ValidationFailedError } from '../common/domain-errors';
+import { ForbiddenError, GraphNotFoundError, ValidationFailedError } from '../common/domain-errors';
+import { permitsGraph } from '../credentials/token-permissions';
 import { UserConnection } from '../graph/user-connection.factory';
 import { CallerConnections } from './caller-connections';
 import { withParams } from './cypher-params';
@@ -43,6 +44,11 @@ function asStrings(reply: unknown, what: string): string[] {
   return reply.map(String);
 }
 
+/** A graph outside the credential's own `graphs` looks exactly like a missing one. */
+function assertReachable(principal: Principal, graph: string): void {
+  if (!permitsGraph(principal.graphs, graph)) throw new GraphNotFoundError(graph);
+}
+
 /** The Graph API: every command runs as the caller's own FalkorDB user, so FalkorDB's ACL decides. */
 @Injectable()
 export class GraphApiService {
@@ -62,10 +68,11 @@ export class GraphApiService {
   async listGraphs(principal: Principal): Promise<string[]> {
     const context = this.context(principal, '');
     const reply = await this.run(principal, context, (connection) => this.send(connection, [...LIST_ARGS], context));
-    return asStrings(reply, 'GRAPH.LIST').filter((graph) => this.tokenStore.isVisibleTo(principal, graph));
+    return asStrings(reply, 'GRAPH.LIST').filter((graph) => this.tokenStore.isVisibleTo(principal, graph) && permitsGraph(principal.graphs, graph));
   }
 
   async query(principal: Principal, graph: string, request: QueryRequest): Promise<QueryResult> {
+    assertReachable(principal, graph);
     this.tokenStore.assertQueryable(principal, graph);
     const readOnlyReason = this.readOnlyReasonOf(principal, request.readOnly === true);
     const timeoutMs = this.timeoutOf(request.timeoutMs);
@@ -83,6 +90,7 @@ export class GraphApiService {
 
   /** FalkorDB's execution plan, one line per operation (indented by depth). */
   async explain(principal: Principal, graph: string, query: string): Promise<string[]> {
+    assertReachable(principal, graph);
     this.tokenStore.assertInspectable(principal, graph);
     const context = this.context(principal, graph);
     const reply = await this.run(principal, context, (connection) => this.send(connection, explainArgs(graph, query), context));
@@ -90,6 +98,8 @@ export class GraphApiService {
   }
 
   async deleteGraph(principal: Principal, graph: string): Promise<void> {
+    assertReachable(principal, graph);
+    if (principal.access === 'read') throw new ForbiddenError('This token has read access only: it may not delete graphs');
     this.tokenStore.assertDeletable(principal, graph);
     const context = this.context(principal, graph);
     await this.run(principal, context, (connection) => this.send(connection, deleteArgs(graph), context));
@@ -97,6 +107,7 @@ export class GraphApiService {
 
   /** Always GRAPH.RO_QUERY: reading the schema must never create a graph that does not exist. */
   async schema(principal: Principal, graph: string): Promise<GraphSchema> {
+    assertReachable(principal, graph);
     this.tokenStore.assertInspectable(principal, graph);
     const context = this.context(principal, graph);
     const names = await this.run(principal, context, (connection) => this.schemaNames(connection, queryCommandOf(true), graph, context));
@@ -161,6 +172,7 @@ export class GraphApiService {
   /** Why the query must run read-only, if it must: a Read-Only user, or the request. */
   private readOnlyReasonOf(principal: Principal, requested: boolean): ReadOnlyReason | undefined {
     if (principal.role === 'Read-Only') return 'role';
+    if (principal.access === 'read') return 'token';
     return requested ? 'request' : undefined;
   }
 

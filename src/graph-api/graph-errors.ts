@@ -12,7 +12,7 @@ import { isUnavailableError } from '../graph/store-errors';
 import { DeadlineExceededError } from '../common/deadline';
 
 /** Why a query was sent as GRAPH.RO_QUERY: decides what a write attempt is told. */
-export type ReadOnlyReason = 'role' | 'request';
+export type ReadOnlyReason = 'role' | 'token' | 'request';
 
 export interface GraphCallContext {
   graph: string;
@@ -33,6 +33,8 @@ function writeRefused(context: GraphCallContext): DomainError {
       return new ForbiddenError(
         "This credential's FalkorDB user is Read-Only: the query writes, and only read queries (GRAPH.RO_QUERY) are allowed",
       );
+    case 'token':
+      return new ForbiddenError('This token has read access only: the query writes, and only read queries (GRAPH.RO_QUERY) are allowed');
     default:
       return new QueryRejectedError('The query writes, but the request asked for readOnly: true');
   }

@@ -3,8 +3,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ConsoleLogger, Logger } from '@nestjs/common';
 import { CapturingLogger } from '../../test/support/capturing-logger';
+import { FalkorDbTestServer } from '../../test/support/falkordb-test-server';
 import { freePort, refusesConnections } from '../../test/support/free-port';
 import { until } from '../../test/support/until';
+import { StoreUnavailableError } from '../common/domain-errors';
 import { FalkorDbConnection } from './falkordb-connection';
 
 /** The service's connection to its embedded FalkorDB (over TCP), through an outage of the server process. */
@@ -51,5 +53,56 @@ describe('FalkorDbConnection with the embedded server (real processes)', () => {
     // A requested shutdown is no outage, and the server is gone.
     expect(messages('warn', /stopped unexpectedly/)).toHaveLength(1);
     expect(await refusesConnections(port)).toBe(true);
+  });
+});
+
+/** The service's connection to an external FalkorDB, through an outage of that server. */
+describe('FalkorDbConnection with an external server (real processes)', () => {
+  let server: FalkorDbTestServer;
+  let logger: CapturingLogger;
+
+  beforeEach(async () => {
+    server = await FalkorDbTestServer.start();
+    logger = new CapturingLogger();
+    Logger.overrideLogger(logger);
+  });
+
+  afterEach(async () => {
+    Logger.overrideLogger(new ConsoleLogger());
+    await server.destroy();
+  });
+
+  /** The connection's own lines (the test server's launcher logs through the same static Logger). */
+  const connectionLines = (level: string) =>
+    logger.lines
+      .map((line) => JSON.parse(line) as { level: string; message: string; rest: unknown[] })
+      .filter((line) => line.level === level && line.rest[0] === 'FalkorDB');
+
+  it('logs one warning for an outage however many commands fail, and one line when the store answers again', async () => {
+    const connection = new FalkorDbConnection({ url: server.url });
+    await connection.onModuleInit();
+    try {
+      await connection.query('g', 'CREATE (:T {v: 1})');
+      expect(connectionLines('warn')).toEqual([]);
+
+      await server.stop();
+      const outcomes = await Promise.allSettled(Array.from({ length: 50 }, () => connection.readQuery('g', 'MATCH (t:T) RETURN t.v AS v')));
+      expect(outcomes.map((outcome) => outcome.status === 'rejected' && outcome.reason instanceof StoreUnavailableError)).toEqual(Array(50).fill(true));
+      // Let the client fail a few reconnects too (it retries every 50 ms, doubling up to 2 s).
+      await new Promise((resolve) => setTimeout(resolve, 500));
+
+      expect(connectionLines('warn')).toEqual([expect.objectContaining({ message: expect.stringMatching(/^Token store unavailable: /) })]);
+      expect(connectionLines('log').filter((line) => /reachable again/.test(line.message))).toEqual([]);
+
+      await server.startAgain();
+      await until(() => connection.isReachable(), 15_000, 'the connection to reconnect');
+      expect(await connection.readQuery('g', 'MATCH (t:T) RETURN t.v AS v')).toEqual([{ v: 1 }]);
+      await connection.query('g', 'MATCH (t:T) SET t.v = 2');
+
+      expect(connectionLines('warn')).toHaveLength(1);
+      expect(connectionLines('log').filter((line) => /^Token store reachable again after [\d.]+ s$/.test(line.message))).toHaveLength(1);
+    } finally {
+      await connection.onApplicationShutdown();
+    }
   });
 });

@@ -4,6 +4,7 @@ import { withDeadline } from '../common/deadline';
 import { StoreUnavailableError } from '../common/domain-errors';
 import { EmbeddedFalkorDb } from './embedded-falkordb';
 import { GRAPH_MODULE_OPTIONS } from './graph.module-definition';
+import { OutageLog } from './outage-log';
 import {
   DEFAULT_COMMAND_TIMEOUT_MS,
   DEFAULT_CONNECT_TIMEOUT_MS,
@@ -20,6 +21,8 @@ export type Row = Record<string, unknown>;
 /** Reconnect quickly at first, then every 2 s, forever: the service heals when FalkorDB returns. */
 const reconnectDelay = (retries: number): number => Math.min(50 * 2 ** retries, 2000);
 
+const reasonOf = (error: unknown): string => (error instanceof Error ? error.message : String(error));
+
 /**
  * The service's own FalkorDB connection (token store). Opens an external server by URL, adopts a
  * host-provided client, or starts an embedded server. Commands never queue while disconnected:
@@ -28,6 +31,14 @@ const reconnectDelay = (retries: number): number => Math.min(50 * 2 ** retries, 
 @Injectable()
 export class FalkorDbConnection implements OnModuleInit, OnApplicationShutdown {
   private readonly logger = new Logger('FalkorDB');
+  /**
+   * One warning when the store becomes unavailable (a failed command, PING or reconnect, whichever
+   * comes first) and one line when it answers again, not one per failed request or retry.
+   */
+  private readonly outage = new OutageLog(this.logger, {
+    down: (reason) => `Token store unavailable: ${reason}`,
+    up: (downForMs) => `Token store reachable again after ${Math.round(downForMs / 100) / 10} s`,
+  });
   private client?: FalkorDB;
   private ownsClient = true;
   private embedded?: EmbeddedFalkorDb;
@@ -108,8 +119,10 @@ export class FalkorDbConnection implements OnModuleInit, OnApplicationShutdown {
     try {
       const connection = await this.requireClient().connection;
       await withDeadline(connection.ping(), this.commandTimeoutMs);
+      this.outage.succeeded();
       return true;
-    } catch {
+    } catch (error) {
+      this.outage.failed(reasonOf(error));
       return false;
     }
   }
@@ -130,12 +143,15 @@ export class FalkorDbConnection implements OnModuleInit, OnApplicationShutdown {
     try {
       const work = readOnly ? selected.roQuery<T>(cypher, options) : selected.query<T>(cypher, options);
       const reply = await withDeadline(work, this.commandTimeoutMs);
+      this.outage.succeeded();
       return reply.data ?? [];
     } catch (error) {
       if (isUnavailableError(error)) {
-        this.logger.warn(`Token store unavailable: ${error instanceof Error ? error.message : String(error)}`);
+        this.outage.failed(reasonOf(error));
         throw new StoreUnavailableError();
       }
+      // A reply rejecting the command: the server answered, so it is reachable.
+      this.outage.succeeded();
       throw error;
     }
   }
@@ -156,7 +172,8 @@ export class FalkorDbConnection implements OnModuleInit, OnApplicationShutdown {
     const pending = FalkorDB.connect(options);
     try {
       const client = await withDeadline(pending, connectTimeoutMs);
-      client.on('error', (error: Error) => this.logger.warn(`FalkorDB connection: ${error.message}`));
+      // The client reports every failed reconnect (every 2 s of an outage): only the first counts.
+      client.on('error', (error: Error) => this.outage.failed(`connection: ${error.message}`));
       return client;
     } catch (error) {
       // A late success must not leak a connection that nobody will close.

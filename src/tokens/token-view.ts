@@ -18,6 +18,11 @@ export function toMetadata(record: TokenRecord): TokenMetadataDto {
     created_at: isoSeconds(record.createdAt),
     expires_at: isoOrNull(record.expiresAt),
     last_used: isoOrNull(record.lastUsed),
+    permissions: { access: record.permissions.access, graphs: record.permissions.graphs },
+    allowed_ips: record.allowedIps,
+    revoked_at: isoOrNull(record.revokedAt),
+    revoked_by: record.revokedBy,
+    revoked_reason: record.revokedReason,
   };
 }
 

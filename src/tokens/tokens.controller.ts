@@ -1,5 +1,6 @@
 import { Body, Controller, Header, Delete, Get, HttpCode, HttpStatus, Param, Post, Query, UseFilters, UsePipes } from '@nestjs/common';
 import {
+  ApiAcceptedResponse,
   ApiBadRequestResponse,
   ApiBody,
   ApiConflictResponse,
@@ -13,6 +14,7 @@ import {
   ApiTooManyRequestsResponse,
   ApiUnauthorizedResponse,
 } from '@nestjs/swagger';
+import { AttemptLimiter } from '../auth/attempt-limiter';
 import { ClientAddress } from '../auth/client-address';
 import { Authenticated } from '../auth/decorators/authenticated.decorator';
 import { CurrentPrincipal } from '../auth/decorators/current-principal.decorator';
@@ -25,6 +27,9 @@ import { CreateTokenWithCredentialsDto } from './dto/create-token-with-credentia
 import { CreateTokenDto } from './dto/create-token.dto';
 import { CreatedTokenDto } from './dto/created-token.dto';
 import { ListTokensQuery } from './dto/list-tokens.query';
+import { BulkRevokeQuery, RevokedAllDto } from './dto/bulk-revoke.query';
+import { LeakReportAcceptedDto, RevokeLeakedDto } from './dto/revoke-leaked.dto';
+import { RotateTokenDto } from './dto/rotate-token.dto';
 import { TokenIdParam } from './dto/token-id.param';
 import { RevokedTokenDto, TokenEnvelopeDto, TokenListDto } from './dto/token-metadata.dto';
 import { TokensService } from './tokens.service';
@@ -38,7 +43,12 @@ const NOT_FOUND = { type: ProblemDetailsDto, description: 'No such token, or not
 const SPEC_EXAMPLES = {
   byTtlSeconds: { summary: 'Expires in 30 days', value: { name: 'CI/CD Pipeline Token', ttlSeconds: 2592000 } },
   neverExpires: { summary: 'Never expires', value: { name: 'Long-running integration' } },
+  readOnlyForSomeGraphs: {
+    summary: 'Read-only, two graphs, from one network',
+    value: { name: 'Reporting job', ttlSeconds: 604800, permissions: { access: 'read', graphs: ['social', 'sales_*'] }, allowedIps: ['127.0.0.0/8', '::1'] },
+  },
 };
+const SPEC_EXAMPLES_EXPIRY = { thirtyDays: { summary: 'Expires in 30 days', value: { ttlSeconds: 2592000 } } };
 const SERVER_CREDENTIALS = { username: 'default', password: '', host: 'localhost', port: 6379, tls: false };
 const CREDENTIAL_EXAMPLES = Object.fromEntries(
   Object.entries(SPEC_EXAMPLES).map(([key, example]) => [key, { ...example, value: { ...SERVER_CREDENTIALS, ...example.value } }]),
@@ -51,7 +61,10 @@ const CONFLICT = { type: ProblemDetailsDto, description: 'The user already holds
 @UseFilters(ProblemDetailsFilter)
 @UsePipes(createValidationPipe())
 export class TokensController {
-  constructor(private readonly tokens: TokensService) {}
+  constructor(
+    private readonly tokens: TokensService,
+    private readonly limiter: AttemptLimiter,
+  ) {}
 
   @Post('credentials')
   @Header('Cache-Control', NO_STORE)
@@ -101,6 +114,75 @@ export class TokensController {
   @ApiBadRequestResponse(BAD_REQUEST)
   list(@CurrentPrincipal() principal: Principal, @Query() query: ListTokensQuery): Promise<TokenListDto> {
     return this.tokens.list(principal, query.state);
+  }
+
+  @Get('self')
+  @Authenticated({ only: ['pat'] })
+  @ApiOperation({ operationId: 'getSelfToken', summary: 'The presenting token itself', description: 'For scripts that hold a token and want to know what it is and when it expires.' })
+  @ApiOkResponse({ type: TokenEnvelopeDto, description: "The presenting token's metadata" })
+  async getSelf(@CurrentPrincipal() principal: Principal): Promise<TokenEnvelopeDto> {
+    return { token: await this.tokens.get(principal, principal.credentialId) };
+  }
+
+  @Delete('self')
+  @HttpCode(HttpStatus.OK)
+  @Authenticated({ only: ['pat'] })
+  @ApiOperation({ operationId: 'revokeSelfToken', summary: 'Revoke the presenting token', description: 'Every token may do this, read tokens included.' })
+  @ApiOkResponse({ type: RevokedTokenDto, description: 'Revoked' })
+  revokeSelf(@CurrentPrincipal() principal: Principal): Promise<RevokedTokenDto> {
+    return this.tokens.revoke(principal, principal.credentialId);
+  }
+
+  @Delete()
+  @HttpCode(HttpStatus.OK)
+  @Authenticated()
+  @ApiOperation({
+    operationId: 'revokeAllTokens',
+    summary: "Revoke every active token of a user (default: the caller's own)",
+    description: "`?username=` names another user of the caller's FalkorDB server, which needs Admin. Read tokens may not do this.",
+  })
+  @ApiOkResponse({ type: RevokedAllDto, description: 'How many active tokens were revoked' })
+  @ApiBadRequestResponse(BAD_REQUEST)
+  revokeAll(@CurrentPrincipal() principal: Principal, @Query() query: BulkRevokeQuery): Promise<RevokedAllDto> {
+    return this.tokens.revokeAll(principal, query.username);
+  }
+
+  @Post('revoke-leaked')
+  @HttpCode(HttpStatus.ACCEPTED)
+  @ApiOperation({
+    operationId: 'revokeLeakedTokens',
+    summary: 'Report tokens found exposed: genuine active ones are revoked',
+    description:
+      'No authentication: for secret scanners and anyone who found a token. The answer is 202 with the number received, ' +
+      'whatever the tokens were (it tells nothing about them). Limited per client address.',
+  })
+  @ApiBody({ type: RevokeLeakedDto })
+  @ApiAcceptedResponse({ type: LeakReportAcceptedDto, description: 'Received; any genuine active token among them is now revoked' })
+  @ApiBadRequestResponse(BAD_REQUEST)
+  @ApiTooManyRequestsResponse({ type: ProblemDetailsDto, description: 'Too many reports from this client address' })
+  @ApiServiceUnavailableResponse({ type: ProblemDetailsDto, description: 'The token store (FalkorDB) cannot be reached' })
+  revokeLeaked(@Body() body: RevokeLeakedDto, @ClientAddress() client: string): Promise<LeakReportAcceptedDto> {
+    this.limiter.acceptLeakReport(client);
+    return this.tokens.revokeLeaked(body.tokens);
+  }
+
+  @Post(':tokenId/rotate')
+  @Header('Cache-Control', NO_STORE)
+  @Authenticated()
+  @ApiOperation({
+    operationId: 'rotateToken',
+    summary: 'Rotate a token: a new one replaces it (owner or admin; a token may rotate itself)',
+    description:
+      'The new token has the same name, owner, permissions and allowed IPs; the old one is revoked at once. Default lifetime: the old ' +
+      "token's length, from now (or never). Using the old token again afterwards is 401 and revokes every token rotated from it.",
+  })
+  @ApiBody({ type: RotateTokenDto, required: false, examples: { sameLifetime: { summary: "The old token's lifetime", value: {} }, ...SPEC_EXAMPLES_EXPIRY } })
+  @ApiCreatedResponse({ type: CreatedTokenDto, description: 'The new token, shown only this once' })
+  @ApiBadRequestResponse(BAD_REQUEST)
+  @ApiNotFoundResponse(NOT_FOUND)
+  @ApiConflictResponse({ type: ProblemDetailsDto, description: 'The token is no longer active (revoked or expired)' })
+  rotate(@CurrentPrincipal() principal: Principal, @Param() params: TokenIdParam, @Body() body: RotateTokenDto = {}): Promise<CreatedTokenDto> {
+    return this.tokens.rotate(principal, params.tokenId, body);
   }
 
   @Get(':tokenId')

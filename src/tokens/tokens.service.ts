@@ -1,16 +1,19 @@
-import { Inject, Injectable, Optional } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { FalkorDbLoginService, VerifiedUser } from '../auth/falkordb-login.service';
 import { JwtIssuer } from '../auth/jwt-issuer';
 import { Principal } from '../auth/principal';
+import { ConflictError, ForbiddenError, NotFoundError, ValidationFailedError } from '../common/domain-errors';
+import { isoOrNull } from '../common/iso-time';
 import { CredentialStore } from '../credentials/credential-store';
 import { TokenRecord, TokenScope, TokenState } from '../credentials/store/token.record';
-import { ConflictError, NotFoundError } from '../common/domain-errors';
-import { UserConnectionPool } from '../graph/user-connection-pool';
-import { isoOrNull } from '../common/iso-time';
+import { reachOf, TokenPermissions } from '../credentials/token-permissions';
+import { canonicalIpRange } from '../credentials/allowed-ips';
+import { RevokedAllDto } from './dto/bulk-revoke.query';
 import { CreateTokenWithCredentialsDto } from './dto/create-token-with-credentials.dto';
 import { CreatedTokenDto } from './dto/created-token.dto';
+import { LeakReportAcceptedDto } from './dto/revoke-leaked.dto';
 import { RevokedTokenDto, TokenDetailDto, TokenListDto } from './dto/token-metadata.dto';
-import { TokenSpecDto } from './dto/token-spec.dto';
+import { TokenExpiryDto, TokenSpecDto } from './dto/token-spec.dto';
 import { resolveExpiry } from './token-expiry';
 import { newTokenId } from './token-id';
 import { toDetail, toMetadata } from './token-view';
@@ -29,9 +32,20 @@ function mayAccess(principal: Principal, record: TokenRecord): boolean {
   return record.host === scope.host && record.port === scope.port && (scope.username === undefined || record.username === scope.username);
 }
 
+/** A `read` token may list and get, and change only itself. */
+function assertMayChange(principal: Principal, tokenId: string, what: string): void {
+  if (principal.kind === 'pat' && principal.access === 'read' && tokenId !== principal.credentialId) {
+    throw new ForbiddenError(`A read token may ${what} only itself`);
+  }
+}
+
+function isActive(record: TokenRecord, now: number): boolean {
+  return !record.revoked && (record.expiresAt === null || record.expiresAt > now);
+}
+
 /**
- * Generate, list, get and revoke Personal Access Tokens: what the HTTP API does, callable from a
- * host application's own code too (exported by TokensModule).
+ * Generate, list, get, rotate and revoke Personal Access Tokens: what the HTTP API does, callable
+ * from a host application's own code too (exported by TokensModule).
  */
 @Injectable()
 export class TokensService {
@@ -42,7 +56,6 @@ export class TokensService {
     private readonly credentials: CredentialStore,
     private readonly login: FalkorDbLoginService,
     private readonly issuer: JwtIssuer,
-    @Optional() private readonly pool?: UserConnectionPool,
   ) {
     this.policy = tokenPolicyOf(options);
   }
@@ -81,11 +94,57 @@ export class TokensService {
   }
 
   async revoke(principal: Principal, tokenId: string): Promise<RevokedTokenDto> {
-    await this.findVisible(principal, tokenId);
-    await this.credentials.revoke({ kind: 'pat', id: tokenId }, Date.now());
-    // Its FalkorDB connection (Graph API) closes now, not when it next idles out.
-    this.pool?.evict(tokenId);
+    assertMayChange(principal, tokenId, 'revoke');
+    const record = await this.findVisible(principal, tokenId);
+    const reason = record.username === principal.username ? 'owner' : 'admin';
+    await this.credentials.revoke({ kind: 'pat', id: tokenId }, Date.now(), reason, principal.username);
     return { message: 'Token revoked successfully', tokenId };
+  }
+
+  /** Every active token of `username` (default: the caller) on the caller's server; another user's needs Admin. */
+  async revokeAll(principal: Principal, username = principal.username): Promise<RevokedAllDto> {
+    if (principal.kind === 'pat' && principal.access === 'read') throw new ForbiddenError('A read token may revoke only itself');
+    if (username !== principal.username && principal.role !== 'Admin') {
+      throw new ForbiddenError("Revoking another user's tokens requires the role Admin");
+    }
+    const revoked = await this.credentials.revokeTokensOf(principal, username, Date.now(), principal.username);
+    return { message: 'Tokens revoked successfully', revoked };
+  }
+
+  /**
+   * Anyone who found tokens may report them: each genuine, active token of this service among them
+   * is revoked. The answer is the same whatever they were, so it tells nothing about them.
+   */
+  async revokeLeaked(tokens: string[]): Promise<LeakReportAcceptedDto> {
+    const now = Date.now();
+    for (const token of new Set(tokens)) {
+      const tokenId = this.issuer.patIdOf(token);
+      if (tokenId !== undefined) await this.credentials.revokeIfGenuine(tokenId, token, now);
+    }
+    return { received: tokens.length };
+  }
+
+  /**
+   * A new token with the same name, owner, permissions and allowed addresses; the old one is
+   * revoked in the same write. Default lifetime: the old token's length, from now (or never).
+   * The owner's stored password is checked with FalkorDB again, and the role read afresh.
+   */
+  async rotate(principal: Principal, tokenId: string, spec: TokenExpiryDto = {}): Promise<CreatedTokenDto> {
+    assertMayChange(principal, tokenId, 'rotate');
+    const old = await this.findVisible(principal, tokenId);
+    const now = Date.now();
+    if (!isActive(old, now)) throw new ConflictError(`Token ${tokenId} is no longer active (revoked or expired): create a new token`);
+    const lifetime = spec.ttlSeconds != null || spec.expiresAt != null ? spec : this.lifetimeOf(old);
+    resolveExpiry(lifetime, now, this.policy);
+    const owner: Principal = { ...principal, kind: 'pat', credentialId: old.id, userId: old.userId, username: old.username, host: old.host, port: old.port, tls: old.tls };
+    const { user, password } = await this.login.reverify(owner);
+    // The ACL may have narrowed the user since: the new token never reaches further than it may.
+    const permissions: TokenPermissions = { ...old.permissions, access: user.role === 'Read-Only' ? 'read' : old.permissions.access };
+    const created = this.newToken(user, password, { name: old.name, ...lifetime }, permissions, old.allowedIps);
+    if (!(await this.credentials.rotateToken(old.id, created.record, now, principal.username))) {
+      throw new ConflictError(`Token ${tokenId} is no longer active (revoked or expired): create a new token`);
+    }
+    return created.answer;
   }
 
   /** Same 404 for "does not exist" and "not yours": no existence oracle. */
@@ -95,34 +154,59 @@ export class TokensService {
     return record;
   }
 
+  private lifetimeOf(old: TokenRecord): TokenExpiryDto {
+    return old.expiresAt === null ? {} : { ttlSeconds: Math.max(1, Math.ceil((old.expiresAt - old.createdAt) / 1000)) };
+  }
+
   private async mint(user: VerifiedUser, password: string, spec: TokenSpecDto): Promise<CreatedTokenDto> {
+    const created = this.newToken(user, password, spec, this.permissionsOf(user, spec), this.allowedIpsOf(spec));
+    if (!(await this.credentials.storeToken(created.record, this.policy.maxActiveTokensPerUser))) {
+      throw new ConflictError(
+        `User ${user.username} already holds the maximum of ${this.policy.maxActiveTokensPerUser} active tokens on this server; revoke one first`,
+      );
+    }
+    return created.answer;
+  }
+
+  /** A token only narrows its user's reach: a Read-Only user cannot ask for read-write. */
+  private permissionsOf(user: VerifiedUser, spec: TokenSpecDto): TokenPermissions {
+    const reach = reachOf(user.role);
+    const access = spec.permissions?.access ?? reach;
+    if (access === 'read-write' && reach === 'read') {
+      throw ValidationFailedError.forField('permissions.access', `FalkorDB user ${user.username} is Read-Only: its tokens can only have access read`);
+    }
+    const graphs = spec.permissions?.graphs ?? null;
+    return { access, graphs: graphs === null ? null : [...new Set(graphs)] };
+  }
+
+  private allowedIpsOf(spec: TokenSpecDto): string[] | null {
+    if (spec.allowedIps == null) return null;
+    return [...new Set(spec.allowedIps.map((entry) => canonicalIpRange(entry) as string))];
+  }
+
+  private newToken(user: VerifiedUser, password: string, spec: TokenExpiryDto & { name: string }, permissions: TokenPermissions, allowedIps: string[] | null) {
     const now = Date.now();
     const expiresAt = resolveExpiry(spec, now, this.policy);
     const { host, port, tls } = user.server;
     const tokenId = newTokenId(now);
     const token = this.issuer.signPat(tokenId, user.userId, expiresAt);
-    const stored = await this.credentials.storeToken(
-      {
-        id: tokenId,
-        token,
-        password,
-        userId: user.userId,
-        username: user.username,
-        name: spec.name,
-        role: user.role,
-        host,
-        port,
-        tls,
-        createdAt: now,
-        expiresAt,
-      },
-      this.policy.maxActiveTokensPerUser,
-    );
-    if (!stored) {
-      throw new ConflictError(
-        `User ${user.username} already holds the maximum of ${this.policy.maxActiveTokensPerUser} active tokens on this server; revoke one first`,
-      );
-    }
-    return { token, tokenId, expiresAt: isoOrNull(expiresAt) };
+    const record = {
+      id: tokenId,
+      token,
+      password,
+      userId: user.userId,
+      username: user.username,
+      name: spec.name,
+      role: user.role,
+      host,
+      port,
+      tls,
+      createdAt: now,
+      expiresAt,
+      permissions,
+      allowedIps,
+    };
+    const answer: CreatedTokenDto = { token, tokenId, expiresAt: isoOrNull(expiresAt) };
+    return { record, answer };
   }
 }

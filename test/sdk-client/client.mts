@@ -22,8 +22,15 @@ const created = await client.POST('/api/auth/tokens/credentials', {
   body: { ...login, tls: 'false', name: 'SDK token', ttlSeconds: 3600 },
 });
 if (!created.data) throw new Error(`create failed: ${created.response.status} ${JSON.stringify(created.error)}`);
-const { token, tokenId, expiresAt } = created.data;
+const { token: firstToken, tokenId: firstTokenId, expiresAt } = created.data;
+const firstHeaders = { Authorization: `Bearer ${firstToken}` };
+
+// 1b. Rotate it, as a CI job does every run: the new token replaces the old one at once.
+const rotated = await client.POST('/api/auth/tokens/{tokenId}/rotate', { params: { path: { tokenId: firstTokenId } }, body: {}, headers: firstHeaders });
+if (!rotated.data) throw new Error(`rotate failed: ${rotated.response.status} ${JSON.stringify(rotated.error)}`);
+const { token, tokenId } = rotated.data;
 const headers = { Authorization: `Bearer ${token}` };
+const self = await client.GET('/api/auth/tokens/self', { headers });
 
 // 2. Run graph queries as the token's FalkorDB user (a write, then a read-only query).
 const graph = { path: { graph: env('PAT_GRAPH') } };
@@ -44,13 +51,18 @@ const mine: components['schemas']['TokenMetadataDto'] | undefined = listed.data?
 const fetched = await client.GET('/api/auth/tokens/{tokenId}', { params: { path: { tokenId } }, headers });
 const revoked = await client.DELETE('/api/auth/tokens/{tokenId}', { params: { path: { tokenId } }, headers });
 
-// 4. The revoked token no longer works; errors are typed problem details.
+// 4. The revoked token no longer works; errors are typed problem details. Neither does the rotated-away
+// one (presenting it would also have revoked its successor: reuse detection).
 const afterRevoke = await client.GET('/api/auth/tokens', { headers });
+const oldAfterRotation = await client.GET('/api/auth/tokens/self', { headers: firstHeaders });
 const invalid = await client.POST('/api/auth/tokens/credentials', { body: { ...login, name: 'bad', ttlSeconds: -5 } });
 
 console.log(
   JSON.stringify({
-    created: { status: created.response.status, tokenId, expiresAt, tokenParts: token.split('.').length },
+    created: { status: created.response.status, tokenId: firstTokenId, expiresAt, tokenParts: firstToken.split('.').length },
+    rotated: { status: rotated.response.status, tokenId, expiresAt: rotated.data.expiresAt },
+    self: { status: self.response.status, tokenId: self.data?.token.token_id, name: self.data?.token.name, access: self.data?.token.permissions.access },
+    oldAfterRotation: { status: oldAfterRotation.response.status, code: oldAfterRotation.error?.code },
     written: { status: written.response.status, columns: written.data?.columns, error: written.error },
     read: { status: read.response.status, columns: read.data?.columns, rows: read.data?.rows, error: read.error },
     listed: { status: listed.response.status, role: listed.data?.role, count: listed.data?.count, mine },

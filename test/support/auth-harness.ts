@@ -8,6 +8,7 @@ import { CredentialStore } from '../../src/credentials/credential-store';
 import { userIdOf } from '../../src/auth/user-id';
 import { GraphModule } from '../../src/graph/graph.module';
 import { newTokenId } from '../../src/tokens/token-id';
+import { reachOf } from '../../src/credentials/token-permissions';
 import { FalkorDbTestServer } from './falkordb-test-server';
 
 export interface HarnessUser {
@@ -67,7 +68,16 @@ export class AuthHarness {
     const tokenId = newTokenId(now);
     const token = this.get(JwtIssuer).signPat(tokenId, this.userId, expiresAt);
     const stored = await this.get(CredentialStore).storeToken(
-      { ...this.owner(now), id: tokenId, token, password: this.user.password, name: 'unit test token', expiresAt },
+      {
+        ...this.owner(now),
+        id: tokenId,
+        token,
+        password: this.user.password,
+        name: 'unit test token',
+        expiresAt,
+        permissions: { access: reachOf(this.user.role), graphs: null },
+        allowedIps: null,
+      },
       cap,
     );
     return stored ? { tokenId, token } : undefined;

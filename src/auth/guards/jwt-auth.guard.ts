@@ -1,14 +1,15 @@
 import { ExecutionContext, Injectable } from '@nestjs/common';
 import { HttpAdapterHost, Reflector } from '@nestjs/core';
 import { AuthGuard } from '@nestjs/passport';
-import { AuthenticationRequiredError, DomainError, ForbiddenError, InvalidTokenError } from '../../common/domain-errors';
+import { AuthenticationRequiredError, DomainError, ForbiddenError, InvalidTokenError, TokenIpNotAllowedError } from '../../common/domain-errors';
+import { isoSeconds } from '../../common/iso-time';
+import { isAllowedAddress } from '../../credentials/allowed-ips';
 import { AttemptLimiter } from '../attempt-limiter';
 import { AuthSettings } from '../auth-settings';
 import { clientAddressOf } from '../client-address';
 import { isStateChanging, isTrustedOrigin, requestOrigin } from '../origin-check';
 import { CREDENTIAL_KINDS_KEY } from '../decorators/metadata-keys';
 import { extractCredential } from '../request-credential';
-import { JWT_STRATEGY } from '../jwt.strategy';
 import { CredentialKind, Principal } from '../principal';
 
 function rejectionMessage(info: unknown): string {
@@ -34,14 +35,15 @@ interface GuardedRequest {
  * for cookie-authenticated state-changing requests, a same-origin Origin (CSRF).
  */
 @Injectable()
-export class JwtAuthGuard extends AuthGuard(JWT_STRATEGY) {
+export class JwtAuthGuard extends AuthGuard() {
   constructor(
     private readonly reflector: Reflector,
     private readonly limiter: AttemptLimiter,
     private readonly settings: AuthSettings,
     private readonly adapterHost: HttpAdapterHost,
   ) {
-    super();
+    // This module's own strategy instance, not whichever registered the shared name last.
+    super({ defaultStrategy: settings.strategyName });
   }
 
   override async canActivate(context: ExecutionContext): Promise<boolean> {
@@ -49,13 +51,14 @@ export class JwtAuthGuard extends AuthGuard(JWT_STRATEGY) {
       return await this.authenticate(context);
     } catch (error) {
       // The challenge and Retry-After go out whichever exception filter renders the error.
-      const adapter = this.adapterHost.httpAdapter as HttpAdapterHost['httpAdapter'] | undefined;
-      if (error instanceof DomainError && adapter) {
-        const response: unknown = context.switchToHttp().getResponse();
-        for (const [name, value] of Object.entries(error.headers)) adapter.setHeader(response, name, value);
-      }
+      if (error instanceof DomainError) for (const [name, value] of Object.entries(error.headers)) this.setHeader(context, name, value);
       throw error;
     }
+  }
+
+  private setHeader(context: ExecutionContext, name: string, value: string): void {
+    const adapter = this.adapterHost.httpAdapter as HttpAdapterHost['httpAdapter'] | undefined;
+    adapter?.setHeader(context.switchToHttp().getResponse(), name, value);
   }
 
   private async authenticate(context: ExecutionContext): Promise<boolean> {
@@ -76,6 +79,11 @@ export class JwtAuthGuard extends AuthGuard(JWT_STRATEGY) {
       context.getClass(),
     ]);
     const principal = request.user;
+    if (principal.allowedIps && !isAllowedAddress(principal.allowedIps, client)) throw new TokenIpNotAllowedError(client);
+    if (principal.kind === 'pat' && principal.expiresAt !== null) {
+      // Scripts learn when to rotate from any response, without asking.
+      this.setHeader(context, 'Token-Expires-At', isoSeconds(principal.expiresAt));
+    }
     if (allowed && !allowed.includes(principal.kind)) {
       throw new ForbiddenError(
         principal.kind === 'pat'

@@ -26,7 +26,7 @@ class OpenController {
 }
 
 function principal(role: Role): Principal {
-  return { kind: 'pat', credentialId: 't1', userId: 'user-1', username: 'alice', host: 'localhost', port: 6379, tls: false, role };
+  return { kind: 'pat', credentialId: 't1', userId: 'user-1', username: 'alice', host: 'localhost', port: 6379, tls: false, role, access: 'read-write', graphs: null, allowedIps: null, expiresAt: null };
 }
 
 function contextFor(controller: new () => object, handler: string, user?: Principal): ExecutionContext {

@@ -15,6 +15,10 @@ export interface RecordIdentity {
   tls: boolean;
   createdAt: number;
   expiresAt: number | null;
+  /** A token's own restrictions as stored (absent or null for a session or an unrestricted older token). */
+  access?: string | null;
+  graphs?: string[] | null;
+  allowedIps?: string[] | null;
 }
 
 /**
@@ -31,7 +35,10 @@ export class RecordMac {
 
   sign(record: RecordIdentity): string {
     // A JSON array in a fixed order: unambiguous, whatever the values contain.
-    const fields = [record.kind, record.id, record.hash, record.userId, record.username, record.role, record.host, record.port, record.tls, record.createdAt, record.expiresAt];
+    const fields: unknown[] = [record.kind, record.id, record.hash, record.userId, record.username, record.role, record.host, record.port, record.tls, record.createdAt, record.expiresAt];
+    // Restrictions are covered whenever a record has any: removing them breaks the MAC too.
+    const restrictions = [record.access ?? null, record.graphs ?? null, record.allowedIps ?? null];
+    if (restrictions.some((value) => value !== null)) fields.push(...restrictions);
     return `${VERSION}.${createHmac('sha256', this.key).update(JSON.stringify(fields)).digest('base64url')}`;
   }
 

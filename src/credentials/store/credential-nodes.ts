@@ -1,6 +1,7 @@
 import { FalkorDbConnection, Row } from '../../graph/falkordb-connection';
 import { isRole } from '../../auth/role';
-import { CredentialAuthRecord, CredentialRecord } from './credential.record';
+import { ACCESS_LEVELS, Access, reachOf, REVOCATION_REASONS, RevocationReason } from '../token-permissions';
+import { CredentialAuthRecord, CredentialRecord, StoredRestrictions } from './credential.record';
 
 /** Where one kind of credential lives in the store graph. Names are constants, never user text. */
 export interface CredentialNodeShape {
@@ -19,7 +20,21 @@ export const SESSION_NODES: CredentialNodeShape = { label: 'Session', idProperty
 export function credentialFields(shape: CredentialNodeShape): string {
   return `c.${shape.idProperty} AS id, c.user_id AS user_id, c.username AS username, c.role AS role,
     c.host AS host, c.port AS port, c.tls AS tls, c.created_at AS created_at, c.expires_at AS expires_at,
-    c.last_used AS last_used, c.revoked AS revoked`;
+    c.last_used AS last_used, c.revoked AS revoked, c.access AS access, c.graphs AS graphs, c.allowed_ips AS allowed_ips,
+    c.revoked_at AS revoked_at, c.revoked_by AS revoked_by, c.revoked_reason AS revoked_reason, c.rotated_to AS rotated_to`;
+}
+
+function optionalStrings(value: unknown): string[] | null {
+  return Array.isArray(value) ? value.map(String) : null;
+}
+
+function optionalString(value: unknown): string | null {
+  return typeof value === 'string' ? value : null;
+}
+
+/** The restrictions exactly as stored (what the MAC covers). */
+export function storedRestrictionsOf(row: Row): StoredRestrictions {
+  return { access: optionalString(row.access), graphs: optionalStrings(row.graphs), allowedIps: optionalStrings(row.allowed_ips) };
 }
 
 function optionalNumber(value: unknown): number | null {
@@ -41,6 +56,16 @@ export function toCredentialRecord(row: Row, shape: CredentialNodeShape): Creden
     expiresAt: optionalNumber(row.expires_at),
     lastUsed: optionalNumber(row.last_used),
     revoked: row.revoked === true,
+    permissions: {
+      // Records without an access level (sessions, older tokens) have their user's whole reach.
+      access: (ACCESS_LEVELS as readonly string[]).includes(String(row.access)) ? (row.access as Access) : reachOf(row.role),
+      graphs: optionalStrings(row.graphs),
+    },
+    allowedIps: optionalStrings(row.allowed_ips),
+    revokedAt: optionalNumber(row.revoked_at),
+    revokedBy: optionalString(row.revoked_by),
+    revokedReason: (REVOCATION_REASONS as readonly string[]).includes(String(row.revoked_reason)) ? (row.revoked_reason as RevocationReason) : null,
+    rotatedTo: optionalString(row.rotated_to),
   };
 }
 
@@ -74,13 +99,17 @@ export class CredentialNodes {
     return row ? this.toAuthRecord(row) : undefined;
   }
 
-  /** Up to `batch` unrevoked records without a MAC (written before MACs existed). */
-  async findUnsigned(batch: number): Promise<CredentialAuthRecord[]> {
+  /**
+   * The next `batch` records after id `after`, in id order (an index range scan, so paging through
+   * every record costs the same per page): for the one-time signing of records without a MAC.
+   */
+  async findPageAfter(after: string, batch: number): Promise<CredentialAuthRecord[]> {
     const rows = await this.store.readQuery(
       this.graph,
-      `MATCH (c:${this.shape.label}) WHERE c.mac IS NULL AND c.revoked = false
-       RETURN ${credentialFields(this.shape)}, c.${this.shape.hashProperty} AS hash, c.mac AS mac LIMIT $batch`,
-      { batch },
+      `MATCH (c:${this.shape.label}) WHERE c.${this.shape.idProperty} > $after
+       RETURN ${credentialFields(this.shape)}, c.${this.shape.hashProperty} AS hash, c.mac AS mac
+       ORDER BY c.${this.shape.idProperty} LIMIT $batch`,
+      { after, batch },
     );
     return rows.map((row) => this.toAuthRecord(row));
   }
@@ -97,7 +126,12 @@ export class CredentialNodes {
   }
 
   private toAuthRecord(row: Row): CredentialAuthRecord {
-    return { ...toCredentialRecord(row, this.shape), hash: String(row.hash), mac: typeof row.mac === 'string' ? row.mac : null };
+    return {
+      ...toCredentialRecord(row, this.shape),
+      hash: String(row.hash),
+      mac: typeof row.mac === 'string' ? row.mac : null,
+      restrictions: storedRestrictionsOf(row),
+    };
   }
 
   /** The sealed FalkorDB password stored with the credential (bound to its id). */
@@ -142,7 +176,12 @@ export class CredentialNodes {
    * Marks the credential revoked (idempotent: the first revocation time is kept) and voids its MAC,
    * so writing `revoked = false` back cannot revive it without the MAC saved before revocation.
    */
-  async revoke(id: string, now: number): Promise<void> {
-    await this.store.query(this.graph, `${this.match} SET c.revoked = true, c.revoked_at = coalesce(c.revoked_at, $now), c.mac = $void`, { id, now, void: VOID_MAC });
+  async revoke(id: string, now: number, reason: RevocationReason, by: string | null): Promise<void> {
+    await this.store.query(
+      this.graph,
+      `${this.match} WHERE c.revoked = false
+       SET c.revoked = true, c.revoked_at = $now, c.revoked_reason = $reason, c.revoked_by = $by, c.mac = $void`,
+      { id, now, reason, by, void: VOID_MAC },
+    );
   }
 }

@@ -22,6 +22,11 @@ const INDEXES = [
   'CREATE INDEX FOR (s:Session) ON (s.revoked_at)',
 ];
 
+/** Version 2: every user has its active-token counter and every record its MAC. */
+export const STORE_VERSION = 2;
+/** Records that a store is at STORE_VERSION (parameter `version`). */
+export const MARK_UPGRADED = "MERGE (m:StoreMeta {key: 'schema'}) SET m.version = $version";
+
 /** Creates the token store's indexes (and missing counters) at startup; safe to run on every instance, every time. */
 @Injectable()
 export class CredentialStoreSchema implements OnModuleInit {
@@ -33,6 +38,12 @@ export class CredentialStoreSchema implements OnModuleInit {
     private readonly credentials: CredentialStore,
   ) {}
 
+  /** Whether the one-time upgrades already ran on this store (new stores start upgraded: they are empty). */
+  private async upgraded(): Promise<boolean> {
+    const rows = await this.store.readQuery(this.store.tokenGraph, "MATCH (m:StoreMeta {key: 'schema'}) RETURN m.version AS version");
+    return Number(rows[0]?.version ?? 0) >= STORE_VERSION;
+  }
+
   async onModuleInit(): Promise<void> {
     for (const statement of INDEXES) {
       try {
@@ -42,7 +53,11 @@ export class CredentialStoreSchema implements OnModuleInit {
         throw error;
       }
     }
-    // Stores written before per-user counters existed get them once (a no-op afterwards).
+    if (await this.upgraded()) {
+      this.logger.log(`Token store ready in graph "${this.store.tokenGraph}"`);
+      return;
+    }
+    // Stores written before per-user counters and record MACs existed get them, once.
     let counted = 0;
     for (let batch = await this.tokens.countUncountedUsers(Date.now(), 500); batch > 0; batch = await this.tokens.countUncountedUsers(Date.now(), 500)) {
       counted += batch;
@@ -50,6 +65,7 @@ export class CredentialStoreSchema implements OnModuleInit {
     if (counted) this.logger.log(`Counted the active tokens of ${counted} users stored before per-user counters`);
     const signed = await this.credentials.signUnsignedRecords();
     if (signed) this.logger.log(`Signed ${signed} credential records stored before integrity MACs`);
+    await this.store.query(this.store.tokenGraph, MARK_UPGRADED, { version: STORE_VERSION });
     this.logger.log(`Token store ready in graph "${this.store.tokenGraph}"`);
   }
 }

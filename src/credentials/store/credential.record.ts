@@ -1,4 +1,5 @@
 import { Role } from '../../auth/role';
+import { RevocationReason, TokenPermissions } from '../token-permissions';
 
 /** What every stored credential (token or session) records about its owner and validity. */
 export interface CredentialRecord {
@@ -16,6 +17,16 @@ export interface CredentialRecord {
   expiresAt: number | null;
   lastUsed: number | null;
   revoked: boolean;
+  /** The token's own narrowing of its user's reach; a session (or an older token) has the user's whole reach. */
+  permissions: TokenPermissions;
+  /** Client addresses (IPs or CIDR ranges) the credential may be used from; null = anywhere. */
+  allowedIps: string[] | null;
+  revokedAt: number | null;
+  /** Username of whoever revoked it (the owner, an admin), or null. */
+  revokedBy: string | null;
+  revokedReason: RevocationReason | null;
+  /** The token this one was rotated into (set when rotated away). */
+  rotatedTo: string | null;
 }
 
 /** A record plus the SHA-256 hash of its JWT: what authentication compares on every request. */
@@ -23,6 +34,15 @@ export interface CredentialAuthRecord extends CredentialRecord {
   hash: string;
   /** The record's integrity MAC (null on records written before MACs existed). */
   mac: string | null;
+  /** The restrictions exactly as stored, for the MAC. */
+  restrictions: StoredRestrictions;
+}
+
+/** What the record's MAC covers beyond the owner fields: the permissions as stored (null on records without any). */
+export interface StoredRestrictions {
+  access: string | null;
+  graphs: string[] | null;
+  allowedIps: string[] | null;
 }
 
 /** The owner fields a new credential is stored with. */

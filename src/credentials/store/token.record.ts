@@ -1,4 +1,5 @@
-import { CredentialRecord } from './credential.record';
+import { Access } from '../token-permissions';
+import { CredentialOwner, CredentialRecord } from './credential.record';
 
 /** A Personal Access Token as stored (never the token itself: only its SHA-256 hash). */
 export interface TokenRecord extends CredentialRecord {
@@ -6,7 +7,14 @@ export interface TokenRecord extends CredentialRecord {
 }
 
 /** A token as written by the store: the hash and the sealed password, never the token or password. */
-export interface NewTokenRecord extends Omit<TokenRecord, 'lastUsed' | 'revoked'> {
+export interface NewTokenRecord extends CredentialOwner {
+  id: string;
+  name: string;
+  createdAt: number;
+  expiresAt: number | null;
+  access: Access;
+  graphs: string[] | null;
+  allowedIps: string[] | null;
   tokenHash: string;
   passwordCiphertext: string;
   mac: string;

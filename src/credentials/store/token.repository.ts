@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
-import { FalkorDbConnection, Row } from '../../graph/falkordb-connection';
+import { FalkorDbConnection, QueryParams, Row } from '../../graph/falkordb-connection';
+import { RevocationReason } from '../token-permissions';
 import { credentialFields, CredentialNodes, TOKEN_NODES, toCredentialRecord, VOID_MAC } from './credential-nodes';
 import { NewTokenRecord, TokenRecord, TokenScope, TokenState } from './token.record';
 
@@ -13,6 +14,34 @@ const STATE_CONDITION: Readonly<Record<TokenState, string>> = {
   revoked: 'c.revoked = true',
   all: 'true',
 };
+
+/** The properties of a new Token node, from newTokenParams(). */
+const NEW_TOKEN_PROPERTIES = `token_id: $token_id, token_hash: $token_hash, user_id: $user_id, username: $username,
+  name: $name, role: $role, host: $host, port: $port, tls: $tls, created_at: $created_at, expires_at: $expires_at,
+  revoked: false, password_enc: $password_enc, counts_until: $counts_until, mac: $mac,
+  access: $access, graphs: $graphs, allowed_ips: $allowed_ips`;
+
+function newTokenParams(token: NewTokenRecord): QueryParams {
+  return {
+    token_id: token.id,
+    token_hash: token.tokenHash,
+    user_id: token.userId,
+    username: token.username,
+    name: token.name,
+    role: token.role,
+    host: token.host,
+    port: token.port,
+    tls: token.tls,
+    created_at: token.createdAt,
+    expires_at: token.expiresAt,
+    password_enc: token.passwordCiphertext,
+    counts_until: token.expiresAt ?? COUNTED_FOREVER,
+    mac: token.mac,
+    access: token.access,
+    graphs: token.graphs,
+    allowed_ips: token.allowedIps,
+  };
+}
 
 const TOKEN_FIELDS = `${credentialFields(TOKEN_NODES)}, c.name AS name`;
 
@@ -41,26 +70,11 @@ export class TokenRepository extends CredentialNodes {
       `MERGE (u:User {user_id: $user_id})
        ON CREATE SET u.username = $username, u.host = $host, u.port = $port, u.created_at = $created_at, u.active_tokens = 0
        WITH u WHERE coalesce(u.active_tokens, 0) < $max_active
-       CREATE (t:Token {token_id: $token_id, token_hash: $token_hash, user_id: $user_id, username: $username,
-         name: $name, role: $role, host: $host, port: $port, tls: $tls, created_at: $created_at,
-         expires_at: $expires_at, revoked: false, password_enc: $password_enc, counts_until: $counts_until, mac: $mac})-[:BELONGS_TO]->(u)
+       CREATE (t:Token {${NEW_TOKEN_PROPERTIES}})-[:BELONGS_TO]->(u)
        SET u.active_tokens = coalesce(u.active_tokens, 0) + 1
        RETURN t.token_id AS token_id`,
       {
-        token_id: token.id,
-        token_hash: token.tokenHash,
-        user_id: token.userId,
-        username: token.username,
-        name: token.name,
-        role: token.role,
-        host: token.host,
-        port: token.port,
-        tls: token.tls,
-        created_at: token.createdAt,
-        expires_at: token.expiresAt,
-        password_enc: token.passwordCiphertext,
-        mac: token.mac,
-        counts_until: token.expiresAt ?? COUNTED_FOREVER,
+        ...newTokenParams(token),
         max_active: maxActive,
       },
     );
@@ -85,16 +99,72 @@ export class TokenRepository extends CredentialNodes {
     return rows.reduce((sum, row) => sum + Number(row.retired), 0);
   }
 
-  /** Revokes a token (idempotent: the first revocation time is kept), uncounting it in the same write. */
-  override async revoke(tokenId: string, now: number): Promise<void> {
-    await this.store.query(
-      this.graph,
-      `MATCH (t:Token {token_id: $id})-[:BELONGS_TO]->(u:User)
-       SET t.revoked = true, t.revoked_at = coalesce(t.revoked_at, $now), t.mac = $void
-       WITH t, u WHERE t.counts_until IS NOT NULL
-       SET t.counts_until = NULL, u.active_tokens = u.active_tokens - 1`,
-      { id: tokenId, now, void: VOID_MAC },
+  /**
+   * Revokes a token (idempotent: the first revocation, its time, reason and author, is kept),
+   * voiding its MAC and uncounting it in the same write.
+   */
+  override async revoke(tokenId: string, now: number, reason: RevocationReason, by: string | null): Promise<void> {
+    await this.revokeMatching('MATCH (t:Token {token_id: $id}) WHERE t.revoked = false', { id: tokenId }, now, reason, by);
+  }
+
+  /** Revokes every active token of `username` on a server; returns their ids. */
+  revokeAllOf(server: { host: string; port: number }, username: string, now: number, by: string): Promise<string[]> {
+    return this.revokeMatching(
+      `MATCH (t:Token) WHERE t.username = $username AND t.host = $host AND t.port = $port
+         AND t.revoked = false AND (t.expires_at IS NULL OR t.expires_at > $now)`,
+      { username, host: server.host, port: server.port },
+      now,
+      'bulk',
+      by,
     );
+  }
+
+  /** Revokes every still-active token rotated (directly or not) from `tokenId`; returns their ids. */
+  revokeSuccessors(tokenId: string, now: number): Promise<string[]> {
+    return this.revokeMatching(
+      'MATCH (:Token {token_id: $id})-[:ROTATED_TO*1..1000]->(t:Token) WHERE t.revoked = false',
+      { id: tokenId },
+      now,
+      'reuse_detected',
+      null,
+    );
+  }
+
+  /**
+   * Replaces an active token by `next` in one write: the new token (same owner) is stored and
+   * linked from the old one, which is revoked as `rotated`. False when the old one was no longer
+   * active (then nothing is written).
+   */
+  async rotate(oldId: string, next: NewTokenRecord, now: number, by: string): Promise<boolean> {
+    const rows = await this.store.query(
+      this.graph,
+      `MATCH (old:Token {token_id: $old_id})-[:BELONGS_TO]->(u:User)
+       WHERE old.revoked = false AND (old.expires_at IS NULL OR old.expires_at > $now)
+       CREATE (t:Token {${NEW_TOKEN_PROPERTIES}})-[:BELONGS_TO]->(u)
+       CREATE (old)-[:ROTATED_TO]->(t)
+       SET u.active_tokens = coalesce(u.active_tokens, 0) + 1 - (CASE WHEN old.counts_until IS NULL THEN 0 ELSE 1 END)
+       SET old.revoked = true, old.revoked_at = $now, old.revoked_by = $by, old.revoked_reason = 'rotated',
+         old.rotated_to = $token_id, old.mac = $void, old.counts_until = NULL
+       RETURN t.token_id AS token_id`,
+      { ...newTokenParams(next), old_id: oldId, now, by, void: VOID_MAC },
+    );
+    return rows.length === 1;
+  }
+
+  /** Revokes the tokens `t` that `match` finds, uncounting them per owner, in one write; returns their ids. */
+  private async revokeMatching(match: string, params: QueryParams, now: number, reason: RevocationReason, by: string | null): Promise<string[]> {
+    const rows = await this.store.query(
+      this.graph,
+      `${match}
+       MATCH (t)-[:BELONGS_TO]->(u:User)
+       WITH u, collect(t) AS revoked, sum(CASE WHEN t.counts_until IS NULL THEN 0 ELSE 1 END) AS counted
+       FOREACH (t IN revoked |
+         SET t.revoked = true, t.revoked_at = $now, t.revoked_reason = $reason, t.revoked_by = $by, t.mac = $void, t.counts_until = NULL)
+       SET u.active_tokens = u.active_tokens - counted
+       RETURN [t IN revoked | t.token_id] AS ids`,
+      { ...params, now, reason, by, void: VOID_MAC },
+    );
+    return rows.flatMap((row) => (Array.isArray(row.ids) ? row.ids.map(String) : []));
   }
 
   /**

@@ -21,6 +21,19 @@ function stat(pid: number): { state: string; ppid: number } | undefined {
   return { state: fields[0], ppid: Number(fields[1]) };
 }
 
+/**
+ * CPU time the process has used so far, in clock ticks (user + system), or undefined when unknown.
+ * A server replaying one long command answers nothing, yet this still grows.
+ */
+export function cpuTicksOf(pid: number): number | undefined {
+  const text = readProc(pid, 'stat');
+  const fields = text?.slice(text.lastIndexOf(')') + 2).split(' ');
+  // After the command name: state is field 3 of stat(5); utime and stime are fields 14 and 15.
+  if (!fields || fields.length < 13) return undefined;
+  const ticks = Number(fields[11]) + Number(fields[12]);
+  return Number.isFinite(ticks) ? ticks : undefined;
+}
+
 /** True while the process exists and has not exited (a zombie waiting to be reaped has exited). */
 export function isAlive(pid: number): boolean {
   if (!Number.isSafeInteger(pid) || pid <= 0) return false;

@@ -1,4 +1,5 @@
 import { probe, ProbeResult } from './resp-probe';
+import { cpuTicksOf } from './process-info';
 
 export interface ReadinessLogger {
   log(message: string): void;
@@ -38,6 +39,10 @@ interface Loading {
 type Stage = 0 | 1 | 2;
 
 const PROGRESS_LOG_INTERVAL_MS = 5000;
+/** Linux counts CPU time in ticks of 10 ms (USER_HZ = 100). */
+const CPU_TICK_MS = 10;
+/** Share of one core a server must have used since the last probe to count as working. */
+const BUSY_SHARE = 0.2;
 const PROBE_TIMEOUT_MS = 5000;
 const MAX_POLL_INTERVAL_MS = 250;
 
@@ -89,6 +94,7 @@ export async function waitUntilReady(options: ReadinessOptions): Promise<'ready'
   const { port, pid, readyTimeoutMs, logger, signal } = options;
   const started = Date.now();
   let lastProgressAt = started;
+  let lastCpu: { ticks: number; at: number } | undefined;
   let lastLogAt = started;
   let stage: Stage = 0;
   let loading: Loading | undefined;
@@ -146,6 +152,11 @@ export async function waitUntilReady(options: ReadinessOptions): Promise<'ready'
       }
     }
 
+    // Loaded bytes stand still while one big command is replayed; the server is busy, though: a
+    // replaying server keeps a core busy, an idle or stuck one uses next to nothing.
+    const ticks = cpuTicksOf(pid);
+    if (ticks !== undefined && lastCpu !== undefined && (ticks - lastCpu.ticks) * CPU_TICK_MS >= BUSY_SHARE * (at - lastCpu.at)) lastProgressAt = at;
+    lastCpu = ticks === undefined ? undefined : { ticks, at };
     const stalledFor = at - lastProgressAt;
     if (stalledFor >= readyTimeoutMs) {
       const doing =

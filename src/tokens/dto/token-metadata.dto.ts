@@ -1,5 +1,14 @@
 import { ApiProperty } from '@nestjs/swagger';
 import { ROLES, Role } from '../../auth/role';
+import { ACCESS_LEVELS, Access, REVOCATION_REASONS, RevocationReason } from '../../credentials/token-permissions';
+
+export class TokenPermissionsViewDto {
+  @ApiProperty({ enum: ACCESS_LEVELS, enumName: 'TokenAccess', example: 'read-write' })
+  access!: Access;
+
+  @ApiProperty({ type: [String], nullable: true, example: null, description: 'Graph names or prefixes ending in *; null = every graph' })
+  graphs!: string[] | null;
+}
 
 /** A token as listed: never the token itself, its hash or any password material. */
 export class TokenMetadataDto {
@@ -32,6 +41,21 @@ export class TokenMetadataDto {
 
   @ApiProperty({ type: String, format: 'date-time', nullable: true, example: '2025-11-24T14:30:00Z', description: 'null = never used' })
   last_used!: string | null;
+
+  @ApiProperty({ type: TokenPermissionsViewDto })
+  permissions!: TokenPermissionsViewDto;
+
+  @ApiProperty({ type: [String], nullable: true, example: null, description: 'Addresses or CIDR ranges the token may be used from; null = anywhere' })
+  allowed_ips!: string[] | null;
+
+  @ApiProperty({ type: String, format: 'date-time', nullable: true, example: null, description: 'null = not revoked' })
+  revoked_at!: string | null;
+
+  @ApiProperty({ type: String, nullable: true, example: null, description: 'Username of whoever revoked it' })
+  revoked_by!: string | null;
+
+  @ApiProperty({ type: String, enum: REVOCATION_REASONS, nullable: true, example: null, description: 'Why it was revoked; null = not revoked' })
+  revoked_reason!: RevocationReason | null;
 }
 
 export class TokenDetailDto extends TokenMetadataDto {

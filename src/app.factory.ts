@@ -8,6 +8,7 @@ import { AppModule } from './app.module';
 import { PROBLEM_CONTENT_TYPE } from './common/problem-details';
 import { ProblemDetailsFilter } from './common/problem-details.filter';
 import { requestIdFor } from './common/request-id';
+import { isAllowedHost } from './http/host-allow-list';
 import { AppConfig } from './config/app-config';
 import { RequestDrain } from './shutdown/request-drain';
 import { setupSwagger } from './swagger';
@@ -24,6 +25,13 @@ function frameworkError(error: FastifyError, request: FastifyRequest, reply: Fas
   const detail = status === 414 ? 'A path parameter is too long' : 'The request URL is malformed (invalid percent-encoding)';
   const problem = { type: 'about:blank', title: STATUS_CODES[status] ?? 'Bad Request', status, detail, message: detail };
   void reply.code(status).header('Content-Type', PROBLEM_CONTENT_TYPE).header('X-Request-Id', request.id).send(JSON.stringify(problem));
+}
+
+/** A request addressed to a host name this service does not answer to (DNS rebinding). */
+function hostNotAllowed(request: FastifyRequest, reply: FastifyReply): void {
+  const detail = 'This service does not answer to that Host name (see ALLOWED_HOSTS)';
+  const problem = { type: 'about:blank', title: 'Misdirected Request', status: 421, detail, message: detail, code: 'HOST_NOT_ALLOWED' };
+  void reply.code(421).header('Content-Type', PROBLEM_CONTENT_TYPE).send(JSON.stringify(problem));
 }
 
 /** While draining, the readiness probe says so, whatever FalkorDB's state: a load balancer should move on. */
@@ -94,6 +102,7 @@ export async function createApp(config: AppConfig, options: CreateAppOptions = {
   const requestLog = new Logger('HTTP');
   fastify.addHook('onRequest', (request, reply, done) => {
     void reply.header('X-Request-Id', request.id);
+    if (!isAllowedHost(config.allowedHosts, request.headers.host)) return hostNotAllowed(request, reply);
     if (drain.isDraining && request.routeOptions.url === '/health/ready') return notReadyWhileDraining(request, reply);
     done();
   });

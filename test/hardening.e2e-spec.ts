@@ -188,4 +188,26 @@ describe('hardening II (e2e, real FalkorDB)', () => {
       expect((await running).status).toBe(200);
     });
   });
+
+  describe('Host allow-list (DNS rebinding)', () => {
+    it('answers only loopback names by default in development, and the configured names otherwise', async () => {
+      const development = await startTestApp({ FALKORDB_URL: store.url, ALLOWED_HOSTS: undefined });
+      try {
+        await request(development.http).get('/health/live').set('Host', 'localhost:3000').expect(200);
+        await request(development.http).get('/health/live').set('Host', '[::1]:3000').expect(200);
+        const rebound = await request(development.http).get('/api/auth/tokens').set('Host', 'attacker.example:3000').expect(421);
+        expect(rebound.headers['content-type']).toMatch(/^application\/problem\+json/);
+        expect(rebound.body).toMatchObject({ status: 421, code: 'HOST_NOT_ALLOWED' });
+      } finally {
+        await development.close();
+      }
+      const configured = await startTestApp({ FALKORDB_URL: store.url, ALLOWED_HOSTS: 'pat.example.com' });
+      try {
+        await request(configured.http).get('/health/live').set('Host', 'pat.example.com').expect(200);
+        await request(configured.http).get('/health/live').set('Host', 'localhost').expect(421);
+      } finally {
+        await configured.close();
+      }
+    });
+  });
 });

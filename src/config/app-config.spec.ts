@@ -252,4 +252,18 @@ describe('loadAppConfig', () => {
       await expect(stat(join(dataDir, 'secrets.json'))).rejects.toMatchObject({ code: 'ENOENT' });
     });
   });
+
+  describe('ALLOWED_HOSTS', () => {
+    it('defaults to loopback names in development and to any host in production', async () => {
+      expect((await loadAppConfig({ ...SECRETS })).allowedHosts).toEqual(['localhost', '127.0.0.1', '::1']);
+      expect((await loadAppConfig({ ...SECRETS, NODE_ENV: 'production', FALKORDB_DATA_DIR: dataDir })).allowedHosts).toBe('*');
+    });
+
+    it('reads names and addresses, and refuses ports and junk', async () => {
+      expect((await loadAppConfig({ ...SECRETS, ALLOWED_HOSTS: ' Pat.Example.com, 10.0.0.5 ' })).allowedHosts).toEqual(['pat.example.com', '10.0.0.5']);
+      expect(await problemsOf({ ...SECRETS, ALLOWED_HOSTS: 'pat.example.com:443' })).toEqual([
+        'ALLOWED_HOSTS entries must be host names or IP addresses without a port, or * (got "pat.example.com:443")',
+      ]);
+    });
+  });
 });

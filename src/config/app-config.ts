@@ -1,4 +1,5 @@
 import { isIP } from 'node:net';
+import { AllowedHosts, LOOPBACK_HOSTS } from '../http/host-allow-list';
 import { availableParallelism } from 'node:os';
 import { join, resolve } from 'node:path';
 import { authOptionProblems, AuthModuleOptions, MIN_SECRET_LENGTH } from '../auth/auth.options';
@@ -20,6 +21,8 @@ export interface AppConfig {
   trustProxy: boolean | number | string;
   /** Browser origins allowed for CORS and for cookie-authenticated requests; empty = CORS off. */
   corsOrigins: string[];
+  /** Host names requests may be addressed to (DNS rebinding defence); `*` = any. */
+  allowedHosts: AllowedHosts;
   /** On SIGTERM/SIGINT: longest wait for in-flight requests before HTTP closes (see src/shutdown/). */
   shutdownGraceMs: number;
   graph: GraphModuleOptions;
@@ -63,6 +66,20 @@ function readBoolean(env: Environment, name: string, problems: string[]): boolea
   if (['false', '0', 'no'].includes(raw)) return false;
   problems.push(`${name} must be true or false (got "${env[name]}")`);
   return undefined;
+}
+
+/** `ALLOWED_HOSTS`: comma-separated host names or IP addresses (no ports), or `*`. */
+function readAllowedHosts(raw: string | undefined, fallback: AllowedHosts, problems: string[]): AllowedHosts {
+  const value = raw?.trim();
+  if (!value) return fallback;
+  if (value === '*') return '*';
+  const hosts = value.split(',').map((entry) => entry.trim().toLowerCase()).filter(Boolean);
+  for (const host of hosts) {
+    if (!isIP(host) && !/^(?=.{1,253}$)[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?(\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)*$/.test(host)) {
+      problems.push(`ALLOWED_HOSTS entries must be host names or IP addresses without a port, or * (got "${host}")`);
+    }
+  }
+  return hosts;
 }
 
 /** The HTTP port (0 = any free port, for tests). */
@@ -233,6 +250,8 @@ export async function loadAppConfig(env: Environment): Promise<AppConfig> {
     dataDir,
     trustProxy: readTrustProxy(env.TRUST_PROXY, problems),
     corsOrigins: readOrigins(env.CORS_ORIGINS, problems),
+    // Development listens on loopback with a passwordless FalkorDB user: only loopback names by default.
+    allowedHosts: readAllowedHosts(env.ALLOWED_HOSTS, production ? '*' : LOOPBACK_HOSTS, problems),
     shutdownGraceMs: readShutdownGrace(env, problems),
   };
 

@@ -6,6 +6,9 @@ import { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { createApp } from '../../src/app.factory';
 import { Environment, loadAppConfig } from '../../src/config/app-config';
 
+/** Names the tests address the service by (supertest uses 127.0.0.1; CSRF tests a same-site name). */
+const TEST_ALLOWED_HOSTS = 'localhost,127.0.0.1,::1,pat.test';
+
 export const TEST_SECRETS = {
   JWT_SECRET: 'test-jwt-secret-0123456789abcdefghijklmnop',
   SESSION_SECRET: 'test-session-secret-0123456789abcdefghijkl',
@@ -23,7 +26,7 @@ export interface TestApp {
 /** The standalone Fastify service, configured exactly as main.ts does, from an environment. */
 export async function startTestApp(env: Environment, dataDir?: string, logger: LoggerService | false = false): Promise<TestApp> {
   const dir = dataDir ?? (await mkdtemp(join(tmpdir(), 'pat-app-')));
-  const config = await loadAppConfig({ ...TEST_SECRETS, FALKORDB_DATA_DIR: dir, ...env });
+  const config = await loadAppConfig({ ...TEST_SECRETS, ALLOWED_HOSTS: TEST_ALLOWED_HOSTS, FALKORDB_DATA_DIR: dir, ...env });
   const app = await createApp(config, { logger });
   return {
     app,

@@ -210,4 +210,34 @@ describe('hardening II (e2e, real FalkorDB)', () => {
       }
     });
   });
+
+  describe('the token store on its own FalkorDB (TOKEN_STORE_URL)', () => {
+    it('keeps tokens on the store server, so user queries saturating the users\' server never delay authentication', async () => {
+      const app = await startTestApp({ FALKORDB_URL: other.url, TOKEN_STORE_URL: store.url, TOKEN_GRAPH: 'separate_store', GRAPH_MAX_BUSY_CONNECTIONS: '8' });
+      try {
+        await app.app.listen(0, '127.0.0.1');
+        const writer = await mintToken(app, TEST_USERS.writer, other.port);
+        const admin = await mintToken(app, TEST_USERS.admin, other.port);
+        const reader = await mintToken(app, TEST_USERS.reader, other.port);
+        const stored = await store.command(['GRAPH.RO_QUERY', 'separate_store', `MATCH (t:Token {token_id: '${writer.tokenId}'}) RETURN t.username`]);
+        expect(JSON.stringify(stored)).toContain(TEST_USERS.writer.username);
+        expect(JSON.stringify(await other.command(['GRAPH.LIST']))).not.toContain('separate_store');
+
+        // Both of the users' server's FalkorDB threads busy with heavy reads.
+        const heavy = `UNWIND range(1, 6000) AS a UNWIND range(1, 6000) AS b RETURN count(*)`;
+        const running = [writer, admin].map((token) =>
+          request(app.http).post('/api/graph/busy/query').set(...bearer(token.token)).send({ query: heavy, timeoutMs: 30_000 }).then((response) => response),
+        );
+        await new Promise((resolve) => setTimeout(resolve, 300));
+        const started = Date.now();
+        for (let round = 0; round < 5; round++) await request(app.http).get('/api/auth/tokens').set(...bearer(reader.token)).expect(200);
+        console.log(`TOKEN_STORE_URL: five authenticated requests while two heavy queries run on the users' server: ${Date.now() - started} ms`);
+        for (const response of await Promise.all(running)) expect(response.status).toBe(200);
+        // On the users' server a graph named like the store's is just a graph.
+        await request(app.http).post('/api/graph/separate_store/query').set(...bearer(writer.token)).send({ query: 'RETURN 1' }).expect(200);
+      } finally {
+        await app.close();
+      }
+    });
+  });
 });

@@ -66,7 +66,7 @@ export class ServerIdentity implements OnApplicationBootstrap, OnApplicationShut
     this.storeRunId = await this.storeServerRunId();
     const identities = new Map<string, Identity>();
     for (const entry of this.settings.allowedServers) {
-      if (sameHost(entry.host, this.store.server.host) && entry.port === this.store.server.port) {
+      if (sameHost(entry.host, this.store.storeServer.host) && entry.port === this.store.storeServer.port) {
         identities.set(keyOf(entry), this.storeRunId ? { kind: 'known', runId: this.storeRunId } : { kind: 'unknown' });
       } else {
         identities.set(keyOf(entry), credentials ? await this.probe(entry, credentials) : { kind: 'unknown' });
@@ -88,7 +88,8 @@ export class ServerIdentity implements OnApplicationBootstrap, OnApplicationShut
 
   /** Whether `server` is (or, not being provably another server, may be) the token store's server. */
   isStoreServer(server: Pick<ServerAddress, 'host' | 'port'>): boolean {
-    if (sameHost(server.host, this.store.server.host) && server.port === this.store.server.port) return true;
+    const store = this.store.storeServer;
+    if (sameHost(server.host, store.host) && server.port === store.port) return true;
     const identity = this.identities.get(keyOf(server));
     if (!identity) return false; // not an allow-listed name: nothing can be reached through it
     if (identity.kind === 'known') return this.storeRunId === undefined || identity.runId === this.storeRunId;
@@ -120,7 +121,7 @@ export class ServerIdentity implements OnApplicationBootstrap, OnApplicationShut
 
   /** The credentials the service connects to its store with; undefined for a host-provided client. */
   private serviceCredentials(): UserCredentials | undefined {
-    const url = this.graphOptions?.url;
+    const url = this.graphOptions?.tokenStoreUrl ?? this.graphOptions?.url;
     if (url) {
       const parsed = new URL(url);
       return { username: decodeURIComponent(parsed.username) || 'default', password: decodeURIComponent(parsed.password) };

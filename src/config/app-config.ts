@@ -138,6 +138,7 @@ function checkNotPlaceholder(name: string, value: string, problems: string[]): v
 /** Which variable sets each module option, to name the variable in the module validators' messages. */
 const VARIABLE_OF_OPTION: Readonly<Record<string, string>> = {
   url: 'FALKORDB_URL',
+  tokenStoreUrl: 'TOKEN_STORE_URL',
   'embedded.port': 'FALKORDB_EMBEDDED_PORT',
   'embedded.dataDir': 'FALKORDB_DATA_DIR',
   tokenGraph: 'TOKEN_GRAPH',
@@ -232,6 +233,7 @@ export async function loadAppConfig(env: Environment): Promise<AppConfig> {
       ? { url: falkordbUrl }
       : { embedded: { dataDir: join(dataDir, 'falkordb'), port: embeddedPort ?? DEFAULT_EMBEDDED_PORT, moduleArgs: falkorDbLimitsOf(env, graphApi, problems) } }),
     tokenGraph: env.TOKEN_GRAPH?.trim() || undefined,
+    tokenStoreUrl: env.TOKEN_STORE_URL?.trim() || undefined,
     userConnections: {
       maxSize: readInteger(env, 'GRAPH_MAX_CONNECTIONS', problems),
       idleTimeoutMs: readInteger(env, 'GRAPH_IDLE_CONNECTION_MS', problems),

@@ -43,6 +43,7 @@ export class FalkorDbConnection implements OnModuleInit, OnApplicationShutdown {
   private ownsClient = true;
   private embedded?: EmbeddedFalkorDb;
   private address?: ServerAddress;
+  private storeAddress?: ServerAddress;
   readonly tokenGraph: string;
   private readonly commandTimeoutMs: number;
 
@@ -53,9 +54,27 @@ export class FalkorDbConnection implements OnModuleInit, OnApplicationShutdown {
   }
 
   async onModuleInit(): Promise<void> {
-    const { url, client, clientServer, embedded } = this.options;
+    await this.openUsersServer();
+    const { tokenStoreUrl } = this.options;
+    if (tokenStoreUrl) {
+      // The store lives apart from the users' server: this client is the store's alone.
+      this.storeAddress = serverAddressOfUrl(tokenStoreUrl);
+      try {
+        this.client = await this.connect({ url: tokenStoreUrl });
+      } catch (error) {
+        await this.onApplicationShutdown();
+        throw error;
+      }
+      this.ownsClient = true;
+      this.logger.log(`Token store on its own FalkorDB at ${this.storeAddress.host}:${this.storeAddress.port}`);
+    }
+  }
+
+  /** The FalkorDB users log in to (and, without `tokenStoreUrl`, the store): by URL, the host's client, or embedded. */
+  private async openUsersServer(): Promise<void> {
+    const { url, client, clientServer, embedded, tokenStoreUrl } = this.options;
     if (client) {
-      this.client = client;
+      if (!tokenStoreUrl) this.client = client;
       this.ownsClient = false;
       this.address = clientServer
         ? { host: clientServer.host, port: clientServer.port, tls: clientServer.tls ?? false }
@@ -64,6 +83,7 @@ export class FalkorDbConnection implements OnModuleInit, OnApplicationShutdown {
     }
     if (url) {
       this.address = serverAddressOfUrl(url);
+      if (tokenStoreUrl) return; // nothing of the service's own runs there
       this.client = await this.connect({ url });
       this.logger.log(`Connected to FalkorDB at ${this.address.host}:${this.address.port}`);
       return;
@@ -80,6 +100,7 @@ export class FalkorDbConnection implements OnModuleInit, OnApplicationShutdown {
       }
     });
     this.address = { host: 'localhost', port: server.port, tls: false };
+    if (tokenStoreUrl) return;
     try {
       this.client = await this.connect({ socket: { host: '127.0.0.1', port: server.port } });
     } catch (error) {
@@ -98,10 +119,15 @@ export class FalkorDbConnection implements OnModuleInit, OnApplicationShutdown {
     this.embedded = undefined;
   }
 
-  /** The server this service stores tokens on: the default (and default-allowed) login server. */
+  /** The server users log in to by default (and the default allow-list): the store's too, unless `tokenStoreUrl`. */
   get server(): ServerAddress {
     if (!this.address) throw new Error('FalkorDB connection is not initialised yet');
     return this.address;
+  }
+
+  /** The server the token store is on. */
+  get storeServer(): ServerAddress {
+    return this.storeAddress ?? this.server;
   }
 
   /** Runs a write query on the token store and returns its rows as column-keyed objects. */

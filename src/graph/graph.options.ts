@@ -36,6 +36,12 @@ export interface GraphModuleOptions {
   clientServer?: { host: string; port: number; tls?: boolean };
   /** Graph that stores tokens and sessions. Default `token_management`. */
   tokenGraph?: string;
+  /**
+   * `redis://user:pass@host:port` of a FalkorDB that holds only the token store, apart from the one
+   * users log in to (`url`, `client` or `embedded`): heavy user queries can then never delay
+   * authentication. Recommended in production.
+   */
+  tokenStoreUrl?: string;
   /** Upper bound for one store command; past it the request fails with 503 instead of hanging. */
   commandTimeoutMs?: number;
   /** How long startup waits for the store connection. */
@@ -67,6 +73,16 @@ export const FALKORDB_URL_PROTOCOLS: readonly string[] = ['redis:', 'rediss:', '
 
 function isPort(value: unknown): boolean {
   return Number.isInteger(value) && (value as number) >= 1 && (value as number) <= 65535;
+}
+
+function checkUrl(name: string, url: unknown, problems: string[]): void {
+  if (url === undefined) return;
+  try {
+    const protocol = new URL(String(url)).protocol;
+    if (!FALKORDB_URL_PROTOCOLS.includes(protocol)) problems.push(`${name} must start with redis://, rediss://, falkor:// or falkors:// (got ${protocol})`);
+  } catch {
+    problems.push(`${name} is not a valid URL (e.g. redis://user:pass@host:6379)`);
+  }
 }
 
 function checkTimeout(name: string, value: unknown, problems: string[]): void {
@@ -113,14 +129,8 @@ export function graphOptionProblems(options: GraphModuleOptions | undefined | nu
   } else if (sources.length > 1) {
     problems.push(`give only one of \`url\`, \`client\` or \`embedded\` (got ${sources.join(', ')})`);
   }
-  if (url !== undefined) {
-    try {
-      const protocol = new URL(url).protocol;
-      if (!FALKORDB_URL_PROTOCOLS.includes(protocol)) problems.push(`url must start with redis://, rediss://, falkor:// or falkors:// (got ${protocol})`);
-    } catch {
-      problems.push('url is not a valid URL (e.g. redis://user:pass@host:6379)');
-    }
-  }
+  checkUrl('url', url, problems);
+  checkUrl('tokenStoreUrl', options.tokenStoreUrl, problems);
   if (client !== undefined && typeof (client as { selectGraph?: unknown } | null)?.selectGraph !== 'function') {
     problems.push("client must be a connected FalkorDB client (`await FalkorDB.connect(...)` from 'falkordb')");
   }

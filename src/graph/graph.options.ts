@@ -77,8 +77,12 @@ function isPort(value: unknown): boolean {
 
 function checkUrl(name: string, url: unknown, problems: string[]): void {
   if (url === undefined) return;
+  if (typeof url !== 'string') {
+    problems.push(`${name} must be a string URL (e.g. redis://user:pass@host:6379)`);
+    return;
+  }
   try {
-    const protocol = new URL(String(url)).protocol;
+    const protocol = new URL(url).protocol;
     if (!FALKORDB_URL_PROTOCOLS.includes(protocol)) problems.push(`${name} must start with redis://, rediss://, falkor:// or falkors:// (got ${protocol})`);
   } catch {
     problems.push(`${name} is not a valid URL (e.g. redis://user:pass@host:6379)`);

@@ -103,6 +103,12 @@ describe('hardening II (e2e, real FalkorDB)', () => {
       expect(logout.headers['cache-control']).toBe('no-store');
     });
 
+    it('says in readiness when non-admin FalkorDB users can write the token graph', async () => {
+      // The test server's pat_writer has ~* and GRAPH.QUERY: it can.
+      const ready = await request(app.http).get('/health/ready').expect(200);
+      expect(ready.body).toMatchObject({ status: 'ok', falkordb: 'up', tokenStore: 'exposed' });
+    });
+
     it('cannot revive a revoked token by writing revoked = false', async () => {
       const token = await mintToken(app, TEST_USERS.writer, store.port);
       await request(app.http).delete(`/api/auth/tokens/${token.tokenId}`).set(...bearer(token.token)).expect(200);

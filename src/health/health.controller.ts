@@ -3,6 +3,7 @@ import { ApiExcludeController, ApiOkResponse, ApiOperation, ApiServiceUnavailabl
 import { StoreUnavailableError } from '../common/domain-errors';
 import { ProblemDetailsDto } from '../common/problem-details.dto';
 import { ProblemDetailsFilter } from '../common/problem-details.filter';
+import { TokenStoreExposure } from '../credentials/token-store-exposure';
 import { FalkorDbHealthIndicator } from '../graph/falkordb-health.indicator';
 import { HealthStatusDto } from './health-status.dto';
 
@@ -15,7 +16,10 @@ import { HealthStatusDto } from './health-status.dto';
 @Controller('health')
 @UseFilters(ProblemDetailsFilter)
 export class HealthController {
-  constructor(private readonly falkordb: FalkorDbHealthIndicator) {}
+  constructor(
+    private readonly falkordb: FalkorDbHealthIndicator,
+    private readonly exposure: TokenStoreExposure,
+  ) {}
 
   @Get('live')
   @ApiOperation({ operationId: 'liveness', summary: 'The process is up and serving HTTP' })
@@ -31,6 +35,6 @@ export class HealthController {
   async ready(): Promise<HealthStatusDto> {
     const { falkordb } = await this.falkordb.isHealthy();
     if (falkordb.status === 'down') throw new StoreUnavailableError('FalkorDB is not reachable');
-    return { status: 'ok', falkordb: 'up' };
+    return { status: 'ok', falkordb: 'up', tokenStore: this.exposure.state };
   }
 }

@@ -1,5 +1,4 @@
 import { STATUS_CODES } from 'node:http';
-import helmet from '@fastify/helmet';
 import { LoggerService, Logger } from '@nestjs/common';
 import { HttpAdapterHost, NestFactory } from '@nestjs/core';
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
@@ -8,7 +7,9 @@ import { AppModule } from './app.module';
 import { PROBLEM_CONTENT_TYPE } from './common/problem-details';
 import { ProblemDetailsFilter } from './common/problem-details.filter';
 import { requestIdFor } from './common/request-id';
+import { AccessLog, LoggerAccessLog } from './http/access-log';
 import { isAllowedHost } from './http/host-allow-list';
+import { SECURITY_HEADERS } from './http/security-headers';
 import { AppConfig } from './config/app-config';
 import { RequestDrain } from './shutdown/request-drain';
 import { setupSwagger } from './swagger';
@@ -44,6 +45,8 @@ function notReadyWhileDraining(request: FastifyRequest, reply: FastifyReply): vo
 export interface CreateAppOptions {
   /** Nest logger; false silences it. Default: Nest's console logger. */
   logger?: LoggerService | false;
+  /** Where one line per request goes. Default: the Nest logger (context `HTTP`). */
+  accessLog?: AccessLog;
   /**
    * The drain a graceful shutdown starts (main.ts, on SIGTERM): readiness 503, `Connection: close`
    * on every response, responses held while the listener closes. Without one, draining starts
@@ -75,18 +78,6 @@ export async function createApp(config: AppConfig, options: CreateAppOptions = {
     bodyParser: false,
   });
 
-  await app.register(helmet, {
-    contentSecurityPolicy: {
-      directives: {
-        defaultSrc: ["'self'"],
-        scriptSrc: ["'self'"],
-        styleSrc: ["'self'", "'unsafe-inline'"],
-        imgSrc: ["'self'", 'data:'],
-        // Plain-HTTP deployments (localhost, internal networks) must keep working.
-        upgradeInsecureRequests: null,
-      },
-    },
-  });
   if (config.corsOrigins.length) {
     app.enableCors({
       origin: config.corsOrigins,
@@ -99,8 +90,13 @@ export async function createApp(config: AppConfig, options: CreateAppOptions = {
   fastify.removeContentTypeParser('text/plain');
   const drain = options.drain ?? new RequestDrain();
   drain.track(app.getHttpServer(), (request) => (request.url ?? '').startsWith('/health/'));
-  const requestLog = new Logger('HTTP');
+  const accessLog = options.accessLog ?? new LoggerAccessLog(new Logger('HTTP'));
+  fastify.addHook('onClose', (_instance, done) => {
+    accessLog.flush();
+    done();
+  });
   fastify.addHook('onRequest', (request, reply, done) => {
+    void reply.headers(SECURITY_HEADERS);
     void reply.header('X-Request-Id', request.id);
     if (!isAllowedHost(config.allowedHosts, request.headers.host)) return hostNotAllowed(request, reply);
     if (drain.isDraining && request.routeOptions.url === '/health/ready') return notReadyWhileDraining(request, reply);
@@ -125,7 +121,7 @@ export async function createApp(config: AppConfig, options: CreateAppOptions = {
     else done(null, payload);
   });
   fastify.addHook('onResponse', (request, reply, done) => {
-    requestLog.log({
+    accessLog.record({
       requestId: request.id,
       method: request.method,
       // The path only: query strings may carry user data, and headers (Authorization, Cookie) are never logged.

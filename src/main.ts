@@ -1,5 +1,6 @@
 import { ConsoleLogger, Logger } from '@nestjs/common';
 import { createApp } from './app.factory';
+import { BufferedJsonAccessLog } from './http/access-log';
 import { ConfigError, loadAppConfig } from './config/app-config';
 import { installGracefulShutdown } from './shutdown/graceful-shutdown';
 import { RequestDrain } from './shutdown/request-drain';
@@ -8,7 +9,8 @@ async function bootstrap(): Promise<void> {
   const config = await loadAppConfig(process.env);
   const drain = new RequestDrain();
   // One JSON object per line, for log shippers.
-  const app = await createApp(config, { logger: new ConsoleLogger({ json: true }), drain });
+  // Request lines in the same JSON shape, written once per event-loop turn rather than once per request.
+  const app = await createApp(config, { logger: new ConsoleLogger({ json: true }), drain, accessLog: new BufferedJsonAccessLog(process.stdout) });
   await app.listen(config.port, config.host);
   // Not app.enableShutdownHooks(): that closes HTTP at once. This drains first, then closes HTTP,
   // then FalkorDB (Nest's shutdown hooks), and exits 0.

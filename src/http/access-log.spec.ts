@@ -5,7 +5,7 @@ const entry = (n: number) => ({ requestId: `r${n}`, method: 'GET', path: '/x', s
 describe('BufferedJsonAccessLog', () => {
   it('writes the lines of one event-loop turn with one call, in the JSON console logger shape', async () => {
     const writes: string[] = [];
-    const log = new BufferedJsonAccessLog({ write: (chunk: string) => (writes.push(chunk), true) } as never);
+    const log = new BufferedJsonAccessLog({ write: (chunk: string) => (writes.push(chunk), true) });
     log.record(entry(1));
     log.record(entry(2));
     expect(writes).toEqual([]);
@@ -17,7 +17,7 @@ describe('BufferedJsonAccessLog', () => {
 
   it('writes at once when many lines wait, and flush() writes what is pending', () => {
     const writes: string[] = [];
-    const log = new BufferedJsonAccessLog({ write: (chunk: string) => (writes.push(chunk), true) } as never);
+    const log = new BufferedJsonAccessLog({ write: (chunk: string) => (writes.push(chunk), true) });
     for (let n = 0; n < 512; n++) log.record(entry(n));
     expect(writes).toHaveLength(1);
     log.record(entry(600));

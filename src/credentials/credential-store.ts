@@ -128,8 +128,11 @@ export class CredentialStore {
    */
   async signUnsignedRecords(): Promise<number> {
     let signed = 0;
+    const span = 2000;
     for (const kind of ['pat', 'session'] as const) {
-      for (let page = await this.nodes[kind].findPageAfter('', 1000); page.length > 0; page = await this.nodes[kind].findPageAfter(page[page.length - 1].id, 1000)) {
+      const last = await this.nodes[kind].lastNodeId();
+      for (let from = 0; from <= last; from += span) {
+        const page = await this.nodes[kind].findByNodeIds(from, span);
         const unsigned = page.filter((record) => record.mac === null && !record.revoked);
         if (unsigned.length === 0) continue;
         await this.nodes[kind].setMissingMacs(unsigned.map((record) => ({ id: record.id, mac: this.mac.sign(this.identityOf(kind, record)) })));

@@ -19,7 +19,7 @@ export interface GraphApiModuleOptions {
    * Default 300000 ms.
    */
   abandonConnectionAfterMs?: number;
-  /** Requests of one credential waiting on or running on its connection; beyond it, 429. Default 32. */
+  /** Requests of one credential waiting on or running on its connection; beyond it, 429. Default 64. */
   maxQueuedPerCredential?: number;
   /** Connections of one user running FalkorDB work at once; beyond it, 429. Default 2. */
   maxBusyConnectionsPerUser?: number;
@@ -35,7 +35,7 @@ export const DEFAULT_QUERY_TIMEOUT_MS = 10_000;
 export const DEFAULT_MAX_QUERY_TIMEOUT_MS = 60_000;
 export const DEFAULT_TIMEOUT_GRACE_MS = 2_000;
 export const DEFAULT_ABANDON_CONNECTION_AFTER_MS = 300_000;
-export const DEFAULT_MAX_QUEUED_PER_CREDENTIAL = 32;
+export const DEFAULT_MAX_QUEUED_PER_CREDENTIAL = 64;
 export const DEFAULT_MAX_BUSY_CONNECTIONS_PER_USER = 2;
 export const DEFAULT_MAX_BUSY_CONNECTIONS = 16;
 

@@ -99,17 +99,23 @@ export class CredentialNodes {
     return row ? this.toAuthRecord(row) : undefined;
   }
 
+  /** The highest internal node id of this kind of record (-1 when there are none). */
+  async lastNodeId(): Promise<number> {
+    const rows = await this.store.readQuery(this.graph, `MATCH (c:${this.shape.label}) RETURN max(id(c)) AS last`);
+    return rows[0]?.last === null || rows[0]?.last === undefined ? -1 : Number(rows[0].last);
+  }
+
   /**
-   * The next `batch` records after id `after`, in id order (an index range scan, so paging through
-   * every record costs the same per page): for the one-time signing of records without a MAC.
+   * Records whose internal node ids are in [from, from + span): FalkorDB seeks node ids directly, so
+   * paging through every record this way costs the same per page at any size. For the one-time
+   * signing of records written before MACs existed.
    */
-  async findPageAfter(after: string, batch: number): Promise<CredentialAuthRecord[]> {
+  async findByNodeIds(from: number, span: number): Promise<CredentialAuthRecord[]> {
     const rows = await this.store.readQuery(
       this.graph,
-      `MATCH (c:${this.shape.label}) WHERE c.${this.shape.idProperty} > $after
-       RETURN ${credentialFields(this.shape)}, c.${this.shape.hashProperty} AS hash, c.mac AS mac
-       ORDER BY c.${this.shape.idProperty} LIMIT $batch`,
-      { after, batch },
+      `MATCH (c:${this.shape.label}) WHERE id(c) >= $from AND id(c) < $to
+       RETURN ${credentialFields(this.shape)}, c.${this.shape.hashProperty} AS hash, c.mac AS mac`,
+      { from, to: from + span },
     );
     return rows.map((row) => this.toAuthRecord(row));
   }

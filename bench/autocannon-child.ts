@@ -1,0 +1,52 @@
+/**
+ * The load generator's own process (started by load-generator.ts): autocannon's programmatic API,
+ * one route, a warm-up then the measured run. It runs apart from the bench driver and from the
+ * service so that the three do not share one event loop; they still share the machine's cores,
+ * as a client on the same host would.
+ *
+ * Input: a LoadSpec as JSON on stdin. Output: one LoadResult as JSON on stdout.
+ */
+import autocannon from 'autocannon';
+import type { LoadResult, LoadSpec } from './load-generator';
+
+async function readStdin(): Promise<string> {
+  let text = '';
+  for await (const chunk of process.stdin as AsyncIterable<Buffer>) text += chunk.toString('utf8');
+  return text;
+}
+
+function run(spec: LoadSpec, seconds: number): Promise<autocannon.Result> {
+  return autocannon({
+    url: spec.url,
+    method: spec.method,
+    headers: spec.headers,
+    body: spec.body,
+    connections: spec.connections,
+    duration: seconds,
+    timeout: 10,
+  });
+}
+
+async function main(): Promise<void> {
+  const spec = JSON.parse(await readStdin()) as LoadSpec;
+  if (spec.warmupSeconds > 0) await run(spec, spec.warmupSeconds);
+  const result = await run(spec, spec.seconds);
+  const statusCodes: Record<string, number> = {};
+  for (const [code, stats] of Object.entries(result.statusCodeStats ?? {})) statusCodes[code] = stats.count ?? 0;
+  const output: LoadResult = {
+    requestsPerSecond: result.requests.average,
+    totalRequests: result.requests.total,
+    p50Ms: result.latency.p50,
+    p99Ms: result.latency.p99,
+    non2xx: result.non2xx,
+    transportErrors: result.errors,
+    timeouts: result.timeouts,
+    statusCodes,
+  };
+  process.stdout.write(`${JSON.stringify(output)}\n`);
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exit(1);
+});

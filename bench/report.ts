@@ -1,0 +1,151 @@
+import type { BenchSettings } from './bench-settings';
+import { errorsOf } from './load-generator';
+import { formatMs } from './latency-stats';
+import type { MachineInfo } from './machine-info';
+import type { MintLatencyComparison } from './mint-latency';
+import type { RevocationLatency } from './revocation-latency';
+import type { RouteMeasurement } from './route-throughput';
+
+/** Everything printed by the bench; the phases compute, this file only formats. */
+
+const count = (value: number) => Math.round(value).toLocaleString('en-US');
+const megabytes = (bytes: number) => `${(bytes / 2 ** 20).toFixed(1)} MB`;
+
+function table(header: string[], rows: string[][], rightAligned: boolean[]): string {
+  const widths = header.map((title, column) => Math.max(title.length, ...rows.map((row) => row[column].length)));
+  const line = (cells: string[]) =>
+    cells.map((cell, column) => (rightAligned[column] ? cell.padStart(widths[column]) : cell.padEnd(widths[column]))).join('  ');
+  return [line(header), widths.map((width) => '-'.repeat(width)).join('  '), ...rows.map(line)].join('\n');
+}
+
+export function printHeader(info: MachineInfo, settings: BenchSettings, build: string): void {
+  console.log('FalkorDB PAT service benchmark (npm run bench)');
+  console.log(`  date            ${info.date}`);
+  console.log(`  machine         ${info.cores} cores, ${info.cpuModel}, ${info.memoryGb} GB`);
+  console.log(`  load average    ${info.loadAverageAtStart.toFixed(2)} (1 min) at start${info.loadAverageAtStart > info.cores ? ': the machine was busy, expect noisy figures' : ''}`);
+  console.log(`  node            ${info.nodeVersion}`);
+  console.log(`  code            ${info.commit}; ${build}`);
+  console.log(`  service         node dist/main.js, NODE_ENV=production, request log on (to a file), external FalkorDB on loopback`);
+  console.log(
+    `  tokens seeded   ${count(settings.seededTokens)} (1,000 users) in graph token_management before the service starts, ` +
+      (settings.signSeededTokens ? 'with record MACs' : 'without record MACs (BENCH_SIGN_SEEDED=false)'),
+  );
+  console.log(
+    `  load            autocannon in its own process, ${settings.secondsPerRoute} s per route after ${settings.warmupSeconds} s warm-up, ` +
+      `${settings.connections} connections (minting ${settings.mintConnections}); ${settings.settleSeconds} s of unmeasured PAT load before the first route`,
+  );
+  console.log(`  Figures are from a shared ${info.cores}-core machine where other work (tests) may run: they vary run to run; compare ratios.\n`);
+}
+
+/** req/s of /health/live: the mean of its runs in this bench (first and last). */
+export function baselineOf(measured: RouteMeasurement[]): number {
+  const runs = measured.filter((entry) => entry.baseline);
+  return runs.reduce((sum, entry) => sum + entry.result.requestsPerSecond, 0) / runs.length;
+}
+
+export function printRouteTable(measured: RouteMeasurement[]): void {
+  const baseline = baselineOf(measured);
+  const rows = measured.map(({ route, connections, result }) => [
+    route,
+    String(connections),
+    count(result.requestsPerSecond),
+    `${(result.requestsPerSecond / baseline).toFixed(2)}x`,
+    formatMs(result.p50Ms),
+    formatMs(result.p99Ms),
+    errorsOf(result) ? `${errorsOf(result)} (${statusSummary(result.statusCodes)}, ${result.transportErrors} errors, ${result.timeouts} timeouts)` : '0',
+  ]);
+  console.log(`\nThroughput (ratio = req/s / ${count(baseline)}, the mean req/s of the two GET /health/live runs)`);
+  console.log(table(['route', 'conns', 'req/s', 'ratio', 'p50', 'p99', 'errors'], rows, [false, true, true, true, true, true, false]));
+  for (const { route, what } of measured) console.log(`  ${route}: ${what}`);
+}
+
+function statusSummary(codes: Record<string, number>): string {
+  const failing = Object.entries(codes).filter(([code]) => !code.startsWith('2'));
+  return failing.length ? failing.map(([code, n]) => `${n} x ${code}`).join(', ') : 'no non-2xx';
+}
+
+export function printMintLatency(comparison: MintLatencyComparison): void {
+  const { fresh, loaded } = comparison;
+  const row = (series: MintLatencyComparison['fresh']) => [
+    series.username,
+    `${count(series.heldBefore)} -> ${count(series.heldBefore + series.count)}`,
+    String(series.count),
+    formatMs(series.p50),
+    formatMs(series.p99),
+    formatMs(series.max),
+  ];
+  console.log('\nMint latency vs tokens held by one user (POST /api/auth/tokens/credentials, one at a time, the two users alternating)');
+  console.log(table(['user', 'tokens held', 'mints', 'p50', 'p99', 'max'], [row(fresh), row(loaded)], [false, false, true, true, true, true]));
+  console.log(`  p50 ratio held/fresh: ${(loaded.p50 / fresh.p50).toFixed(2)}x, p99 ratio: ${(loaded.p99 / fresh.p99).toFixed(2)}x (1.0 = flat)`);
+}
+
+export function printRevocationLatency(revocation: RevocationLatency): void {
+  console.log('\nRevocation seen by a second instance (DELETE on A answered 200 -> first 401 on B, B polled back to back)');
+  console.log(
+    `  trials ${revocation.count}  p50 ${formatMs(revocation.p50)}  p99 ${formatMs(revocation.p99)}  max ${formatMs(revocation.max)}  ` +
+      `requests B still accepted after A's 200: ${revocation.staleAcceptances} (most polls in one trial: ${revocation.maxPolls})`,
+  );
+}
+
+export function printLogSizes(logs: { name: string; bytes: number; lines: number }[]): void {
+  console.log('\nService request logs (stdout, JSON lines, written to a temp file during the run)');
+  for (const log of logs) console.log(`  service ${log.name}: ${megabytes(log.bytes)}, ${count(log.lines)} lines`);
+}
+
+export function printSetup(facts: {
+  seededTokens: number;
+  storedTokens: number;
+  elapsedMs: number;
+  signed: boolean;
+  signMs: number;
+  indexWaitMs: number;
+  startupMs: number;
+}): void {
+  const seconds = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
+  console.log(
+    `Seeded ${count(facts.seededTokens)} tokens in ${seconds(facts.elapsedMs)}, ` +
+      (facts.signed ? `signed them in ${seconds(facts.signMs)}` : 'left unsigned (BENCH_SIGN_SEEDED=false: service A signs them at startup)') +
+      `; store holds ${count(facts.storedTokens)}`,
+  );
+  console.log(`Service A ready in ${seconds(facts.startupMs)}, its indexes built ${seconds(facts.indexWaitMs)} later`);
+}
+
+/** The README's Performance section, ready to paste (it quotes this run's machine and store size). */
+export function printReadmeBlock(
+  info: MachineInfo,
+  settings: BenchSettings,
+  measured: RouteMeasurement[],
+  mint: MintLatencyComparison,
+  revocation: RevocationLatency,
+): void {
+  const baseline = baselineOf(measured);
+  const lines = [
+    `On a ${info.cores}-core machine (${info.cpuModel}, Node ${info.nodeVersion}, ${info.date.slice(0, 10)}), ` +
+      `${count(settings.seededTokens)} tokens in the store, \`node dist/main.js\` in production mode with its request log on, ` +
+      `autocannon in another process on the same cores, ${settings.connections} connections (minting ${settings.mintConnections}), ${settings.secondsPerRoute} s per route ` +
+      `(\`/health/live\` first and last; ratios to the mean of the two):`,
+    '',
+    '| route | req/s | ratio to /health/live | p50 | p99 |',
+    '|---|---|---|---|---|',
+    ...measured.map(
+      ({ route, result }) =>
+        `| \`${route}\` | ${count(result.requestsPerSecond)} | ${(result.requestsPerSecond / baseline).toFixed(2)} | ${formatMs(result.p50Ms)} | ${formatMs(result.p99Ms)} |`,
+    ),
+    ...measured
+      .filter(({ result }) => errorsOf(result) > 0)
+      .map(
+        ({ route, result }) =>
+          `\n\`${route}\`: ${count(errorsOf(result))} of ${count(result.totalRequests)} responses were not 2xx ` +
+          `(${statusSummary(result.statusCodes)}, ${result.transportErrors} errors, ${result.timeouts} timeouts); its req/s counts them.`,
+      ),
+    '',
+    `Minting one token at a time (two users alternating): p50 ${formatMs(mint.fresh.p50)} / p99 ${formatMs(mint.fresh.p99)} for a user holding ${count(mint.fresh.heldBefore)} tokens, ` +
+      `p50 ${formatMs(mint.loaded.p50)} / p99 ${formatMs(mint.loaded.p99)} once it holds ${count(mint.loaded.heldBefore)}.`,
+    `A token revoked on one instance is refused by a second instance ${formatMs(revocation.p50)} (p50), ${formatMs(revocation.p99)} (p99), ` +
+      `${formatMs(revocation.max)} (max) after the revocation returned (${revocation.count} trials).`,
+  ];
+  console.log('\nFor README.md (Performance):\n');
+  console.log('```markdown');
+  console.log(lines.join('\n'));
+  console.log('```');
+}

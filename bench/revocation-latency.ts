@@ -1,0 +1,47 @@
+import { LatencyStats, latencyStats } from './latency-stats';
+import type { Credentials, ServiceClient } from './service-client';
+
+export interface RevocationLatency extends LatencyStats {
+  /** Requests B still accepted (200) after A had confirmed the revocation, over all trials. */
+  staleAcceptances: number;
+  /** Polls of B per trial until its 401, at most. */
+  maxPolls: number;
+}
+
+/** A trial whose token B still accepts this long after the revocation is a failure, not a latency. */
+const GIVE_UP_AFTER_MS = 30_000;
+
+/**
+ * How long a revoked token keeps working on ANOTHER instance of the service. Per trial: mint on A,
+ * check it works on B (200, so B has seen it: a cache, if there is one, holds it), revoke on A, and
+ * from the moment A's 200 arrives poll B with the token back to back until B says 401. The figure
+ * is (arrival of B's first 401) − (arrival of A's 200). Today every request is checked in
+ * FalkorDB, so it is one request's time; with caching it becomes the cache's staleness.
+ */
+export async function measureRevocationLatency(a: ServiceClient, b: ServiceClient, user: Credentials, trials: number): Promise<RevocationLatency> {
+  const samples: number[] = [];
+  let staleAcceptances = 0;
+  let maxPolls = 0;
+  for (let trial = 0; trial < trials; trial++) {
+    const minted = await a.mint(user, 'bench revocation');
+    const before = await b.getToken(minted);
+    if (before.status !== 200) throw new Error(`trial ${trial}: a token minted on A answered ${before.status} on B before revocation: ${before.body}`);
+
+    const revoked = await a.revoke(minted);
+    if (revoked.status !== 200) throw new Error(`trial ${trial}: revoking on A answered ${revoked.status}: ${revoked.body}`);
+    const confirmedAt = revoked.arrivedAt;
+
+    for (let polls = 1; ; polls++) {
+      const answer = await b.getToken(minted);
+      if (answer.status === 401) {
+        samples.push(answer.arrivedAt - confirmedAt);
+        maxPolls = Math.max(maxPolls, polls);
+        break;
+      }
+      if (answer.status !== 200) throw new Error(`trial ${trial}: B answered ${answer.status} for a revoked token: ${answer.body}`);
+      staleAcceptances += 1;
+      if (answer.arrivedAt - confirmedAt > GIVE_UP_AFTER_MS) throw new Error(`trial ${trial}: B still accepts the token ${GIVE_UP_AFTER_MS / 1000} s after its revocation on A`);
+    }
+  }
+  return { ...latencyStats(samples), staleAcceptances, maxPolls };
+}

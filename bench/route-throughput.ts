@@ -1,0 +1,98 @@
+import type { BenchSettings } from './bench-settings';
+import type { Cleanup } from './cleanup';
+import { errorsOf, generateLoad, LoadResult, LoadSpec } from './load-generator';
+import { formatMs } from './latency-stats';
+import type { Credentials, MintedToken, ServiceClient } from './service-client';
+
+/** A small graph of the writer's own for the Graph API route: what is measured is the path to FalkorDB, not the query. */
+export const BENCH_GRAPH = 'bench_graph';
+const BENCH_GRAPH_NODES = 100;
+const GRAPH_READ = { query: 'MATCH (n:Bench) RETURN count(n)', readOnly: true };
+
+export interface RouteMeasurement {
+  /** As the README names the route. */
+  route: string;
+  /** A /health/live run: what the other routes are compared to. */
+  baseline: boolean;
+  /** What the request goes through, in a few words. */
+  what: string;
+  connections: number;
+  result: LoadResult;
+}
+
+export async function createBenchGraph(client: ServiceClient, writer: MintedToken): Promise<void> {
+  await client.graphQuery(BENCH_GRAPH, writer.token, { query: `UNWIND range(1, ${BENCH_GRAPH_NODES}) AS i CREATE (:Bench {i: i})` });
+}
+
+/**
+ * Each route in turn, between two runs of /health/live: the baseline (Fastify, helmet and the
+ * request log, no auth, no FalkorDB) that the other routes are compared to. It is measured in the
+ * same run because absolute figures move with whatever else the machine is doing, and twice, first
+ * and last, so the drift of the machine during the run shows (ratios use the mean of the two).
+ */
+export async function measureRoutes(
+  client: ServiceClient,
+  tokens: { writer: MintedToken; admin: MintedToken; graphWriter: MintedToken; minter: Credentials },
+  settings: BenchSettings,
+  cleanup: Cleanup,
+): Promise<RouteMeasurement[]> {
+  const base = client.baseUrl;
+  const bearer = (minted: MintedToken) => ({ authorization: `Bearer ${minted.token}` });
+  const json = { 'content-type': 'application/json' };
+  const timing = { seconds: settings.secondsPerRoute, warmupSeconds: settings.warmupSeconds };
+  const baseline: LoadSpec = { url: `${base}/health/live`, method: 'GET', headers: {}, connections: settings.connections, ...timing };
+  const routes: { route: string; what: string; spec: LoadSpec }[] = [
+    { route: 'GET /health/live', what: 'no auth: the baseline, measured first', spec: baseline },
+    {
+      route: 'GET /api/auth/tokens/{id}',
+      what: 'PAT verified + checked in FalkorDB + read',
+      spec: { url: `${base}/api/auth/tokens/${tokens.writer.tokenId}`, method: 'GET', headers: bearer(tokens.writer), connections: settings.connections, ...timing },
+    },
+    {
+      route: 'GET /api/auth/tokens/{id} (admin PAT)',
+      what: 'as above + admin role confirmed against the ACL (remembered 30 s)',
+      spec: { url: `${base}/api/auth/tokens/${tokens.admin.tokenId}`, method: 'GET', headers: bearer(tokens.admin), connections: settings.connections, ...timing },
+    },
+    {
+      route: `POST /api/graph/{graph}/query`,
+      what: `PAT + read-only Cypher as the token's user (${GRAPH_READ.query})`,
+      spec: {
+        url: `${base}/api/graph/${BENCH_GRAPH}/query`,
+        method: 'POST',
+        headers: { ...bearer(tokens.graphWriter), ...json },
+        body: JSON.stringify(GRAPH_READ),
+        connections: settings.connections,
+        ...timing,
+      },
+    },
+    {
+      route: 'POST /api/auth/tokens/credentials',
+      what: 'mint: FalkorDB login as the user + new token stored (fsync)',
+      spec: {
+        url: `${base}/api/auth/tokens/credentials`,
+        method: 'POST',
+        headers: json,
+        // Every request mints a new token (same name, new id); the cap is raised for the bench.
+        body: JSON.stringify({ username: tokens.minter.username, password: tokens.minter.password, name: 'bench load mint' }),
+        connections: settings.mintConnections,
+        ...timing,
+      },
+    },
+    { route: 'GET /health/live (again)', what: 'the baseline again, measured last', spec: baseline },
+  ];
+
+  if (settings.settleSeconds > 0) {
+    // One unmeasured run of the PAT route (no warm-up of its own: this is the warm-up).
+    await generateLoad({ ...routes[1].spec, seconds: settings.settleSeconds, warmupSeconds: 0 }, cleanup);
+  }
+  const measured: RouteMeasurement[] = [];
+  for (const { route, what, spec } of routes) {
+    const result = await generateLoad(spec, cleanup);
+    measured.push({ route, what, baseline: spec === baseline, connections: spec.connections, result });
+    console.log(
+      `  ${route.padEnd(40)} ${Math.round(result.requestsPerSecond).toLocaleString('en-US').padStart(7)} req/s  ` +
+        `p50 ${formatMs(result.p50Ms)}  p99 ${formatMs(result.p99Ms)}  errors ${errorsOf(result)}`,
+    );
+  }
+  return measured;
+}

@@ -1,0 +1,125 @@
+/**
+ * `npm run bench`: the service as users run it (`node dist/main.js`, production mode, request log
+ * on) on an external FalkorDB already holding BENCH_TOKENS tokens, measured over HTTP from other
+ * processes. Prints every figure the README quotes, and a block to paste into it. Figures are
+ * printed, never asserted: this machine is shared, so people compare them, tests do not.
+ *
+ * Phases: build if needed -> FalkorDB + seed -> service A -> throughput per route -> mint latency
+ * vs tokens held -> service B + revocation latency across instances -> report. Everything started
+ * is stopped and removed at the end, on failure, on Ctrl-C and at the deadline (cleanup.ts).
+ */
+import { randomBytes } from 'node:crypto';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { TEST_USERS } from '../test/support/falkordb-test-server';
+import { BenchSettings, readBenchSettings } from './bench-settings';
+import { buildIfNeeded } from './build-if-needed';
+import { Cleanup, runWithCleanup } from './cleanup';
+import { machineInfo } from './machine-info';
+import { compareMintLatency } from './mint-latency';
+import {
+  printHeader,
+  printLogSizes,
+  printMintLatency,
+  printReadmeBlock,
+  printRevocationLatency,
+  printRouteTable,
+  printSetup,
+} from './report';
+import { measureRevocationLatency } from './revocation-latency';
+import { createBenchGraph, measureRoutes } from './route-throughput';
+import { ServiceClient } from './service-client';
+import { randomServiceSecrets, ServiceProcess } from './service-process';
+import { TokenStore } from './token-store';
+
+const REPO_ROOT = join(__dirname, '..');
+/**
+ * The mint-latency users: ACL users of their own (no other phase's tokens count against them). The
+ * loaded one is named as seedTokens names the one user it seeds (`<prefix>0`).
+ */
+const MINT_LATENCY_USERNAMES = { fresh: 'bench-mint-fresh', loaded: 'bench-mint-loaded-0' };
+
+/** Services started so far: if a phase fails, what they logged explains it (their log folder is about to be removed). */
+const startedServices: ServiceProcess[] = [];
+
+async function runBench(settings: BenchSettings, cleanup: Cleanup): Promise<void> {
+  try {
+    await runPhases(settings, cleanup);
+  } catch (error) {
+    for (const service of startedServices) console.error(`\nLast output of service ${service.name}:\n${await service.outputTail()}`);
+    throw error;
+  }
+}
+
+async function runPhases(settings: BenchSettings, cleanup: Cleanup): Promise<void> {
+  const runStarted = Date.now();
+  const build = await buildIfNeeded(REPO_ROOT);
+  const info = machineInfo(REPO_ROOT);
+  printHeader(info, settings, build);
+
+  const logDir = await mkdtemp(join(tmpdir(), 'pat-bench-'));
+  cleanup.add('remove the temp folder (service logs)', () => rm(logDir, { recursive: true, force: true }));
+
+  // One deployment's secrets for both instances; the key also signs the seeded tokens.
+  const secrets = randomServiceSecrets();
+  const store = await TokenStore.start(cleanup, settings.signSeededTokens ? secrets.ENCRYPTION_KEY : undefined);
+  console.log(`FalkorDB on ${store.url}; seeding ${settings.seededTokens.toLocaleString('en-US')} tokens...`);
+  const seeding = await store.seed(settings.seededTokens);
+
+  const serviceOptions = { repoRoot: REPO_ROOT, logDir, falkordbUrl: store.url, secrets };
+  const startingA = Date.now();
+  // Unsigned seeded tokens are signed by the service before it is ready: that may take as long as the run may.
+  const readyTimeoutMs = settings.signSeededTokens ? undefined : Math.max(0, settings.deadlineMs - (Date.now() - runStarted));
+  const serviceA = await ServiceProcess.start({ name: 'A', ...serviceOptions, readyTimeoutMs }, cleanup);
+  startedServices.push(serviceA);
+  const startupMs = Date.now() - startingA;
+  const indexWaitMs = await store.waitForIndexes();
+  printSetup({ ...seeding, seededTokens: settings.seededTokens, signed: settings.signSeededTokens, indexWaitMs, startupMs });
+  // Shows whether the service took the store as current or upgraded it first (which would be in startupMs).
+  for (const message of await serviceA.messagesOf('CredentialStore')) console.log(`  service A (CredentialStore): ${message}`);
+
+  const a = new ServiceClient(serviceA.baseUrl);
+  // A token per route, so one route's state in the service (e.g. the Graph API's pooled connection) is not another's.
+  const writer = await a.mint(TEST_USERS.writer, 'bench reads');
+  const admin = await a.mint(TEST_USERS.admin, 'bench admin reads');
+  const graphWriter = await a.mint(TEST_USERS.writer, 'bench graph reads');
+  await createBenchGraph(a, graphWriter);
+
+  console.log('\nThroughput, one route at a time:');
+  const measured = await measureRoutes(a, { writer, admin, graphWriter, minter: TEST_USERS.writer }, settings, cleanup);
+  printRouteTable(measured);
+
+  const mintUsers = {
+    fresh: { username: MINT_LATENCY_USERNAMES.fresh, password: randomBytes(16).toString('hex') },
+    loaded: { username: MINT_LATENCY_USERNAMES.loaded, password: randomBytes(16).toString('hex') },
+  };
+  for (const user of Object.values(mintUsers)) await store.createReadWriteUser(user.username, user.password);
+  const mintLatency = await compareMintLatency(a, store, mintUsers, settings.mintLatencySamples, settings.heldTokens);
+  printMintLatency(mintLatency);
+
+  // B starts only now: an idle second service would not change the throughput figures, but its startup would.
+  const serviceB = await ServiceProcess.start({ name: 'B', ...serviceOptions }, cleanup);
+  startedServices.push(serviceB);
+  const revocation = await measureRevocationLatency(a, new ServiceClient(serviceB.baseUrl), TEST_USERS.writer, settings.revocationTrials);
+  printRevocationLatency(revocation);
+
+  // Stopped before the logs are measured, so the figures include everything each service wrote.
+  await serviceA.stop();
+  await serviceB.stop();
+  printLogSizes([
+    { name: 'A', ...(await serviceA.logSize()) },
+    { name: 'B', ...(await serviceB.logSize()) },
+  ]);
+  printReadmeBlock(info, settings, measured, mintLatency, revocation);
+  console.log(`\nBench finished in ${((Date.now() - runStarted) / 60_000).toFixed(1)} min (cleanup follows).`);
+}
+
+let settings: BenchSettings;
+try {
+  settings = readBenchSettings();
+} catch (error) {
+  console.error((error as Error).message);
+  process.exit(2);
+}
+runWithCleanup((cleanup) => runBench(settings, cleanup), settings.deadlineMs);

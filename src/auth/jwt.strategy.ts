@@ -11,6 +11,8 @@ import { AuthSettings, PAT_AUDIENCE, SESSION_AUDIENCE } from './auth-settings';
 import { IssuedClaims } from './jwt-claims';
 import { CredentialKind, Principal, principalOf } from './principal';
 import { credentialOf, extractCredential } from './request-credential';
+import { VerifiedSignatures } from './verified-signatures';
+import { attachVerifiedRecord } from '../credentials/verified-record';
 
 export const JWT_STRATEGY = 'falkordb-jwt';
 
@@ -63,12 +65,34 @@ export class JwtStrategy extends PassportStrategy(Strategy, JWT_STRATEGY) implem
     // JwtAuthGuard authenticates with this instance by its own name (see AuthSettings.strategyName).
     passport.use(settings.strategyName, this);
     this.strategyName = settings.strategyName;
+    this.cookieName = settings.sessionCookieName;
   }
 
   private readonly strategyName: string;
+  private readonly cookieName: string;
+  private readonly signatures = new VerifiedSignatures(CLOCK_TOLERANCE_SECONDS);
 
   onModuleDestroy(): void {
     passport.unuse(this.strategyName);
+  }
+
+  /**
+   * passport-jwt verifies the signature on every request; a token whose exact text was verified
+   * before skips straight to validate() (expiry is checked again there; the store check always runs).
+   */
+  override authenticate(request: Parameters<typeof extractCredential>[0] & object, options?: object): void {
+    const credential = extractCredential(request, this.cookieName);
+    const claims = credential && this.signatures.claimsOf(credential.kind, credential.token, Date.now());
+    if (!claims) {
+      super.authenticate(request as never, options);
+      return;
+    }
+    // `success` and `error` are added by passport to the per-request copy of the strategy.
+    const outcome = this as unknown as { success(user: Principal): void; error(error: unknown): void };
+    this.validate(request, claims).then(
+      (principal) => outcome.success(principal),
+      (error: unknown) => outcome.error(error),
+    );
   }
 
   async validate(request: object, claims: IssuedClaims): Promise<Principal> {
@@ -77,6 +101,7 @@ export class JwtStrategy extends PassportStrategy(Strategy, JWT_STRATEGY) implem
       throw new InvalidTokenError(REJECTED.pat);
     }
     const { kind } = credential;
+    this.signatures.remember(kind, credential.token, claims, Date.now());
     const record = await this.credentials.verify({ kind, id: claims.jti, subject: claims.sub, token: credential.token }, Date.now());
     if (!record) {
       // Revocation on another instance shows up here first: its connection on this one goes too.
@@ -84,6 +109,7 @@ export class JwtStrategy extends PassportStrategy(Strategy, JWT_STRATEGY) implem
       throw new InvalidTokenError(REJECTED[kind]);
     }
     const principal = principalOf(kind, record);
+    attachVerifiedRecord(principal, record);
     // A recorded Admin acts as Admin only while the server's ACL still says so (re-read every 30 s at most).
     principal.role = await this.adminRecheck.currentRole(principal);
     // A user the ACL has narrowed to Read-Only reads, whatever the credential was created with.

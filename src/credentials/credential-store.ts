@@ -116,6 +116,7 @@ export class CredentialStore {
     }
     if (stored.lastUsed === null || now - stored.lastUsed >= LAST_USED_WRITE_INTERVAL_MS) {
       await nodes.touch(stored.id, now, LAST_USED_WRITE_INTERVAL_MS);
+      stored.lastUsed = now;
     }
     // The hash stays inside the store.
     const { hash, mac, ...record } = stored;

@@ -9,6 +9,7 @@ import {
   ApiNotFoundResponse,
   ApiOkResponse,
   ApiOperation,
+  ApiParam,
   ApiServiceUnavailableResponse,
   ApiTags,
   ApiTooManyRequestsResponse,
@@ -30,7 +31,8 @@ import { ListTokensQuery } from './dto/list-tokens.query';
 import { BulkRevokeQuery, RevokedAllDto } from './dto/bulk-revoke.query';
 import { LeakReportAcceptedDto, RevokeLeakedDto } from './dto/revoke-leaked.dto';
 import { RotateTokenDto } from './dto/rotate-token.dto';
-import { TokenIdParam } from './dto/token-id.param';
+import { TOKEN_ID_PARAM } from './dto/token-id';
+import { TokenIdPipe } from './token-id.pipe';
 import { RevokedTokenDto, TokenEnvelopeDto, TokenListDto } from './dto/token-metadata.dto';
 import { TokensService } from './tokens.service';
 
@@ -181,8 +183,9 @@ export class TokensController {
   @ApiBadRequestResponse(BAD_REQUEST)
   @ApiNotFoundResponse(NOT_FOUND)
   @ApiConflictResponse({ type: ProblemDetailsDto, description: 'The token is no longer active (revoked or expired)' })
-  rotate(@CurrentPrincipal() principal: Principal, @Param() params: TokenIdParam, @Body() body: RotateTokenDto = {}): Promise<CreatedTokenDto> {
-    return this.tokens.rotate(principal, params.tokenId, body);
+  @ApiParam(TOKEN_ID_PARAM)
+  rotate(@CurrentPrincipal() principal: Principal, @Param('tokenId', TokenIdPipe) tokenId: string, @Body() body: RotateTokenDto = {}): Promise<CreatedTokenDto> {
+    return this.tokens.rotate(principal, tokenId, body);
   }
 
   @Get(':tokenId')
@@ -191,8 +194,9 @@ export class TokensController {
   @ApiOkResponse({ type: TokenEnvelopeDto, description: 'The token\'s metadata (never the token itself)' })
   @ApiBadRequestResponse(BAD_REQUEST)
   @ApiNotFoundResponse(NOT_FOUND)
-  async get(@CurrentPrincipal() principal: Principal, @Param() params: TokenIdParam): Promise<TokenEnvelopeDto> {
-    return { token: await this.tokens.get(principal, params.tokenId) };
+  @ApiParam(TOKEN_ID_PARAM)
+  async get(@CurrentPrincipal() principal: Principal, @Param('tokenId', TokenIdPipe) tokenId: string): Promise<TokenEnvelopeDto> {
+    return { token: await this.tokens.get(principal, tokenId) };
   }
 
   @Delete(':tokenId')
@@ -206,7 +210,8 @@ export class TokensController {
   @ApiOkResponse({ type: RevokedTokenDto, description: 'Revoked (also when it already was)' })
   @ApiBadRequestResponse(BAD_REQUEST)
   @ApiNotFoundResponse(NOT_FOUND)
-  revoke(@CurrentPrincipal() principal: Principal, @Param() params: TokenIdParam): Promise<RevokedTokenDto> {
-    return this.tokens.revoke(principal, params.tokenId);
+  @ApiParam(TOKEN_ID_PARAM)
+  revoke(@CurrentPrincipal() principal: Principal, @Param('tokenId', TokenIdPipe) tokenId: string): Promise<RevokedTokenDto> {
+    return this.tokens.revoke(principal, tokenId);
   }
 }

@@ -5,6 +5,7 @@ import { Principal } from '../auth/principal';
 import { ConflictError, ForbiddenError, NotFoundError, ValidationFailedError } from '../common/domain-errors';
 import { isoOrNull } from '../common/iso-time';
 import { CredentialStore } from '../credentials/credential-store';
+import { verifiedRecordOf } from '../credentials/verified-record';
 import { TokenRecord, TokenScope, TokenState } from '../credentials/store/token.record';
 import { reachOf, TokenPermissions } from '../credentials/token-permissions';
 import { canonicalIpRange } from '../credentials/allowed-ips';
@@ -90,7 +91,10 @@ export class TokensService {
   }
 
   async get(principal: Principal, tokenId: string): Promise<TokenDetailDto> {
-    return toDetail(await this.findVisible(principal, tokenId), Date.now());
+    // A token asking about itself was read from the store moments ago in this request.
+    const own = principal.kind === 'pat' && tokenId === principal.credentialId ? verifiedRecordOf(principal) : undefined;
+    const record = own ? { ...own, name: own.name ?? '' } : await this.findVisible(principal, tokenId);
+    return toDetail(record, Date.now());
   }
 
   async revoke(principal: Principal, tokenId: string): Promise<RevokedTokenDto> {

@@ -21,7 +21,8 @@ export function credentialFields(shape: CredentialNodeShape): string {
   return `c.${shape.idProperty} AS id, c.user_id AS user_id, c.username AS username, c.role AS role,
     c.host AS host, c.port AS port, c.tls AS tls, c.created_at AS created_at, c.expires_at AS expires_at,
     c.last_used AS last_used, c.revoked AS revoked, c.access AS access, c.graphs AS graphs, c.allowed_ips AS allowed_ips,
-    c.revoked_at AS revoked_at, c.revoked_by AS revoked_by, c.revoked_reason AS revoked_reason, c.rotated_to AS rotated_to`;
+    c.revoked_at AS revoked_at, c.revoked_by AS revoked_by, c.revoked_reason AS revoked_reason, c.rotated_to AS rotated_to,
+    c.name AS name`;
 }
 
 function optionalStrings(value: unknown): string[] | null {
@@ -66,6 +67,7 @@ export function toCredentialRecord(row: Row, shape: CredentialNodeShape): Creden
     revokedBy: optionalString(row.revoked_by),
     revokedReason: (REVOCATION_REASONS as readonly string[]).includes(String(row.revoked_reason)) ? (row.revoked_reason as RevocationReason) : null,
     rotatedTo: optionalString(row.rotated_to),
+    name: optionalString(row.name),
   };
 }
 

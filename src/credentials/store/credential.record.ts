@@ -27,6 +27,8 @@ export interface CredentialRecord {
   revokedReason: RevocationReason | null;
   /** The token this one was rotated into (set when rotated away). */
   rotatedTo: string | null;
+  /** A token's name (a session has none). */
+  name: string | null;
 }
 
 /** A record plus the SHA-256 hash of its JWT: what authentication compares on every request. */

@@ -43,10 +43,10 @@ function newTokenParams(token: NewTokenRecord): QueryParams {
   };
 }
 
-const TOKEN_FIELDS = `${credentialFields(TOKEN_NODES)}, c.name AS name`;
+const TOKEN_FIELDS = credentialFields(TOKEN_NODES);
 
 function toRecord(row: Row): TokenRecord {
-  return { ...toCredentialRecord(row, TOKEN_NODES), name: String(row.name) };
+  return { ...toCredentialRecord(row, TOKEN_NODES), name: String(row.name ?? '') };
 }
 
 /** Token persistence in FalkorDB: `(:Token)-[:BELONGS_TO]->(:User)`, parameterised Cypher only. */

@@ -46,7 +46,8 @@ function newTokenParams(token: NewTokenRecord): QueryParams {
 const TOKEN_FIELDS = credentialFields(TOKEN_NODES);
 
 function toRecord(row: Row): TokenRecord {
-  return { ...toCredentialRecord(row, TOKEN_NODES), name: String(row.name ?? '') };
+  const record = toCredentialRecord(row, TOKEN_NODES);
+  return { ...record, name: record.name ?? '' };
 }
 
 /** Token persistence in FalkorDB: `(:Token)-[:BELONGS_TO]->(:User)`, parameterised Cypher only. */

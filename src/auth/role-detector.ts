@@ -21,15 +21,28 @@ async function mayRun(connection: UserConnection, command: string): Promise<bool
   }
 }
 
-/** Reads the user's role from the server's ACL, as the contract defines it. */
-export async function detectRole(connection: UserConnection, username: string): Promise<Role> {
+async function isAdmin(connection: UserConnection, username: string): Promise<boolean> {
   try {
     await connection.sendCommand(['ACL', 'GETUSER', username]);
-    return 'Admin';
+    return true;
   } catch (error) {
     if (!(error instanceof ErrorReply)) throw error;
+    return false;
   }
-  if (await mayRun(connection, 'GRAPH.QUERY')) return 'Read-Write';
-  if (await mayRun(connection, 'GRAPH.RO_QUERY')) return 'Read-Only';
+}
+
+/**
+ * Reads the user's role from the server's ACL, as the contract defines it. The three probes go out
+ * together (pipelined on the one connection): one round trip instead of up to three.
+ */
+export async function detectRole(connection: UserConnection, username: string): Promise<Role> {
+  const [admin, mayWrite, mayRead] = await Promise.all([
+    isAdmin(connection, username),
+    mayRun(connection, 'GRAPH.QUERY'),
+    mayRun(connection, 'GRAPH.RO_QUERY'),
+  ]);
+  if (admin) return 'Admin';
+  if (mayWrite) return 'Read-Write';
+  if (mayRead) return 'Read-Only';
   throw new ForbiddenError(`FalkorDB user "${username}" may not run graph queries`);
 }

@@ -3,14 +3,14 @@ import { AppConfig } from './config/app-config';
 import { FalkorDbPatModule } from './falkordb-pat.module';
 import { HealthModule } from './health/health.module';
 
-/** The standalone service: every feature module through the facade, and the health probes. */
+/** The standalone service: every feature module through the facade (the settings page included, `/` leading to it), and the health probes. */
 @Module({})
 export class AppModule {
   static forRoot(config: AppConfig): DynamicModule {
     const { graph, auth, tokens, graphApi } = config;
     return {
       module: AppModule,
-      imports: [FalkorDbPatModule.forRoot({ graph, auth, tokens, graphApi }), HealthModule],
+      imports: [FalkorDbPatModule.forRoot({ graph, auth, tokens, graphApi, routes: { settingsPage: { redirectRoot: true } } }), HealthModule],
     };
   }
 }

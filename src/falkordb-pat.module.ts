@@ -7,6 +7,8 @@ import { GraphModuleOptions } from './graph/graph.options';
 import { GraphApiModule } from './graph-api/graph-api.module';
 import { DEFAULT_GRAPH_API_ROUTE_PREFIX } from './graph-api/graph-api.module-definition';
 import { GraphApiModuleOptions } from './graph-api/graph-api.options';
+import { SettingsPageModule } from './settings-page/settings-page.module';
+import { resolveSettingsPageOptions, SettingsPageOptions } from './settings-page/settings-page.options';
 import { TokensModule } from './tokens/tokens.module';
 import { TokensModuleOptions } from './tokens/tokens.options';
 
@@ -26,6 +28,11 @@ export interface FalkorDbPatStaticOptions {
   graphRoutePrefix?: string;
   /** Mount the Graph API. Default true. */
   graphApi?: boolean;
+  /**
+   * Serve the "Settings › Personal Access Tokens" web page (sign in, generate, rotate, revoke),
+   * at `settings/tokens` for `true`, or where `{ path }` says. Default false (off).
+   */
+  settingsPage?: boolean | SettingsPageOptions;
 }
 
 export interface FalkorDbPatAsyncOptions extends FalkorDbPatStaticOptions, Pick<ModuleMetadata, 'imports'> {
@@ -69,6 +76,10 @@ export class FalkorDbPatModule {
       options.graphApi === false
         ? []
         : [GraphApiModule.forRootAsync({ ...part((all) => all.graphApi ?? {}), routePrefix: options.graphRoutePrefix ?? DEFAULT_GRAPH_API_ROUTE_PREFIX })];
+    const pageOptions = resolveSettingsPageOptions(options.settingsPage);
+    const settingsPage = pageOptions
+      ? [SettingsPageModule.forRootAsync({ ...part((all) => all.tokens ?? {}), ...pageOptions, authRoutePrefix: routePrefix })]
+      : [];
     return {
       module: FalkorDbPatModule,
       imports: [
@@ -76,6 +87,7 @@ export class FalkorDbPatModule {
         AuthModule.forRootAsync({ ...part((all) => all.auth), routePrefix }),
         TokensModule.forRootAsync({ ...part((all) => all.tokens ?? {}), routePrefix }),
         ...graphApi,
+        ...settingsPage,
       ],
       exports: [TokensModule],
     };

@@ -20,6 +20,7 @@ export {
   type FalkorDbPatOptions,
   type FalkorDbPatStaticOptions,
 } from './falkordb-pat.module';
+export type { SettingsPageOptions } from './settings-page/settings-page.options';
 
 // Graph module: the FalkorDB connection (URL, the host's own client, or an embedded server).
 export { GraphModule } from './graph/graph.module';
@@ -52,6 +53,11 @@ export {
 export type { CredentialKind, Principal } from './auth/principal';
 export { ROLES, isRole, type Role } from './auth/role';
 export { CredentialStore, type CredentialRef } from './credentials/credential-store';
+export type { RequestOrigin } from './auth/request-origin';
+
+// The audit log (registered by AuthModule, `GET <routePrefix>/audit`): read it from the host's code too.
+export { AuditService } from './audit/audit.service';
+export { AUDIT_EVENT_TYPES, type AuditEventType } from './audit/audit-event';
 
 // Tokens module: generate, list, get, revoke (over HTTP, and from the host's code via TokensService).
 export { TokensModule } from './tokens/tokens.module';

@@ -3,6 +3,7 @@ import { Agent, IncomingHttpHeaders, request as httpRequest } from 'node:http';
 import { AddressInfo } from 'node:net';
 import * as fc from 'fast-check';
 import request from 'supertest';
+import { AuditEventAggregator } from '../src/audit/audit-event-aggregator';
 import { PAT_AUDIENCE, SESSION_AUDIENCE } from '../src/auth/auth-settings';
 import { bearer, logIn, mintToken } from './support/api';
 import { FalkorDbTestServer, TEST_USERS } from './support/falkordb-test-server';
@@ -450,12 +451,19 @@ describe('fuzzing every endpoint (e2e, real FalkorDB)', () => {
   let graphApiMounted = false;
   const prototypeKeys = Object.getOwnPropertyNames(Object.prototype).sort();
 
-  /** Everything in the token graph, the graphs and keys on the server, and its ACL users. */
+  /**
+   * Everything in the token graph, the graphs and keys on the server, and its ACL users. Not the
+   * audit log (refused requests are recorded there, as they should be) nor what a token records
+   * of its use (recent addresses: every fuzzed request comes from a new one).
+   */
   async function snapshot(): Promise<unknown> {
     const rows = async (query: string) => ((await server.command(['GRAPH.QUERY', 'token_management', query])) as unknown[]).slice(0, 2);
+    const usage = ['last_used', 'last_used_order', 'last_used_ip', 'last_used_user_agent', 'recent_ips', 'new_ip_at'].map((key) => `'${key}'`).join(', ');
     return {
-      nodes: await rows('MATCH (n) RETURN labels(n), properties(n) ORDER BY id(n)'),
-      edges: await rows('MATCH (a)-[r]->(b) RETURN type(r), id(a), id(b), properties(r) ORDER BY id(r)'),
+      nodes: await rows(
+        `MATCH (n) WHERE NOT n:AuditEvent RETURN labels(n), [key IN keys(n) WHERE NOT key IN [${usage}] | [key, n[key]]] ORDER BY id(n)`,
+      ),
+      edges: await rows('MATCH (a)-[r]->(b) WHERE NOT a:AuditEvent RETURN type(r), id(a), id(b), properties(r) ORDER BY id(r)'),
       fuzzGraph: ((await server.command(['GRAPH.QUERY', 'fuzz_graph', 'MATCH (n) RETURN labels(n), properties(n) ORDER BY id(n)'])) as unknown[]).slice(0, 2),
       graphs: ((await server.command(['GRAPH.LIST'])) as string[]).sort(),
       // FalkorDB's own per-graph `telemetry{...}` streams come and go with queries; they hold no data of ours.
@@ -687,6 +695,57 @@ describe('fuzzing every endpoint (e2e, real FalkorDB)', () => {
     expect(statuses.get(404)).toBeGreaterThan(0);
   }, 60_000);
 
+  it('GET /api/auth/tokens and /api/auth/audit: random filters, sorts, limits and cursors (a page or a 4xx, never a 5xx)', async () => {
+    const realCursors = await Promise.all(
+      ['/api/auth/tokens?state=all&limit=1', '/api/auth/audit?limit=1'].map(
+        async (path) => (await request(app.http).get(path).set(...bearer(known.controlToken)).expect(200)).body.next_cursor as string | null,
+      ),
+    );
+    const fields = ['state', 'username', 'name', 'expires_before', 'last_used_before', 'sort', 'limit', 'cursor', 'token_id', 'type', 'since', 'until'];
+    const cursors = realCursors.filter((cursor): cursor is string => cursor !== null);
+    const value = fc.oneof(
+      { weight: 3, arbitrary: hostileString },
+      {
+        weight: 3,
+        arbitrary: fc.constantFrom(
+          'active', 'expired', 'revoked', 'all', '-created_at', 'created_at', 'expires_at', '-expires_at', 'last_used', '-last_used',
+          '1', '200', '201', '0', '-1', '1e2', '007', '2025-01-01T00:00:00Z', '2025-13-45T99:99:99Z', '2025-01-01T00:00:00', 'token.created',
+          'auth.failed', known.controlTokenId, 'pat_admin', 'c1..', 'c1.W10.AAAA',
+        ),
+      },
+      { weight: 2, arbitrary: fc.constantFrom(...cursors).chain((cursor) => fc.nat(cursor.length).map((at) => cursor.slice(0, at) + 'A' + cursor.slice(at + 1))) },
+      { weight: 1, arbitrary: fc.constantFrom(...cursors) },
+    );
+    const query = fc
+      .array(fc.tuple(fc.oneof({ weight: 8, arbitrary: fc.constantFrom(...fields) }, { weight: 1, arbitrary: hostileString }), value), { maxLength: 6 })
+      .map((pairs) => pairs.map(([key, text]) => `${encodeURIComponent(key)}=${encodeURIComponent(text)}`).join('&'));
+    const statuses = new Map<number, number>();
+    await fc.assert(
+      fc.asyncProperty(fc.tuple(fc.constantFrom('/api/auth/tokens', '/api/auth/audit'), query, fc.boolean()), async ([path, text, asReader]) => {
+        const sent: Sent = { method: 'GET', path: `${path}?${text}`, headers: { Authorization: `Bearer ${asReader ? readerToken : known.controlToken}` } };
+        fc.pre(fitsInHeaders(sent));
+        const received = await send(port, sent);
+        statuses.set(received.status, (statuses.get(received.status) ?? 0) + 1);
+        if (received.status === 200) {
+          const body = JSON.parse(received.text) as { next_cursor?: unknown };
+          expect(body.next_cursor === null || typeof body.next_cursor === 'string').toBe(true);
+          return;
+        }
+        expectProblem(sent, received);
+      }),
+      fuzzOptions<[string, string, boolean]>(RUNS, [
+        ['/api/auth/tokens', 'limit=0', false],
+        ['/api/auth/tokens', 'cursor=c1..', false],
+        ['/api/auth/audit', 'since=2025-13-45T99:99:99Z', false],
+        ['/api/auth/tokens', 'state=active&state=all', false],
+        ['/api/auth/audit', 'username=pat_admin', true],
+      ]),
+    );
+    await expectStillServing();
+    expect(statuses.get(200)).toBeGreaterThan(0);
+    expect(statuses.get(400)).toBeGreaterThan(0);
+  }, 60_000);
+
   it('the Graph API: random graph names, queries and parameters (as a Read-Only token)', async () => {
     const reader = { Authorization: `Bearer ${readerToken}` };
     const graphName = fc.oneof({ weight: 4, arbitrary: pathSegment }, { weight: 1, arbitrary: fc.constantFrom('fuzz_graph', 'token_management') });
@@ -782,5 +841,18 @@ describe('fuzzing every endpoint (e2e, real FalkorDB)', () => {
     await request(app.http).get('/api/auth/tokens').set('Cookie', sessionCookie).expect(200);
     expect(Object.getOwnPropertyNames(Object.prototype).sort()).toEqual(prototypeKeys);
     expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+  }, 30_000);
+
+  it('afterwards: the refusals are in the audit log, counted, and no event holds a credential or a password', async () => {
+    await app.app.get(AuditEventAggregator).flush();
+    const page = await request(app.http).get('/api/auth/audit?type=auth.failed&limit=200').set(...bearer(known.controlToken)).expect(200);
+    const failures = page.body.events as Array<{ detail: { count: number } }>;
+    expect(failures.length).toBeGreaterThan(0);
+    // Aggregated: far fewer events than refused requests.
+    expect(failures.reduce((sum, event) => sum + event.detail.count, 0)).toBeGreaterThan(failures.length);
+    const everything = JSON.stringify(await server.command(['GRAPH.QUERY', 'token_management', 'MATCH (e:AuditEvent) RETURN properties(e)']));
+    for (const secret of [known.controlToken, known.sessionJwt, readerToken, TEST_USERS.admin.password, TEST_USERS.writer.password, TEST_USERS.reader.password]) {
+      expect(everything).not.toContain(secret);
+    }
   }, 30_000);
 });

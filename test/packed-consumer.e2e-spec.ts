@@ -103,6 +103,10 @@ describe('the packed library in a fresh Express host app', () => {
 
   it('ships the built library without tests', () => {
     expect(packedFiles).toEqual(expect.arrayContaining(['package.json', 'README.md', 'dist/index.js', 'dist/index.d.ts', 'openapi.json']));
+    // The settings page, built by `npm run build` (prepack): its HTML template, one script, one stylesheet.
+    expect(packedFiles).toEqual(expect.arrayContaining(['dist/settings-page/public/index.html', 'dist/settings-page/settings-page.module.js']));
+    expect(packedFiles.filter((path) => /^dist\/settings-page\/public\/app-[A-Z0-9]{8}\.(js|css)$/.test(path))).toHaveLength(2);
+    expect(packedFiles.filter((path) => path.startsWith('web/'))).toEqual([]);
     expect(packedFiles.filter((path) => /\.spec\.|(^|\/)test\/|tsbuildinfo/.test(path))).toEqual([]);
   });
 
@@ -205,6 +209,20 @@ describe('the packed library in a fresh Express host app', () => {
       expect(minted.status).toBe(201);
       expect(body.token).toEqual(expect.any(String));
       expect((await get('/me', body.token)).status).toBe(200);
+    });
+
+    it("serves the settings page from the package at the host's chosen path, with its own CSP (the host has none), and leaves / alone", async () => {
+      const page = await get('/admin/tokens');
+      expect(page.status).toBe(200);
+      expect(page.headers.get('content-type')).toBe('text/html; charset=utf-8');
+      expect(page.headers.get('content-security-policy')).toMatch(/^default-src 'self'; script-src 'self'; style-src 'self'/);
+      const html = await page.text();
+      expect(html).toContain('<meta name="falkordb-pat:api" content="../api/auth">');
+      const script = /src="(tokens\/assets\/app-[A-Z0-9]{8}\.js)"/.exec(html)?.[1];
+      const asset = await get(`/admin/${script}`);
+      expect({ status: asset.status, type: asset.headers.get('content-type') }).toEqual({ status: 200, type: 'text/javascript; charset=utf-8' });
+      expect((await asset.text()).length).toBeGreaterThan(1000);
+      expect((await get('/')).status).toBe(404);
     });
 
     it('reports FalkorDB up through FalkorDbHealthIndicator', async () => {

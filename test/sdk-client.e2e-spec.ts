@@ -116,6 +116,9 @@ describe('SDK generated from openapi.json (e2e, real FalkorDB)', () => {
     expect(result.read).toMatchObject({ status: 200, columns: ['name'], rows: [['Alice']] });
     expect(result.listed).toMatchObject({ status: 200, role: 'Admin' });
     expect(result.listed.mine).toMatchObject({ token_id: tokenId, username: TEST_USERS.admin.username, name: 'SDK token', role: 'Admin' });
+    // Three tokens named "SDK page n", two a page, oldest first: two pages, each token once.
+    expect(result.paged).toEqual({ pages: 2, ids: result.paged.expected, expected: expect.any(Array) });
+    expect(result.paged.expected).toHaveLength(3);
     expect(result.fetched).toEqual({ status: 200, isActive: true, name: 'SDK token' });
     expect(result.revoked).toEqual({ status: 200, body: { message: 'Token revoked successfully', tokenId } });
     expect(result.afterRevoke).toMatchObject({

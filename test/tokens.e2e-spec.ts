@@ -85,6 +85,10 @@ describe('Personal Access Tokens (e2e, real FalkorDB)', () => {
         created_at: expect.stringMatching(ISO),
         expires_at: expiresAt,
         last_used: expect.stringMatching(ISO),
+        // Where the listing request itself came from (supertest sends no User-Agent).
+        last_used_ip: '127.0.0.1',
+        last_used_user_agent: null,
+        recent_ips: ['127.0.0.1'],
         permissions: { access: 'read-write', graphs: null },
         allowed_ips: null,
         revoked_at: null,

@@ -19,7 +19,6 @@ import { ProblemDetailsDto } from '../common/problem-details.dto';
 import { ProblemDetailsFilter } from '../common/problem-details.filter';
 import { createValidationPipe } from '../common/validation.pipe';
 import { AuthSettings } from './auth-settings';
-import { ClientAddress } from './client-address';
 import { Authenticated } from './decorators/authenticated.decorator';
 import { CurrentPrincipal } from './decorators/current-principal.decorator';
 import { LoginResponseDto } from './dto/login-response.dto';
@@ -27,6 +26,7 @@ import { LoginDto } from './dto/login.dto';
 import { FalkorDbLoginService } from './falkordb-login.service';
 import { isTrustedOrigin, requestOrigin } from './origin-check';
 import { Principal } from './principal';
+import { RequestOrigin, RequestOriginOf } from './request-origin';
 import { SessionService } from './session.service';
 
 /** Browser-style sessions: log in with FalkorDB credentials, get an httpOnly cookie. */
@@ -63,7 +63,7 @@ export class AuthController {
   @ApiForbiddenResponse({ type: ProblemDetailsDto, description: 'Cross-site login attempt (Origin of another site)' })
   async logIn(
     @Body() body: LoginDto,
-    @ClientAddress() client: string,
+    @RequestOriginOf() client: RequestOrigin,
     @Headers() headers: Record<string, string | string[] | undefined>,
     @Res({ passthrough: true }) response: unknown,
   ): Promise<LoginResponseDto> {
@@ -73,8 +73,8 @@ export class AuthController {
     if (origin && !isTrustedOrigin(origin, headers, this.settings.trustedOrigins)) {
       throw new ForbiddenError('Cross-site login refused: Origin does not match this service');
     }
-    const user = await this.login.login(body, client);
-    const session = await this.sessions.open(user, body.password);
+    const user = await this.login.login(body, client.ip ?? 'unknown', client.userAgent);
+    const session = await this.sessions.open(user, body.password, client);
     this.adapterHost.httpAdapter.setHeader(response, 'Set-Cookie', this.sessions.cookieFor(session));
     return { username: user.username, role: user.role, expiresAt: isoSeconds(session.expiresAt) };
   }
@@ -85,8 +85,8 @@ export class AuthController {
   @Authenticated({ only: ['session'] })
   @ApiOperation({ operationId: 'logout', summary: 'End the current browser session (revoked server-side)' })
   @ApiNoContentResponse({ description: 'Session revoked and cookie cleared' })
-  async logOut(@CurrentPrincipal() principal: Principal, @Res({ passthrough: true }) response: unknown): Promise<void> {
-    await this.sessions.close(principal.credentialId);
+  async logOut(@CurrentPrincipal() principal: Principal, @RequestOriginOf() client: RequestOrigin, @Res({ passthrough: true }) response: unknown): Promise<void> {
+    await this.sessions.close(principal.credentialId, principal.username, client);
     this.adapterHost.httpAdapter.setHeader(response, 'Set-Cookie', this.sessions.clearingCookie());
   }
 }

@@ -8,16 +8,23 @@ import { AuthController } from './auth.controller';
 import { AUTH_MODULE_OPTIONS, ConfigurableAuthModule } from './auth.module-definition';
 import {
   AuthModuleOptions,
+  DEFAULT_AUDIT_RETENTION_DAYS,
   DEFAULT_MAX_SESSIONS_PER_USER,
   DEFAULT_PURGE_INTERVAL_MS,
   DEFAULT_TOKEN_RETENTION_DAYS,
 } from './auth.options';
+import { AUDIT_PROVIDERS } from '../audit/audit.providers';
+import { AuditController } from '../audit/audit.controller';
+import { AuditService } from '../audit/audit.service';
+import { AuditEventAggregator } from '../audit/audit-event-aggregator';
+import { PageCursors } from '../paging/page-cursors';
 
 function credentialStoreOptionsOf(options: AuthModuleOptions): CredentialStoreOptions {
   return {
     encryptionKey: options.encryptionKey,
     maxSessionsPerUser: options.maxSessionsPerUser ?? DEFAULT_MAX_SESSIONS_PER_USER,
     retentionDays: options.tokenRetentionDays ?? DEFAULT_TOKEN_RETENTION_DAYS,
+    auditRetentionDays: options.auditRetentionDays ?? DEFAULT_AUDIT_RETENTION_DAYS,
     purgeIntervalMs: options.purgeIntervalMs ?? DEFAULT_PURGE_INTERVAL_MS,
   };
 }
@@ -34,15 +41,19 @@ import { SessionService } from './session.service';
 
 /**
  * Who is calling: FalkorDB logins, sessions, the JwtStrategy (PAT or session, revocation checked
- * in FalkorDB), guards, and the credential store (src/credentials, exported as its facade
- * CredentialStore). Needs GraphModule (global) for FalkorDB access.
+ * in FalkorDB), guards, the credential store (src/credentials, exported as its facade
+ * CredentialStore) and the audit log of what happens to credentials (src/audit, `GET /audit`).
+ * Needs GraphModule (global) for FalkorDB access.
  */
 @Module({
   imports: [PassportModule, JwtModule.register({})],
-  controllers: [AuthController],
+  controllers: [AuthController, AuditController],
   providers: [
     ...CREDENTIAL_PROVIDERS,
+    ...AUDIT_PROVIDERS,
     { provide: CREDENTIAL_STORE_OPTIONS, inject: [AUTH_MODULE_OPTIONS], useFactory: credentialStoreOptionsOf },
+    // Page cursors are signed with a key derived from the encryption key.
+    { provide: PageCursors, inject: [CREDENTIAL_STORE_OPTIONS], useFactory: (options: CredentialStoreOptions) => new PageCursors(options.encryptionKey) },
     AuthSettings,
     AttemptLimiter,
     FalkorDbLoginService,
@@ -54,6 +65,21 @@ import { SessionService } from './session.service';
     JwtAuthGuard,
     RolesGuard,
   ],
-  exports: [CredentialStore, TokenStoreExposure, AuthSettings, AttemptLimiter, FalkorDbLoginService, JwtIssuer, SessionService, ServerIdentity, JwtAuthGuard, RolesGuard],
+  exports: [
+    CredentialStore,
+    TokenStoreExposure,
+    AuthSettings,
+    AttemptLimiter,
+    FalkorDbLoginService,
+    JwtIssuer,
+    SessionService,
+    ServerIdentity,
+    JwtAuthGuard,
+    RolesGuard,
+    PageCursors,
+    AuditService,
+    // JwtAuthGuard, which hosts use on their own routes, records refusals through it.
+    AuditEventAggregator,
+  ],
 })
 export class AuthModule extends ConfigurableAuthModule {}

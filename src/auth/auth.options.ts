@@ -59,6 +59,8 @@ export interface AuthModuleOptions {
   trustedOrigins?: string[];
   /** Ended (expired or revoked) tokens and sessions are deleted this many days after they ended. Default 30. */
   tokenRetentionDays?: number;
+  /** Audit events are deleted this many days after they happened. Default 90. */
+  auditRetentionDays?: number;
   /** Live sessions one user may hold; a new login ends the oldest beyond it. Default 20. */
   maxSessionsPerUser?: number;
   /** How often ended credentials are purged (in small batches). Default 60000 ms. */
@@ -66,6 +68,7 @@ export interface AuthModuleOptions {
 }
 
 export const DEFAULT_TOKEN_RETENTION_DAYS = 30;
+export const DEFAULT_AUDIT_RETENTION_DAYS = 90;
 export const DEFAULT_MAX_SESSIONS_PER_USER = 20;
 export const DEFAULT_PURGE_INTERVAL_MS = 60_000;
 
@@ -115,6 +118,7 @@ export function authOptionProblems(options: AuthModuleOptions): string[] {
   }
   const ranges: Array<[string, unknown, number, number]> = [
     ['tokenRetentionDays', options.tokenRetentionDays, 1, 36_500],
+    ['auditRetentionDays', options.auditRetentionDays, 1, 36_500],
     ['maxSessionsPerUser', options.maxSessionsPerUser, 1, 10_000],
     ['purgeIntervalMs', options.purgeIntervalMs, 1000, 86_400_000],
   ];

@@ -1,4 +1,7 @@
 import { Injectable } from '@nestjs/common';
+import { AuditEventAggregator } from '../audit/audit-event-aggregator';
+import { loginFailure } from '../audit/auth-failures';
+import { canonicalIpRange } from '../credentials/allowed-ips';
 import {
   DomainError,
   FalkorDbUnreachableError,
@@ -55,6 +58,7 @@ export class FalkorDbLoginService {
     private readonly limiter: AttemptLimiter,
     private readonly credentials: CredentialStore,
     private readonly servers: ServerIdentity,
+    private readonly repeatedEvents: AuditEventAggregator,
   ) {}
 
   /** Resolves host/port against the allow-list before any connection is opened (no SSRF). */
@@ -75,15 +79,22 @@ export class FalkorDbLoginService {
     return { host: owner.host, port: owner.port, tls: owner.tls };
   }
 
-  /** `clientAddress` is where the attempt came from: failures are counted per client and per username. */
-  async login(request: LoginRequest, clientAddress: string): Promise<VerifiedUser> {
+  /**
+   * `clientAddress` (and `userAgent`) is where the attempt came from: failures are counted per
+   * client and per username, and recorded as `auth.failed` audit events (one per username and minute).
+   */
+  async login(request: LoginRequest, clientAddress: string, userAgent: string | null = null): Promise<VerifiedUser> {
     this.limiter.assertLoginAllowed(clientAddress, request.username);
     const server = this.resolveServer(request.host, request.port, request.tls);
     let role: Role;
     try {
       role = await this.roleOf(server, { username: request.username, password: request.password });
     } catch (error) {
-      if (error instanceof InvalidCredentialsError) this.limiter.recordLoginFailure(clientAddress, request.username);
+      if (error instanceof InvalidCredentialsError) {
+        this.limiter.recordLoginFailure(clientAddress, request.username);
+        const origin = { at: Date.now(), ip: canonicalIpRange(clientAddress) ?? null, userAgent };
+        this.repeatedEvents.record(loginFailure(request.username, this.servers.canonical(server), origin));
+      }
       throw error;
     }
     // Recorded under the server's canonical name: ownership and admin scope follow the server, not its spelling.

@@ -10,7 +10,9 @@ import { AdminRoleRecheck } from './admin-role-recheck';
 import { AuthSettings, PAT_AUDIENCE, SESSION_AUDIENCE } from './auth-settings';
 import { IssuedClaims } from './jwt-claims';
 import { CredentialKind, Principal, principalOf } from './principal';
+import { markFailureRecorded } from './recorded-failure';
 import { credentialOf, extractCredential } from './request-credential';
+import { requestOriginOf } from './request-origin';
 import { VerifiedSignatures } from './verified-signatures';
 import { attachVerifiedRecord } from '../credentials/verified-record';
 
@@ -102,10 +104,14 @@ export class JwtStrategy extends PassportStrategy(Strategy, JWT_STRATEGY) implem
     }
     const { kind } = credential;
     this.signatures.remember(kind, credential.token, claims, Date.now());
-    const record = await this.credentials.verify({ kind, id: claims.jti, subject: claims.sub, token: credential.token }, Date.now());
+    // Where the request came from: recorded with the use (usage, new addresses) or the refusal.
+    const origin = requestOriginOf(request);
+    const presented = { kind, id: claims.jti, subject: claims.sub, token: credential.token, clientAddress: origin.ip, userAgent: origin.userAgent };
+    const record = await this.credentials.verify(presented, Date.now());
     if (!record) {
       // Revocation on another instance shows up here first: its connection on this one goes too.
       this.pool?.evict(claims.jti);
+      markFailureRecorded(request);
       throw new InvalidTokenError(REJECTED[kind]);
     }
     const principal = principalOf(kind, record);

@@ -1,10 +1,12 @@
 import { randomBytes } from 'node:crypto';
 import { Injectable, Optional } from '@nestjs/common';
+import { auditContextOf } from '../audit/audit-context';
 import { CredentialStore } from '../credentials/credential-store';
 import { UserConnectionPool } from '../graph/user-connection-pool';
 import { AuthSettings } from './auth-settings';
 import { VerifiedUser } from './falkordb-login.service';
 import { JwtIssuer } from './jwt-issuer';
+import { RequestOrigin, UNKNOWN_ORIGIN } from './request-origin';
 
 export interface OpenedSession {
   sessionId: string;
@@ -23,7 +25,8 @@ export class SessionService {
     @Optional() private readonly pool?: UserConnectionPool,
   ) {}
 
-  async open(user: VerifiedUser, password: string): Promise<OpenedSession> {
+  /** Starts a session for `user`; the login is recorded in the audit log with where it came from. */
+  async open(user: VerifiedUser, password: string, origin: RequestOrigin = UNKNOWN_ORIGIN): Promise<OpenedSession> {
     const sessionId = `s-${randomBytes(16).toString('hex')}`;
     const now = Date.now();
     const expiresAt = Math.floor(now / 1000) * 1000 + this.settings.sessionTtlSeconds * 1000;
@@ -40,12 +43,13 @@ export class SessionService {
       tls: user.server.tls,
       createdAt: now,
       expiresAt,
-    });
+    }, auditContextOf({ username: user.username, tokenId: null }, origin));
     return { sessionId, token, expiresAt };
   }
 
-  async close(sessionId: string): Promise<void> {
-    await this.credentials.revoke({ kind: 'session', id: sessionId }, Date.now());
+  /** Ends session `sessionId` of `username` (recorded as a logout). */
+  async close(sessionId: string, username: string | null = null, origin: RequestOrigin = UNKNOWN_ORIGIN): Promise<void> {
+    await this.credentials.revoke({ kind: 'session', id: sessionId }, Date.now(), 'owner', username, auditContextOf({ username, tokenId: null }, origin));
     // The session's FalkorDB connection (Graph API) closes with it, not when it next idles out.
     this.pool?.evict(sessionId);
   }

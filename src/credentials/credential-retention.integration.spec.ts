@@ -8,6 +8,7 @@ const USER = { username: 'pat_writer', password: 'writer-secret-pw', role: 'Read
 const GRAPH = 'unit_credential_retention';
 const DAY = 24 * 3600 * 1000;
 const RETENTION_DAYS = 30;
+const AUDIT_RETENTION_DAYS = 90;
 
 describe('per-user token counter, session limit and retention (real FalkorDB)', () => {
   let harness: AuthHarness;
@@ -16,7 +17,11 @@ describe('per-user token counter, session limit and retention (real FalkorDB)', 
   let falkordb: FalkorDbConnection;
 
   beforeAll(async () => {
-    harness = await AuthHarness.start(GRAPH, USER, '6c'.repeat(32), { tokenRetentionDays: RETENTION_DAYS, maxSessionsPerUser: 3 });
+    harness = await AuthHarness.start(GRAPH, USER, '6c'.repeat(32), {
+      tokenRetentionDays: RETENTION_DAYS,
+      auditRetentionDays: AUDIT_RETENTION_DAYS,
+      maxSessionsPerUser: 3,
+    });
     store = harness.get(CredentialStore);
     retention = harness.get(CredentialRetention);
     falkordb = harness.get(FalkorDbConnection);
@@ -65,13 +70,18 @@ describe('per-user token counter, session limit and retention (real FalkorDB)', 
       const { tokenId: revoked } = await harness.storePat(null, now);
       await store.revoke({ kind: 'pat', id: revoked }, now);
       await harness.storePat(now - 1, now - 2); // expired already
-      // As an older version left it: no counter on the user, no counts_until on the tokens.
+      const orderKeys = async () =>
+        (await falkordb.readQuery(GRAPH, 'MATCH (t:Token) RETURN t.expires_order AS e, t.last_used_order AS u ORDER BY t.token_id')).map((row) => [row.e, row.u]);
+      const keysAsStored = await orderKeys();
+      // As an older version left it: no counter on the user, no counts_until or listing order keys on the tokens.
       await falkordb.query(GRAPH, 'MATCH (u:User) REMOVE u.active_tokens');
-      await falkordb.query(GRAPH, 'MATCH (t:Token) REMOVE t.counts_until');
+      await falkordb.query(GRAPH, 'MATCH (t:Token) REMOVE t.counts_until, t.expires_order, t.last_used_order');
       await falkordb.query(GRAPH, 'MATCH (m:StoreMeta) DELETE m');
 
       await harness.get(CredentialStoreSchema).onModuleInit();
       expect(await counter()).toBe(2);
+      // The upgrade gives every token the keys it would have been stored with.
+      expect(await orderKeys()).toEqual(keysAsStored);
       await harness.get(CredentialStoreSchema).onModuleInit();
       expect(await counter()).toBe(2);
       expect(await harness.tryStorePat(null, now, 3)).toBeDefined();
@@ -99,12 +109,12 @@ describe('per-user token counter, session limit and retention (real FalkorDB)', 
       expect(await counter()).toBe(2);
 
       const beforeRetention = await retention.purge(now + RETENTION_DAYS * DAY);
-      expect(beforeRetention).toEqual({ retired: 1, tokensDeleted: 1, sessionsDeleted: 0 });
+      expect(beforeRetention).toEqual({ retired: 1, tokensDeleted: 1, sessionsDeleted: 0, auditEventsDeleted: 0 });
       expect(await counter()).toBe(1);
       expect(await tokenCount()).toBe(2);
 
       const afterRetention = await retention.purge(now + (RETENTION_DAYS + 1) * DAY + 1);
-      expect(afterRetention).toEqual({ retired: 0, tokensDeleted: 1, sessionsDeleted: 1 });
+      expect(afterRetention).toEqual({ retired: 0, tokensDeleted: 1, sessionsDeleted: 1, auditEventsDeleted: 0 });
       expect(await store.findToken(kept)).toMatchObject({ id: kept, revoked: false });
       expect(await store.findToken(revoked)).toBeUndefined();
       expect(await tokenCount()).toBe(1);
@@ -120,7 +130,38 @@ describe('per-user token counter, session limit and retention (real FalkorDB)', 
          CREATE (:Session {session_id: 's-bulk-' + toString(i), revoked: true, revoked_at: $ended, expires_at: $ended})`,
         { ended: now - (RETENTION_DAYS + 1) * DAY },
       );
-      expect(await retention.purge(now)).toEqual({ retired: 0, tokensDeleted: 0, sessionsDeleted: 1200 });
+      expect(await retention.purge(now)).toEqual({ retired: 0, tokensDeleted: 0, sessionsDeleted: 1200, auditEventsDeleted: 0 });
+    });
+  });
+
+  describe('audit retention', () => {
+    const eventCount = async () => Number((await falkordb.readQuery(GRAPH, 'MATCH (e:AuditEvent) RETURN count(e) AS n'))[0].n);
+
+    it('keeps audit events for AUDIT_RETENTION_DAYS, then deletes them in the purge (the credentials they were about may stay)', async () => {
+      const now = Date.now();
+      const { tokenId } = await harness.storePat(null, now); // token.created
+      await store.revoke({ kind: 'pat', id: tokenId }, now + DAY); // token.revoked, a day later
+      await harness.storeSession(now + 400 * DAY, now); // session.login
+      expect(await eventCount()).toBe(3);
+
+      expect((await retention.purge(now + AUDIT_RETENTION_DAYS * DAY - 1)).auditEventsDeleted).toBe(0);
+      // The two events of `now` are 90 days old; the revocation is a day younger.
+      expect((await retention.purge(now + AUDIT_RETENTION_DAYS * DAY)).auditEventsDeleted).toBe(2);
+      expect(await eventCount()).toBe(1);
+      expect((await retention.purge(now + (AUDIT_RETENTION_DAYS + 1) * DAY)).auditEventsDeleted).toBe(1);
+      expect(await eventCount()).toBe(0);
+    });
+
+    it('purges more events than one batch holds, in batches', async () => {
+      const now = Date.now();
+      await falkordb.query(
+        GRAPH,
+        `UNWIND range(1, 1200) AS i
+         CREATE (:AuditEvent {event_id: 'bulk-' + toString(i), at: $at, type: 'auth.failed', host: 'localhost', port: 1})`,
+        { at: now - (AUDIT_RETENTION_DAYS + 1) * DAY },
+      );
+      expect((await retention.purge(now)).auditEventsDeleted).toBe(1200);
+      expect(await eventCount()).toBe(0);
     });
   });
 });

@@ -1,4 +1,5 @@
 import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { AuditEventRepository } from '../audit/audit-event.repository';
 import { CREDENTIAL_STORE_OPTIONS, CredentialStoreOptions } from './credential-store';
 import { SessionRepository } from './store/session.repository';
 import { TokenRepository } from './store/token.repository';
@@ -14,12 +15,15 @@ export interface PurgeReport {
   retired: number;
   tokensDeleted: number;
   sessionsDeleted: number;
+  /** Audit events older than the audit retention period. */
+  auditEventsDeleted: number;
 }
 
 /**
- * Keeps the store from growing for ever: expired tokens stop counting against caps, and tokens
- * and sessions that ended (expired or revoked) more than the retention period ago are deleted,
- * in small batches on a timer. Safe on several instances at once (every step is idempotent).
+ * Keeps the store from growing for ever: expired tokens stop counting against caps, tokens and
+ * sessions that ended (expired or revoked) more than the retention period ago are deleted, and so
+ * are audit events older than theirs, in small batches on a timer. Safe on several instances at
+ * once (every step is idempotent).
  */
 @Injectable()
 export class CredentialRetention implements OnApplicationBootstrap, OnApplicationShutdown {
@@ -31,6 +35,7 @@ export class CredentialRetention implements OnApplicationBootstrap, OnApplicatio
   constructor(
     private readonly tokens: TokenRepository,
     private readonly sessions: SessionRepository,
+    private readonly auditEvents: AuditEventRepository,
     @Inject(CREDENTIAL_STORE_OPTIONS) private readonly options: CredentialStoreOptions,
   ) {}
 
@@ -50,7 +55,9 @@ export class CredentialRetention implements OnApplicationBootstrap, OnApplicatio
     const cutoff = now - this.options.retentionDays * DAY_MS;
     const tokensDeleted = await this.inBatches((batch) => this.tokens.purgeEndedBefore(cutoff, batch));
     const sessionsDeleted = await this.inBatches((batch) => this.sessions.purgeEndedBefore(cutoff, batch));
-    return { retired, tokensDeleted, sessionsDeleted };
+    const auditCutoff = now - this.options.auditRetentionDays * DAY_MS;
+    const auditEventsDeleted = await this.inBatches((batch) => this.auditEvents.purgeBefore(auditCutoff, batch));
+    return { retired, tokensDeleted, sessionsDeleted, auditEventsDeleted };
   }
 
   private async inBatches(step: (batch: number) => Promise<number>): Promise<number> {
@@ -70,6 +77,9 @@ export class CredentialRetention implements OnApplicationBootstrap, OnApplicatio
         .then((report) => {
           if (report.tokensDeleted || report.sessionsDeleted) {
             this.logger.log(`Purged ${report.tokensDeleted} tokens and ${report.sessionsDeleted} sessions ended over ${this.options.retentionDays} days ago`);
+          }
+          if (report.auditEventsDeleted) {
+            this.logger.log(`Purged ${report.auditEventsDeleted} audit events over ${this.options.auditRetentionDays} days old`);
           }
         })
         // The store may be down: the next cycle tries again; authentication reports outages itself.

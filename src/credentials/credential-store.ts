@@ -1,5 +1,9 @@
 import { Inject, Injectable, Logger, Optional } from '@nestjs/common';
+import { AuditContext, NO_AUDIT_CONTEXT, NOBODY } from '../audit/audit-event';
+import { AuditEventAggregator } from '../audit/audit-event-aggregator';
+import { AuthFailureReason, knownCredentialFailure } from '../audit/auth-failures';
 import { InvalidTokenError } from '../common/domain-errors';
+import { isAllowedAddress } from './allowed-ips';
 import { CredentialKind } from './credential-kind';
 import { RevocationReason, TokenPermissions } from './token-permissions';
 import { UserConnectionPool } from '../graph/user-connection-pool';
@@ -9,14 +13,19 @@ import { hashesEqual, hashToken } from './crypto/token-hash';
 import { CredentialNodes } from './store/credential-nodes';
 import { CredentialAuthRecord, CredentialOwner, CredentialRecord, StoredRestrictions } from './store/credential.record';
 import { SessionRepository } from './store/session.repository';
-import { NewTokenRecord, TokenRecord, TokenScope, TokenState } from './store/token.record';
-import { TokenRepository } from './store/token.repository';
+import { NewTokenRecord, TokenListFilter, TokenRecord, TokenScope, TokenSort } from './store/token.record';
+import { TokenPage, TokenRepository } from './store/token.repository';
+import { CredentialUse, isUseWriteDue, LAST_USED_WRITE_INTERVAL_MS, recentIpsAfter } from './usage-tracking';
+import { PageRequest } from '../paging/keyset';
 
-/** `last_used` is written at most this often per credential (the announcement's 5-minute throttle). */
-export const LAST_USED_WRITE_INTERVAL_MS = 5 * 60 * 1000;
+export { LAST_USED_WRITE_INTERVAL_MS };
 
 /** Tokens that stopped counting against their users' caps, per write (bounded, so no write stalls auth). */
 const RETIRE_BATCH = 500;
+
+function isFromAllowedAddress(record: Pick<CredentialRecord, 'allowedIps'>, use: CredentialUse): boolean {
+  return record.allowedIps === null || (use.ip !== null && isAllowedAddress(record.allowedIps, use.ip));
+}
 
 /** A session carries no restrictions of its own. */
 const NO_RESTRICTIONS: StoredRestrictions = { access: null, graphs: null, allowedIps: null };
@@ -34,6 +43,8 @@ export interface CredentialStoreOptions {
   maxSessionsPerUser: number;
   /** Ended (expired or revoked) tokens and sessions are deleted this many days after they ended. */
   retentionDays: number;
+  /** Audit events are deleted this many days after they happened. */
+  auditRetentionDays: number;
   /** How often the purge runs. */
   purgeIntervalMs: number;
 }
@@ -49,6 +60,9 @@ export interface PresentedCredential extends CredentialRef {
   /** The JWT's `sub`: the user id it was issued to. */
   subject: string;
   token: string;
+  /** The client address as the HTTP adapter resolved it (proxy settings honoured), and the User-Agent (at most 200 characters). */
+  clientAddress?: string | null;
+  userAgent?: string | null;
 }
 
 /** A credential to store: the JWT and password are hashed and sealed here, never stored as given. */
@@ -85,6 +99,8 @@ export class CredentialStore {
     private readonly tokens: TokenRepository,
     private readonly sessions: SessionRepository,
     @Inject(CREDENTIAL_STORE_OPTIONS) private readonly options: CredentialStoreOptions,
+    /** Failed authentications are recorded (aggregated) as `auth.failed` audit events. */
+    private readonly repeatedEvents: AuditEventAggregator,
     /** A revoked credential's pooled FalkorDB connection (Graph API) closes with it, not when it next idles out. */
     @Optional() private readonly pool?: UserConnectionPool,
   ) {
@@ -97,30 +113,49 @@ export class CredentialStore {
    * The stored record of a presented credential when it is still good: it exists, is neither
    * revoked nor expired, was issued to the same user, holds the same SHA-256 hash (compared in
    * constant time), and its MAC proves nobody without the key rewrote it. One indexed read, plus a
-   * `last_used` write at most every 5 minutes.
+   * usage write when one is due (usage-tracking.ts: `last_used` every 5 minutes, a new address at
+   * most every minute). A refusal is recorded as an `auth.failed` audit event (aggregated).
    */
   async verify(presented: PresentedCredential, now: number): Promise<CredentialRecord | undefined> {
     const nodes = this.nodes[presented.kind];
     const stored = await nodes.findForAuthentication(presented.id);
-    if (!stored || stored.userId !== presented.subject || !hashesEqual(stored.hash, hashToken(presented.token))) return undefined;
+    const use: CredentialUse = { at: now, ip: presented.clientAddress ?? null, userAgent: presented.userAgent ?? null };
+    const refuse = (reason: AuthFailureReason, owner = stored): undefined => {
+      this.repeatedEvents.record(knownCredentialFailure(presented.kind, presented.id, owner ?? null, reason, use));
+      return undefined;
+    };
+    if (!stored) return refuse('unknown_credential');
+    if (stored.userId !== presented.subject || !hashesEqual(stored.hash, hashToken(presented.token))) return refuse('mismatch');
     if (stored.revoked) {
       // A genuine token that was rotated away is being used again: whoever holds it (its owner, or
       // whoever it leaked to) now races the holder of its successors. Revoke the whole chain.
-      if (stored.revokedReason === 'rotated') await this.revokeSuccessorsOf(stored.id, now);
-      return undefined;
+      if (stored.revokedReason === 'rotated') await this.revokeSuccessorsOf(stored.id, now, { actor: NOBODY, ip: use.ip, userAgent: use.userAgent });
+      return refuse(stored.revokedReason === 'rotated' ? 'rotated' : 'revoked');
     }
-    if (stored.expiresAt !== null && stored.expiresAt <= now) return undefined;
+    if (stored.expiresAt !== null && stored.expiresAt <= now) return refuse('expired');
     if (!this.mac.verify(this.identityOf(presented.kind, stored), stored.mac)) {
       this.logger.warn(`Credential ${stored.id} failed its integrity check: its stored record was changed without the key; refused`);
-      return undefined;
+      return refuse('integrity');
     }
-    if (stored.lastUsed === null || now - stored.lastUsed >= LAST_USED_WRITE_INTERVAL_MS) {
-      await nodes.touch(stored.id, now, LAST_USED_WRITE_INTERVAL_MS);
-      stored.lastUsed = now;
-    }
+    // A request from outside the token's allowed addresses is refused (JwtAuthGuard records it as
+    // token.ip_denied): it is not a use, and its address does not join the recent ones. (Checked
+    // only when a write is due: the guard checks every request.)
+    if (isUseWriteDue(stored, use, presented.kind === 'pat') && isFromAllowedAddress(stored, use)) await this.recordUse(presented.kind, stored, use);
     // The hash stays inside the store.
     const { hash, mac, ...record } = stored;
     return record;
+  }
+
+  /** Writes a due use, and updates `stored` to what was written (the caller answers from it). */
+  private async recordUse(kind: CredentialKind, stored: CredentialAuthRecord, use: CredentialUse): Promise<void> {
+    if (kind === 'session') {
+      await this.sessions.touch(stored.id, use.at, LAST_USED_WRITE_INTERVAL_MS);
+      stored.lastUsed = use.at;
+      return;
+    }
+    const context: AuditContext = { actor: { username: stored.username, tokenId: stored.id }, ip: use.ip, userAgent: use.userAgent };
+    const recentIps = await this.tokens.recordUse(stored.id, use, context);
+    Object.assign(stored, { lastUsed: use.at, lastUsedIp: use.ip, lastUsedUserAgent: use.userAgent, recentIps: recentIps ?? recentIpsAfter(stored.recentIps, use.ip) });
   }
 
   /**
@@ -175,14 +210,20 @@ export class CredentialStore {
    * Revokes a token or ends a session (idempotent: the first revocation is kept). Every request
    * reads the store, so it is in force on every instance for the next request.
    */
-  async revoke(credential: CredentialRef, now: number, reason: RevocationReason = 'owner', by: string | null = null): Promise<void> {
-    await this.nodes[credential.kind].revoke(credential.id, now, reason, by);
+  async revoke(
+    credential: CredentialRef,
+    now: number,
+    reason: RevocationReason = 'owner',
+    by: string | null = null,
+    context: AuditContext = NO_AUDIT_CONTEXT,
+  ): Promise<void> {
+    await this.nodes[credential.kind].revoke(credential.id, now, reason, by, context);
     this.pool?.evict(credential.id);
   }
 
   /** Revokes every active token of `username` on `server`; returns how many. */
-  async revokeTokensOf(server: { host: string; port: number }, username: string, now: number, by: string): Promise<number> {
-    const ids = await this.tokens.revokeAllOf(server, username, now, by);
+  async revokeTokensOf(server: { host: string; port: number }, username: string, now: number, by: string, context: AuditContext = NO_AUDIT_CONTEXT): Promise<number> {
+    const ids = await this.tokens.revokeAllOf(server, username, now, by, context);
     for (const id of ids) this.pool?.evict(id);
     return ids.length;
   }
@@ -191,10 +232,10 @@ export class CredentialStore {
    * Revokes the token `tokenId` if `token` is that token (same SHA-256) and it is still active.
    * Says nothing about which was the case: callers must not either.
    */
-  async revokeIfGenuine(tokenId: string, token: string, now: number): Promise<void> {
+  async revokeIfGenuine(tokenId: string, token: string, now: number, context: AuditContext = NO_AUDIT_CONTEXT): Promise<void> {
     const stored = await this.tokens.findForAuthentication(tokenId);
     if (!stored || stored.revoked || !hashesEqual(stored.hash, hashToken(token))) return;
-    await this.revoke({ kind: 'pat', id: tokenId }, now, 'leaked', null);
+    await this.revoke({ kind: 'pat', id: tokenId }, now, 'leaked', null, context);
   }
 
   /**
@@ -202,23 +243,23 @@ export class CredentialStore {
    * the old one revoked as `rotated`, linked to it for reuse detection. False when the old token
    * was no longer active.
    */
-  async rotateToken(oldId: string, next: NewToken, now: number, by: string): Promise<boolean> {
-    const rotated = await this.tokens.rotate(oldId, this.sealToken(next), now, by);
+  async rotateToken(oldId: string, next: NewToken, now: number, by: string, context: AuditContext = NO_AUDIT_CONTEXT): Promise<boolean> {
+    const rotated = await this.tokens.rotate(oldId, this.sealToken(next), now, by, context);
     if (rotated) this.pool?.evict(oldId);
     return rotated;
   }
 
-  private async revokeSuccessorsOf(tokenId: string, now: number): Promise<void> {
-    const ids = await this.tokens.revokeSuccessors(tokenId, now);
+  private async revokeSuccessorsOf(tokenId: string, now: number, context: AuditContext): Promise<void> {
+    const ids = await this.tokens.revokeSuccessors(tokenId, now, context);
     for (const id of [tokenId, ...ids]) this.pool?.evict(id);
     if (ids.length) this.logger.warn(`Token ${tokenId} was used after it had been rotated: revoked ${ids.length} token(s) rotated from it`);
   }
 
   /** Stores a PAT unless its user already holds `maxActive` active tokens on its server (false then). */
-  async storeToken(token: NewToken, maxActive: number): Promise<boolean> {
+  async storeToken(token: NewToken, maxActive: number, context: AuditContext = NO_AUDIT_CONTEXT): Promise<boolean> {
     // Tokens that expired since the last write stop counting first, so the cap sees only active ones.
     while ((await this.tokens.retireExpired(token.createdAt, RETIRE_BATCH)) === RETIRE_BATCH);
-    return this.tokens.createWithinCap(this.sealToken(token), maxActive);
+    return this.tokens.createWithinCap(this.sealToken(token), maxActive, context);
   }
 
   findToken(tokenId: string): Promise<TokenRecord | undefined> {
@@ -234,19 +275,20 @@ export class CredentialStore {
     return { ...fields, ...permissions, allowedIps, tokenHash: hash, passwordCiphertext: this.cipher.encrypt(password, token.id), mac };
   }
 
-  /** Tokens in scope and in `state` at `now`, newest first. */
-  listTokens(scope: TokenScope, state: TokenState, now: number): Promise<TokenRecord[]> {
-    return this.tokens.list(scope, state, now);
+  /** One page of the tokens in scope that pass `filter`, in `sort` order, after `page.after` (keyset paging). */
+  listTokens(scope: TokenScope, filter: TokenListFilter, sort: TokenSort, page: PageRequest, now: number): Promise<TokenPage> {
+    return this.tokens.listPage(scope, filter, sort, page, now);
   }
 
   /** Stores a session; the user's oldest live sessions beyond the per-user limit end in the same write. */
-  async storeSession(session: NewSession): Promise<void> {
+  async storeSession(session: NewSession, context: AuditContext = NO_AUDIT_CONTEXT): Promise<void> {
     const { token: jwt, password, ...record } = session;
     const hash = hashToken(jwt);
     const mac = this.mac.sign(this.identityOf('session', { ...record, hash, restrictions: NO_RESTRICTIONS }));
     await this.sessions.create(
       { ...record, sessionHash: hash, passwordCiphertext: this.cipher.encrypt(password, session.id), mac },
       this.options.maxSessionsPerUser,
+      context,
     );
   }
 }

@@ -7,6 +7,7 @@ import { PROBLEM_CONTENT_TYPE } from '../common/problem-details';
 export const PAT_TAGS: ReadonlyArray<{ name: string; description: string }> = [
   { name: 'Auth', description: 'Browser-style sessions: log in with FalkorDB credentials, log out' },
   { name: 'Tokens', description: 'Generate, list, get and revoke Personal Access Tokens' },
+  { name: 'Audit', description: 'What happened to tokens and sessions: creations, rotations, revocations, new addresses, logins, failed authentications' },
   { name: 'Graph', description: "Run FalkorDB work as the credential's own FalkorDB user" },
 ];
 

@@ -20,6 +20,7 @@ import { ClientAddress } from '../auth/client-address';
 import { Authenticated } from '../auth/decorators/authenticated.decorator';
 import { CurrentPrincipal } from '../auth/decorators/current-principal.decorator';
 import { Principal } from '../auth/principal';
+import { RequestOrigin, RequestOriginOf } from '../auth/request-origin';
 import { NO_STORE } from '../common/no-store';
 import { ProblemDetailsDto } from '../common/problem-details.dto';
 import { ProblemDetailsFilter } from '../common/problem-details.filter';
@@ -85,8 +86,8 @@ export class TokensController {
   @ApiForbiddenResponse({ type: ProblemDetailsDto, description: 'The FalkorDB user may not run graph queries at all' })
   @ApiTooManyRequestsResponse({ type: ProblemDetailsDto, description: 'Too many failed attempts' })
   @ApiServiceUnavailableResponse({ type: ProblemDetailsDto, description: 'FalkorDB cannot be reached' })
-  createWithCredentials(@Body() body: CreateTokenWithCredentialsDto, @ClientAddress() client: string): Promise<CreatedTokenDto> {
-    return this.tokens.createWithCredentials(body, client);
+  createWithCredentials(@Body() body: CreateTokenWithCredentialsDto, @RequestOriginOf() origin: RequestOrigin): Promise<CreatedTokenDto> {
+    return this.tokens.createWithCredentials(body, origin);
   }
 
   @Post()
@@ -101,8 +102,8 @@ export class TokensController {
   @ApiCreatedResponse({ type: CreatedTokenDto, description: 'The new token, shown only this once' })
   @ApiBadRequestResponse(BAD_REQUEST)
   @ApiConflictResponse(CONFLICT)
-  create(@CurrentPrincipal() principal: Principal, @Body() body: CreateTokenDto): Promise<CreatedTokenDto> {
-    return this.tokens.createForPrincipal(principal, body);
+  create(@CurrentPrincipal() principal: Principal, @Body() body: CreateTokenDto, @RequestOriginOf() origin: RequestOrigin): Promise<CreatedTokenDto> {
+    return this.tokens.createForPrincipal(principal, body, origin);
   }
 
   @Get()
@@ -115,7 +116,7 @@ export class TokensController {
   @ApiOkResponse({ type: TokenListDto, description: 'Tokens in the caller\'s scope and the chosen state, newest first, and the caller\'s role' })
   @ApiBadRequestResponse(BAD_REQUEST)
   list(@CurrentPrincipal() principal: Principal, @Query() query: ListTokensQuery): Promise<TokenListDto> {
-    return this.tokens.list(principal, query.state);
+    return this.tokens.list(principal, query);
   }
 
   @Get('self')
@@ -131,8 +132,8 @@ export class TokensController {
   @Authenticated({ only: ['pat'] })
   @ApiOperation({ operationId: 'revokeSelfToken', summary: 'Revoke the presenting token', description: 'Every token may do this, read tokens included.' })
   @ApiOkResponse({ type: RevokedTokenDto, description: 'Revoked' })
-  revokeSelf(@CurrentPrincipal() principal: Principal): Promise<RevokedTokenDto> {
-    return this.tokens.revoke(principal, principal.credentialId);
+  revokeSelf(@CurrentPrincipal() principal: Principal, @RequestOriginOf() origin: RequestOrigin): Promise<RevokedTokenDto> {
+    return this.tokens.revoke(principal, principal.credentialId, origin);
   }
 
   @Delete()
@@ -145,8 +146,8 @@ export class TokensController {
   })
   @ApiOkResponse({ type: RevokedAllDto, description: 'How many active tokens were revoked' })
   @ApiBadRequestResponse(BAD_REQUEST)
-  revokeAll(@CurrentPrincipal() principal: Principal, @Query() query: BulkRevokeQuery): Promise<RevokedAllDto> {
-    return this.tokens.revokeAll(principal, query.username);
+  revokeAll(@CurrentPrincipal() principal: Principal, @Query() query: BulkRevokeQuery, @RequestOriginOf() origin: RequestOrigin): Promise<RevokedAllDto> {
+    return this.tokens.revokeAll(principal, query.username, origin);
   }
 
   @Post('revoke-leaked')
@@ -163,9 +164,9 @@ export class TokensController {
   @ApiBadRequestResponse(BAD_REQUEST)
   @ApiTooManyRequestsResponse({ type: ProblemDetailsDto, description: 'Too many reports from this client address' })
   @ApiServiceUnavailableResponse({ type: ProblemDetailsDto, description: 'The token store (FalkorDB) cannot be reached' })
-  revokeLeaked(@Body() body: RevokeLeakedDto, @ClientAddress() client: string): Promise<LeakReportAcceptedDto> {
+  revokeLeaked(@Body() body: RevokeLeakedDto, @ClientAddress() client: string, @RequestOriginOf() origin: RequestOrigin): Promise<LeakReportAcceptedDto> {
     this.limiter.acceptLeakReport(client);
-    return this.tokens.revokeLeaked(body.tokens);
+    return this.tokens.revokeLeaked(body.tokens, origin);
   }
 
   @Post(':tokenId/rotate')
@@ -184,8 +185,13 @@ export class TokensController {
   @ApiNotFoundResponse(NOT_FOUND)
   @ApiConflictResponse({ type: ProblemDetailsDto, description: 'The token is no longer active (revoked or expired)' })
   @ApiParam(TOKEN_ID_PARAM)
-  rotate(@CurrentPrincipal() principal: Principal, @Param('tokenId', TokenIdPipe) tokenId: string, @Body() body: RotateTokenDto = {}): Promise<CreatedTokenDto> {
-    return this.tokens.rotate(principal, tokenId, body);
+  rotate(
+    @CurrentPrincipal() principal: Principal,
+    @Param('tokenId', TokenIdPipe) tokenId: string,
+    @Body() body: RotateTokenDto = {},
+    @RequestOriginOf() origin: RequestOrigin,
+  ): Promise<CreatedTokenDto> {
+    return this.tokens.rotate(principal, tokenId, body, origin);
   }
 
   @Get(':tokenId')
@@ -211,7 +217,7 @@ export class TokensController {
   @ApiBadRequestResponse(BAD_REQUEST)
   @ApiNotFoundResponse(NOT_FOUND)
   @ApiParam(TOKEN_ID_PARAM)
-  revoke(@CurrentPrincipal() principal: Principal, @Param('tokenId', TokenIdPipe) tokenId: string): Promise<RevokedTokenDto> {
-    return this.tokens.revoke(principal, tokenId);
+  revoke(@CurrentPrincipal() principal: Principal, @Param('tokenId', TokenIdPipe) tokenId: string, @RequestOriginOf() origin: RequestOrigin): Promise<RevokedTokenDto> {
+    return this.tokens.revoke(principal, tokenId, origin);
   }
 }

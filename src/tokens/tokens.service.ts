@@ -1,17 +1,23 @@
 import { Inject, Injectable } from '@nestjs/common';
+import { actorOf, auditContextOf } from '../audit/audit-context';
+import { AuditContext } from '../audit/audit-event';
 import { FalkorDbLoginService, VerifiedUser } from '../auth/falkordb-login.service';
 import { JwtIssuer } from '../auth/jwt-issuer';
 import { Principal } from '../auth/principal';
+import { RequestOrigin, UNKNOWN_ORIGIN } from '../auth/request-origin';
 import { ConflictError, ForbiddenError, NotFoundError, ValidationFailedError } from '../common/domain-errors';
 import { isoOrNull } from '../common/iso-time';
 import { CredentialStore } from '../credentials/credential-store';
 import { verifiedRecordOf } from '../credentials/verified-record';
-import { TokenRecord, TokenScope, TokenState } from '../credentials/store/token.record';
+import { TokenListFilter, TokenRecord, TokenScope, TokenState } from '../credentials/store/token.record';
+import { PageCursors } from '../paging/page-cursors';
+import { DEFAULT_PAGE_LIMIT } from '../paging/page-params';
 import { reachOf, TokenPermissions } from '../credentials/token-permissions';
 import { canonicalIpRange } from '../credentials/allowed-ips';
 import { RevokedAllDto } from './dto/bulk-revoke.query';
 import { CreateTokenWithCredentialsDto } from './dto/create-token-with-credentials.dto';
 import { CreatedTokenDto } from './dto/created-token.dto';
+import { ListTokensQuery } from './dto/list-tokens.query';
 import { LeakReportAcceptedDto } from './dto/revoke-leaked.dto';
 import { RevokedTokenDto, TokenDetailDto, TokenListDto } from './dto/token-metadata.dto';
 import { TokenExpiryDto, TokenSpecDto } from './dto/token-spec.dto';
@@ -44,6 +50,13 @@ function isActive(record: TokenRecord, now: number): boolean {
   return !record.revoked && (record.expiresAt === null || record.expiresAt > now);
 }
 
+/** Where a request came from: a host calling with just a client address (as before origins existed) gives no user agent. */
+function originOf(origin: RequestOrigin | string): RequestOrigin {
+  return typeof origin === 'string' ? { ip: origin, userAgent: null } : origin;
+}
+
+const epochMs = (iso: string | undefined): number | undefined => (iso === undefined ? undefined : Date.parse(iso));
+
 /**
  * Generate, list, get, rotate and revoke Personal Access Tokens: what the HTTP API does, callable
  * from a host application's own code too (exported by TokensModule).
@@ -57,19 +70,22 @@ export class TokensService {
     private readonly credentials: CredentialStore,
     private readonly login: FalkorDbLoginService,
     private readonly issuer: JwtIssuer,
+    private readonly cursors: PageCursors,
   ) {
     this.policy = tokenPolicyOf(options);
   }
 
   /**
-   * For API/CLI users: FalkorDB credentials in, token out. `clientAddress` is where the attempt
-   * came from (failed attempts are counted per address and per username).
+   * For API/CLI users: FalkorDB credentials in, token out. `origin` is where the attempt came from
+   * (a client address, or the request's address and user agent): failed attempts are counted per
+   * address and per username, and the audit log records it.
    */
-  async createWithCredentials(body: CreateTokenWithCredentialsDto, clientAddress: string): Promise<CreatedTokenDto> {
+  async createWithCredentials(body: CreateTokenWithCredentialsDto, origin: RequestOrigin | string): Promise<CreatedTokenDto> {
     // Validate the cheap things before opening a connection to FalkorDB.
     resolveExpiry(body, Date.now(), this.policy);
-    const user = await this.login.login(body, clientAddress);
-    return this.mint(user, body.password, body);
+    const from = originOf(origin);
+    const user = await this.login.login(body, from.ip ?? 'unknown', from.userAgent);
+    return this.mint(user, body.password, body, auditContextOf({ username: user.username, tokenId: null }, from));
   }
 
   /**
@@ -78,16 +94,52 @@ export class TokensService {
    * again, and the role read afresh, so a new token never carries a password FalkorDB has since
    * refused nor a role the ACL no longer gives.
    */
-  async createForPrincipal(principal: Principal, spec: TokenSpecDto): Promise<CreatedTokenDto> {
+  async createForPrincipal(principal: Principal, spec: TokenSpecDto, origin: RequestOrigin = UNKNOWN_ORIGIN): Promise<CreatedTokenDto> {
     resolveExpiry(spec, Date.now(), this.policy);
     const { user, password } = await this.login.reverify(principal);
-    return this.mint(user, password, spec);
+    return this.mint(user, password, spec, auditContextOf(actorOf(principal), origin));
   }
 
-  /** The caller's tokens (every token of the server for admins) in `state`, newest first. */
-  async list(principal: Principal, state: TokenState = 'active'): Promise<TokenListDto> {
-    const records = await this.credentials.listTokens(scopeOf(principal), state, Date.now());
-    return { tokens: records.map(toMetadata), count: records.length, role: principal.role };
+  /**
+   * One page of the caller's tokens (every token of the server for admins), filtered and sorted as
+   * `query` says (default: active, newest first, 100 per page). `next_cursor` continues it; a cursor
+   * is bound to the caller and the query. A bare state (as before paging existed) is `{ state }`.
+   */
+  async list(principal: Principal, query: ListTokensQuery | TokenState = {}): Promise<TokenListDto> {
+    const { state = 'active', username, name, expires_before, last_used_before, sort = '-created_at', limit = DEFAULT_PAGE_LIMIT, cursor } =
+      typeof query === 'string' ? { state: query } : query;
+    if (username !== undefined && username !== principal.username && principal.role !== 'Admin') {
+      throw new ForbiddenError("Listing another user's tokens requires the role Admin");
+    }
+    const scope = scopeOf(principal);
+    const filter: TokenListFilter = {
+      state,
+      username,
+      nameContains: name?.toLowerCase(),
+      expiresBefore: epochMs(expires_before),
+      lastUsedBefore: epochMs(last_used_before),
+    };
+    const binding = JSON.stringify([
+      'tokens',
+      principal.userId,
+      scope.host,
+      scope.port,
+      scope.username ?? null,
+      filter.state,
+      filter.username ?? null,
+      filter.nameContains ?? null,
+      filter.expiresBefore ?? null,
+      filter.lastUsedBefore ?? null,
+      sort,
+    ]);
+    const from = cursor === undefined ? undefined : this.cursors.open(binding, cursor);
+    const page = await this.credentials.listTokens(scope, filter, sort, { after: from?.after ?? null, width: from?.width, limit }, Date.now());
+    return {
+      tokens: page.records.map(toMetadata),
+      count: page.records.length,
+      role: principal.role,
+      next_cursor: page.next && this.cursors.seal(binding, page.next),
+    };
   }
 
   async get(principal: Principal, tokenId: string): Promise<TokenDetailDto> {
@@ -97,21 +149,22 @@ export class TokensService {
     return toDetail(record, Date.now());
   }
 
-  async revoke(principal: Principal, tokenId: string): Promise<RevokedTokenDto> {
+  async revoke(principal: Principal, tokenId: string, origin: RequestOrigin = UNKNOWN_ORIGIN): Promise<RevokedTokenDto> {
     assertMayChange(principal, tokenId, 'revoke');
     const record = await this.findVisible(principal, tokenId);
     const reason = record.username === principal.username ? 'owner' : 'admin';
-    await this.credentials.revoke({ kind: 'pat', id: tokenId }, Date.now(), reason, principal.username);
+    await this.credentials.revoke({ kind: 'pat', id: tokenId }, Date.now(), reason, principal.username, auditContextOf(actorOf(principal), origin));
     return { message: 'Token revoked successfully', tokenId };
   }
 
   /** Every active token of `username` (default: the caller) on the caller's server; another user's needs Admin. */
-  async revokeAll(principal: Principal, username = principal.username): Promise<RevokedAllDto> {
+  async revokeAll(principal: Principal, username = principal.username, origin: RequestOrigin = UNKNOWN_ORIGIN): Promise<RevokedAllDto> {
     if (principal.kind === 'pat' && principal.access === 'read') throw new ForbiddenError('A read token may revoke only itself');
     if (username !== principal.username && principal.role !== 'Admin') {
       throw new ForbiddenError("Revoking another user's tokens requires the role Admin");
     }
-    const revoked = await this.credentials.revokeTokensOf(principal, username, Date.now(), principal.username);
+    const context = auditContextOf(actorOf(principal), origin);
+    const revoked = await this.credentials.revokeTokensOf(principal, username, Date.now(), principal.username, context);
     return { message: 'Tokens revoked successfully', revoked };
   }
 
@@ -119,11 +172,13 @@ export class TokensService {
    * Anyone who found tokens may report them: each genuine, active token of this service among them
    * is revoked. The answer is the same whatever they were, so it tells nothing about them.
    */
-  async revokeLeaked(tokens: string[]): Promise<LeakReportAcceptedDto> {
+  async revokeLeaked(tokens: string[], origin: RequestOrigin = UNKNOWN_ORIGIN): Promise<LeakReportAcceptedDto> {
     const now = Date.now();
+    // Whoever reported is not known: the event says only where the report came from.
+    const context = auditContextOf(null, origin);
     for (const token of new Set(tokens)) {
       const tokenId = this.issuer.patIdOf(token);
-      if (tokenId !== undefined) await this.credentials.revokeIfGenuine(tokenId, token, now);
+      if (tokenId !== undefined) await this.credentials.revokeIfGenuine(tokenId, token, now, context);
     }
     return { received: tokens.length };
   }
@@ -133,7 +188,7 @@ export class TokensService {
    * revoked in the same write. Default lifetime: the old token's length, from now (or never).
    * The owner's stored password is checked with FalkorDB again, and the role read afresh.
    */
-  async rotate(principal: Principal, tokenId: string, spec: TokenExpiryDto = {}): Promise<CreatedTokenDto> {
+  async rotate(principal: Principal, tokenId: string, spec: TokenExpiryDto = {}, origin: RequestOrigin = UNKNOWN_ORIGIN): Promise<CreatedTokenDto> {
     assertMayChange(principal, tokenId, 'rotate');
     const old = await this.findVisible(principal, tokenId);
     const now = Date.now();
@@ -145,7 +200,7 @@ export class TokensService {
     // The ACL may have narrowed the user since: the new token never reaches further than it may.
     const permissions: TokenPermissions = { ...old.permissions, access: user.role === 'Read-Only' ? 'read' : old.permissions.access };
     const created = this.newToken(user, password, { name: old.name, ...lifetime }, permissions, old.allowedIps);
-    if (!(await this.credentials.rotateToken(old.id, created.record, now, principal.username))) {
+    if (!(await this.credentials.rotateToken(old.id, created.record, now, principal.username, auditContextOf(actorOf(principal), origin)))) {
       throw new ConflictError(`Token ${tokenId} is no longer active (revoked or expired): create a new token`);
     }
     return created.answer;
@@ -162,9 +217,9 @@ export class TokensService {
     return old.expiresAt === null ? {} : { ttlSeconds: Math.max(1, Math.ceil((old.expiresAt - old.createdAt) / 1000)) };
   }
 
-  private async mint(user: VerifiedUser, password: string, spec: TokenSpecDto): Promise<CreatedTokenDto> {
+  private async mint(user: VerifiedUser, password: string, spec: TokenSpecDto, context: AuditContext): Promise<CreatedTokenDto> {
     const created = this.newToken(user, password, spec, this.permissionsOf(user, spec), this.allowedIpsOf(spec));
-    if (!(await this.credentials.storeToken(created.record, this.policy.maxActiveTokensPerUser))) {
+    if (!(await this.credentials.storeToken(created.record, this.policy.maxActiveTokensPerUser, context))) {
       throw new ConflictError(
         `User ${user.username} already holds the maximum of ${this.policy.maxActiveTokensPerUser} active tokens on this server; revoke one first`,
       );

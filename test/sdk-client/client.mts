@@ -47,6 +47,26 @@ const read = await client.POST('/api/graph/{graph}/query', {
 
 // 3. List, get, revoke.
 const listed = await client.GET('/api/auth/tokens', { headers });
+
+// 3b. Page through the newest tokens two at a time, following next_cursor (typed: string | null).
+const extra: string[] = [];
+for (const name of ['SDK page 1', 'SDK page 2', 'SDK page 3']) {
+  const more = await client.POST('/api/auth/tokens/credentials', { body: { ...login, name, ttlSeconds: 3600 } });
+  if (!more.data) throw new Error(`create failed: ${more.response.status}`);
+  extra.push(more.data.tokenId);
+}
+const pagedIds: string[] = [];
+let pages = 0;
+let cursor: string | null = null;
+do {
+  const query: { limit: number; sort: 'created_at'; name: string; cursor?: string } = { limit: 2, sort: 'created_at', name: 'sdk page' };
+  if (cursor !== null) query.cursor = cursor;
+  const page = await client.GET('/api/auth/tokens', { params: { query }, headers });
+  if (!page.data) throw new Error(`list failed: ${page.response.status} ${JSON.stringify(page.error)}`);
+  pagedIds.push(...page.data.tokens.map((item) => item.token_id));
+  cursor = page.data.next_cursor;
+  pages += 1;
+} while (cursor !== null && pages < 10);
 const mine: components['schemas']['TokenMetadataDto'] | undefined = listed.data?.tokens.find((item) => item.token_id === tokenId);
 const fetched = await client.GET('/api/auth/tokens/{tokenId}', { params: { path: { tokenId } }, headers });
 const revoked = await client.DELETE('/api/auth/tokens/{tokenId}', { params: { path: { tokenId } }, headers });
@@ -66,6 +86,7 @@ console.log(
     written: { status: written.response.status, columns: written.data?.columns, error: written.error },
     read: { status: read.response.status, columns: read.data?.columns, rows: read.data?.rows, error: read.error },
     listed: { status: listed.response.status, role: listed.data?.role, count: listed.data?.count, mine },
+    paged: { pages, ids: pagedIds, expected: extra },
     fetched: { status: fetched.response.status, isActive: fetched.data?.token.is_active, name: fetched.data?.token.name },
     revoked: { status: revoked.response.status, body: revoked.data },
     afterRevoke: {
@@ -97,4 +118,6 @@ export function mistakesTheTypesCatch(): void {
   // @ts-expect-error `is_active` is a boolean
   const active: string | undefined = fetched.data?.token.is_active;
   void active;
+  // @ts-expect-error `sort` is one of the documented orders
+  void client.GET('/api/auth/tokens', { params: { query: { sort: 'name' } }, headers });
 }

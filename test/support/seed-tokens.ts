@@ -4,6 +4,7 @@ import { userIdOf } from '../../src/auth/user-id';
 import { MARK_UPGRADED, STORE_VERSION } from '../../src/credentials/store/credential-store.schema';
 import { RecordMac } from '../../src/credentials/crypto/record-mac';
 import { COUNTED_FOREVER } from '../../src/credentials/store/token.repository';
+import { NULL_ORDER_OFFSET } from '../../src/credentials/store/token-order-keys';
 
 const ROLES = ['Admin', 'Read-Write', 'Read-Only'] as const;
 const DAY_MS = 24 * 3600_000;
@@ -54,7 +55,7 @@ export interface SeedTokensResult {
 /**
  * One batch: every user in it once (`g`), with its tokens (`g.t`). The user is merged (a second
  * seed into the same graph adds to it), its `active_tokens` raised by the tokens it gets, and each
- * token is created with its BELONGS_TO edge, exactly as the service stores one.
+ * token is created with its BELONGS_TO edge and its listing order keys, exactly as the service stores one.
  */
 const BATCH_QUERY = `
 UNWIND $groups AS g
@@ -65,7 +66,8 @@ WITH u, g
 UNWIND g.t AS r
 CREATE (:Token {token_id: r.i, token_hash: r.h, user_id: g.user_id, username: g.username, name: r.n, role: g.role,
   host: $host, port: $port, tls: false, created_at: r.c, expires_at: r.e, revoked: false, password_enc: r.p,
-  counts_until: coalesce(r.e, ${COUNTED_FOREVER}), mac: r.m})-[:BELONGS_TO]->(u)`;
+  counts_until: coalesce(r.e, ${COUNTED_FOREVER}), mac: r.m,
+  expires_order: coalesce(r.e, ${NULL_ORDER_OFFSET} + r.c), last_used_order: r.c - ${NULL_ORDER_OFFSET}})-[:BELONGS_TO]->(u)`;
 
 /** The lookups the batch query relies on; the service creates the same at startup ("already indexed" is fine). */
 const INDEXES = ['CREATE INDEX FOR (u:User) ON (u.user_id)', 'CREATE INDEX FOR (t:Token) ON (t.token_id)'];

@@ -1,6 +1,8 @@
 import { ExecutionContext, Injectable } from '@nestjs/common';
 import { HttpAdapterHost, Reflector } from '@nestjs/core';
 import { AuthGuard } from '@nestjs/passport';
+import { AuditEventAggregator } from '../../audit/audit-event-aggregator';
+import { AuthFailureReason, ipDenial, unknownCredentialFailure } from '../../audit/auth-failures';
 import { AuthenticationRequiredError, DomainError, ForbiddenError, InvalidTokenError, TokenIpNotAllowedError } from '../../common/domain-errors';
 import { isoSeconds } from '../../common/iso-time';
 import { isAllowedAddress } from '../../credentials/allowed-ips';
@@ -9,7 +11,9 @@ import { AuthSettings } from '../auth-settings';
 import { clientAddressOf } from '../client-address';
 import { isStateChanging, isTrustedOrigin, requestOrigin } from '../origin-check';
 import { CREDENTIAL_KINDS_KEY } from '../decorators/metadata-keys';
+import { isFailureRecorded } from '../recorded-failure';
 import { extractCredential } from '../request-credential';
+import { requestOriginOf } from '../request-origin';
 import { CredentialKind, Principal } from '../principal';
 
 function rejectionMessage(info: unknown): string {
@@ -32,15 +36,21 @@ interface GuardedRequest {
  * was sent: 429 past the limit, see AttemptLimiter),
  * store down -> 503.
  * Then enforces which credential kinds the route accepts (e.g. minting PATs needs a session) and,
- * for cookie-authenticated state-changing requests, a same-origin Origin (CSRF).
+ * for cookie-authenticated state-changing requests, a same-origin Origin (CSRF). Refused
+ * credentials and uses from outside a token's allowed IPs are recorded in the audit log
+ * (aggregated: one event per credential and minute).
  */
 @Injectable()
 export class JwtAuthGuard extends AuthGuard() {
+  /** Requests whose JWT was refused only for having expired (noted by handleRequest, read by recordRefusal). */
+  private readonly expired = new WeakSet<object>();
+
   constructor(
     private readonly reflector: Reflector,
     private readonly limiter: AttemptLimiter,
     private readonly settings: AuthSettings,
     private readonly adapterHost: HttpAdapterHost,
+    private readonly repeatedEvents: AuditEventAggregator,
   ) {
     // This module's own strategy instance, not whichever registered the shared name last.
     super({ defaultStrategy: settings.strategyName });
@@ -72,6 +82,7 @@ export class JwtAuthGuard extends AuthGuard() {
       if (error instanceof InvalidTokenError || error instanceof AuthenticationRequiredError) {
         this.limiter.recordAuthenticationFailure(client, presented);
       }
+      if (error instanceof InvalidTokenError) this.recordRefusal(request);
       throw error;
     }
     const allowed = this.reflector.getAllAndOverride<CredentialKind[] | undefined>(CREDENTIAL_KINDS_KEY, [
@@ -79,7 +90,11 @@ export class JwtAuthGuard extends AuthGuard() {
       context.getClass(),
     ]);
     const principal = request.user;
-    if (principal.allowedIps && !isAllowedAddress(principal.allowedIps, client)) throw new TokenIpNotAllowedError(client);
+    if (principal.allowedIps && !isAllowedAddress(principal.allowedIps, client)) {
+      const { username, credentialId: tokenId, host, port, allowedIps } = principal;
+      this.repeatedEvents.record(ipDenial({ username, tokenId, host, port, allowedIps }, { at: Date.now(), ...requestOriginOf(request) }));
+      throw new TokenIpNotAllowedError(client);
+    }
     if (principal.kind === 'pat' && principal.expiresAt !== null) {
       // Scripts learn when to rotate from any response, without asking.
       this.setHeader(context, 'Token-Expires-At', isoSeconds(principal.expiresAt));
@@ -100,13 +115,25 @@ export class JwtAuthGuard extends AuthGuard() {
     return true;
   }
 
-  override handleRequest<TUser = Principal>(error: unknown, user: unknown, info: unknown): TUser {
+  /**
+   * A credential refused before the store saw it (bad signature, expired, garbled) is recorded here;
+   * one the store refused was recorded by the store, with its owner.
+   */
+  private recordRefusal(request: GuardedRequest): void {
+    const credential = extractCredential(request, this.settings.sessionCookieName);
+    if (!credential || isFailureRecorded(request)) return;
+    const reason: AuthFailureReason = this.expired.has(request) ? 'expired' : 'invalid_token';
+    this.repeatedEvents.record(unknownCredentialFailure(credential.kind, credential.token, reason, { at: Date.now(), ...requestOriginOf(request) }));
+  }
+
+  override handleRequest<TUser = Principal>(error: unknown, user: unknown, info: unknown, context?: ExecutionContext): TUser {
     // Domain errors (invalid token, store unavailable) keep their meaning; anything else is a
     // fault of ours and must surface as 500, not be disguised as a bad token.
     if (error instanceof Error) throw error;
     if (error) throw new Error(`Authentication failed unexpectedly: ${JSON.stringify(error)}`);
     if (!user) {
       if (info instanceof Error && info.message === 'No auth token') throw new AuthenticationRequiredError();
+      if (info instanceof Error && info.name === 'TokenExpiredError' && context) this.expired.add(context.switchToHttp().getRequest<object>());
       throw new InvalidTokenError(rejectionMessage(info));
     }
     return user as TUser;

@@ -1,6 +1,8 @@
+import { AuditContext, AuditEventType, NO_AUDIT_CONTEXT } from '../../audit/audit-event';
 import { FalkorDbConnection, Row } from '../../graph/falkordb-connection';
 import { isRole } from '../../auth/role';
 import { ACCESS_LEVELS, Access, reachOf, REVOCATION_REASONS, RevocationReason } from '../token-permissions';
+import { auditEventParams, AuditSubjectCypher, createAuditEvent, sessionSubject, tokenSubject } from './audit-event-writes';
 import { CredentialAuthRecord, CredentialRecord, StoredRestrictions } from './credential.record';
 
 /** Where one kind of credential lives in the store graph. Names are constants, never user text. */
@@ -8,13 +10,29 @@ export interface CredentialNodeShape {
   label: 'Token' | 'Session';
   idProperty: 'token_id' | 'session_id';
   hashProperty: 'token_hash' | 'session_hash';
+  /** The audit event of a revocation through CredentialNodes.revoke. */
+  revokedEvent: AuditEventType;
+  /** Whom an event about the credential in a query variable is about. */
+  subject: (variable: string) => AuditSubjectCypher;
 }
 
 /** The MAC of a revoked record: never a valid MAC. */
 export const VOID_MAC = 'revoked';
 
-export const TOKEN_NODES: CredentialNodeShape = { label: 'Token', idProperty: 'token_id', hashProperty: 'token_hash' };
-export const SESSION_NODES: CredentialNodeShape = { label: 'Session', idProperty: 'session_id', hashProperty: 'session_hash' };
+export const TOKEN_NODES: CredentialNodeShape = {
+  label: 'Token',
+  idProperty: 'token_id',
+  hashProperty: 'token_hash',
+  revokedEvent: 'token.revoked',
+  subject: tokenSubject,
+};
+export const SESSION_NODES: CredentialNodeShape = {
+  label: 'Session',
+  idProperty: 'session_id',
+  hashProperty: 'session_hash',
+  revokedEvent: 'session.logout',
+  subject: sessionSubject,
+};
 
 /** The RETURN items of a credential record, for node variable `c` of the given shape. */
 export function credentialFields(shape: CredentialNodeShape): string {
@@ -22,7 +40,7 @@ export function credentialFields(shape: CredentialNodeShape): string {
     c.host AS host, c.port AS port, c.tls AS tls, c.created_at AS created_at, c.expires_at AS expires_at,
     c.last_used AS last_used, c.revoked AS revoked, c.access AS access, c.graphs AS graphs, c.allowed_ips AS allowed_ips,
     c.revoked_at AS revoked_at, c.revoked_by AS revoked_by, c.revoked_reason AS revoked_reason, c.rotated_to AS rotated_to,
-    c.name AS name`;
+    c.name AS name, c.last_used_ip AS last_used_ip, c.last_used_user_agent AS last_used_user_agent, c.recent_ips AS recent_ips`;
 }
 
 function optionalStrings(value: unknown): string[] | null {
@@ -68,6 +86,9 @@ export function toCredentialRecord(row: Row, shape: CredentialNodeShape): Creden
     revokedReason: (REVOCATION_REASONS as readonly string[]).includes(String(row.revoked_reason)) ? (row.revoked_reason as RevocationReason) : null,
     rotatedTo: optionalString(row.rotated_to),
     name: optionalString(row.name),
+    lastUsedIp: optionalString(row.last_used_ip),
+    lastUsedUserAgent: optionalString(row.last_used_user_agent),
+    recentIps: optionalStrings(row.recent_ips) ?? [],
   };
 }
 
@@ -94,7 +115,7 @@ export class CredentialNodes {
   async findForAuthentication(id: string): Promise<CredentialAuthRecord | undefined> {
     const rows = await this.store.readQuery(
       this.graph,
-      `${this.match} RETURN ${credentialFields(this.shape)}, c.${this.shape.hashProperty} AS hash, c.mac AS mac`,
+      `${this.match} RETURN ${credentialFields(this.shape)}, c.${this.shape.hashProperty} AS hash, c.mac AS mac, c.new_ip_at AS new_ip_at`,
       { id },
     );
     const row = rows[0];
@@ -139,6 +160,7 @@ export class CredentialNodes {
       hash: String(row.hash),
       mac: typeof row.mac === 'string' ? row.mac : null,
       restrictions: storedRestrictionsOf(row),
+      newIpAt: optionalNumber(row.new_ip_at),
     };
   }
 
@@ -182,14 +204,16 @@ export class CredentialNodes {
 
   /**
    * Marks the credential revoked (idempotent: the first revocation time is kept) and voids its MAC,
-   * so writing `revoked = false` back cannot revive it without the MAC saved before revocation.
+   * so writing `revoked = false` back cannot revive it without the MAC saved before revocation. The
+   * audit event is created in the same write, only when the revocation happened.
    */
-  async revoke(id: string, now: number, reason: RevocationReason, by: string | null): Promise<void> {
+  async revoke(id: string, now: number, reason: RevocationReason, by: string | null, context: AuditContext = NO_AUDIT_CONTEXT): Promise<void> {
     await this.store.query(
       this.graph,
       `${this.match} WHERE c.revoked = false
-       SET c.revoked = true, c.revoked_at = $now, c.revoked_reason = $reason, c.revoked_by = $by, c.mac = $void`,
-      { id, now, reason, by, void: VOID_MAC },
+       SET c.revoked = true, c.revoked_at = $now, c.revoked_reason = $reason, c.revoked_by = $by, c.mac = $void
+       ${createAuditEvent('event', this.shape.subject('c'))}`,
+      { id, now, reason, by, void: VOID_MAC, ...auditEventParams('event', this.shape.revokedEvent, now, context, { reason }) },
     );
   }
 }

@@ -29,6 +29,11 @@ export interface CredentialRecord {
   rotatedTo: string | null;
   /** A token's name (a session has none). */
   name: string | null;
+  /** Client address and user agent of the last recorded use (null until used, and for sessions). */
+  lastUsedIp: string | null;
+  lastUsedUserAgent: string | null;
+  /** Up to 5 distinct client addresses the token was used from, newest first (empty for sessions). */
+  recentIps: string[];
 }
 
 /** A record plus the SHA-256 hash of its JWT: what authentication compares on every request. */
@@ -38,6 +43,8 @@ export interface CredentialAuthRecord extends CredentialRecord {
   mac: string | null;
   /** The restrictions exactly as stored, for the MAC. */
   restrictions: StoredRestrictions;
+  /** When a use from a new address was last recorded (throttles those writes). */
+  newIpAt: number | null;
 }
 
 /** What the record's MAC covers beyond the owner fields: the permissions as stored (null on records without any). */

@@ -1,5 +1,7 @@
 import { Injectable } from '@nestjs/common';
+import { AuditContext, NO_AUDIT_CONTEXT } from '../../audit/audit-event';
 import { FalkorDbConnection } from '../../graph/falkordb-connection';
+import { auditEventParams, createAuditEvent, sessionSubject } from './audit-event-writes';
 import { CredentialNodes, SESSION_NODES } from './credential-nodes';
 import { NewSessionRecord } from './session.record';
 
@@ -12,9 +14,10 @@ export class SessionRepository extends CredentialNodes {
 
   /**
    * Stores a session and, in the same write, ends the user's oldest live sessions beyond
-   * `maxLive` (so a script that logs in in a loop cannot pile up sessions).
+   * `maxLive` (so a script that logs in in a loop cannot pile up sessions), recording the login
+   * and each session it ended as audit events.
    */
-  async create(session: NewSessionRecord, maxLive: number): Promise<void> {
+  async create(session: NewSessionRecord, maxLive: number, context: AuditContext = NO_AUDIT_CONTEXT): Promise<void> {
     await this.store.query(
       this.graph,
       `MERGE (u:User {user_id: $user_id})
@@ -22,11 +25,13 @@ export class SessionRepository extends CredentialNodes {
        CREATE (s:Session {session_id: $session_id, session_hash: $session_hash, user_id: $user_id,
          username: $username, role: $role, host: $host, port: $port, tls: $tls, created_at: $created_at,
          expires_at: $expires_at, revoked: false, password_enc: $password_enc, mac: $mac})-[:BELONGS_TO]->(u)
+       ${createAuditEvent('login', sessionSubject('s'))}
        WITH u
        MATCH (old:Session)-[:BELONGS_TO]->(u)
        WHERE old.revoked = false AND old.expires_at > $created_at
        WITH old ORDER BY old.created_at DESC, old.session_id DESC SKIP $max_live
-       SET old.revoked = true, old.revoked_at = $created_at`,
+       SET old.revoked = true, old.revoked_at = $created_at
+       ${createAuditEvent('ended', sessionSubject('old'))}`,
       {
         session_id: session.id,
         session_hash: session.sessionHash,
@@ -41,6 +46,8 @@ export class SessionRepository extends CredentialNodes {
         password_enc: session.passwordCiphertext,
         mac: session.mac,
         max_live: maxLive,
+        ...auditEventParams('login', 'session.login', session.createdAt, context),
+        ...auditEventParams('ended', 'session.logout', session.createdAt, context, { reason: 'session_limit' }),
       },
     );
   }

@@ -31,3 +31,20 @@ export interface TokenScope {
 /** Which tokens a list shows: `active` (neither revoked nor expired), `expired`, `revoked`, or `all`. */
 export const TOKEN_STATES = ['active', 'expired', 'revoked', 'all'] as const;
 export type TokenState = (typeof TOKEN_STATES)[number];
+
+/** How a list is sorted: `created_at`, `expires_at` or `last_used`, descending with a leading `-`. */
+export const TOKEN_SORTS = ['-created_at', 'created_at', 'expires_at', '-expires_at', 'last_used', '-last_used'] as const;
+export type TokenSort = (typeof TOKEN_SORTS)[number];
+
+/** Which tokens of a scope a list shows. */
+export interface TokenListFilter {
+  state: TokenState;
+  /** Only this user's tokens (admins' filter; other callers are scoped to themselves anyway). */
+  username?: string;
+  /** Case-insensitive substring of the name. */
+  nameContains?: string;
+  /** Expiring before this time (epoch ms); never-expiring tokens never match. */
+  expiresBefore?: number;
+  /** Last used before this time (epoch ms); never-used tokens always match. */
+  lastUsedBefore?: number;
+}

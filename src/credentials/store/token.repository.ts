@@ -1,25 +1,47 @@
 import { Injectable } from '@nestjs/common';
+import { AuditContext, AuditEventType, NO_AUDIT_CONTEXT } from '../../audit/audit-event';
+import { isoOrNull } from '../../common/iso-time';
 import { FalkorDbConnection, QueryParams, Row } from '../../graph/falkordb-connection';
+import { CypherKeysetSource } from '../../paging/cypher-keyset-source';
+import { PageContinuation, PageRequest } from '../../paging/keyset';
+import { readKeysetPage } from '../../paging/windowed-keyset-scan';
 import { RevocationReason } from '../token-permissions';
+import { CredentialUse, LAST_USED_WRITE_INTERVAL_MS, MAX_RECENT_IPS, NEW_ADDRESS_WRITE_INTERVAL_MS } from '../usage-tracking';
+import { auditEventParams, createAuditEvent, tokenSubject } from './audit-event-writes';
 import { credentialFields, CredentialNodes, TOKEN_NODES, toCredentialRecord, VOID_MAC } from './credential-nodes';
-import { NewTokenRecord, TokenRecord, TokenScope, TokenState } from './token.record';
+import { tokenListing } from './token-listing';
+import { EXPIRES_ORDER_CYPHER, expiresOrderOf, LAST_USED_ORDER_CYPHER, lastUsedOrderOf, NULL_ORDER_OFFSET } from './token-order-keys';
+import { NewTokenRecord, TokenListFilter, TokenRecord, TokenScope, TokenSort } from './token.record';
 
 /** `counts_until` of a token that never expires: the largest time a JS Date can hold. */
 export const COUNTED_FOREVER = 8_640_000_000_000_000;
 
-/** Each list state as a condition on token `c` (constants, never user text). */
-const STATE_CONDITION: Readonly<Record<TokenState, string>> = {
-  active: 'c.revoked = false AND (c.expires_at IS NULL OR c.expires_at > $now)',
-  expired: 'c.revoked = false AND c.expires_at <= $now',
-  revoked: 'c.revoked = true',
-  all: 'true',
+/** The audit event of each way a token is revoked. */
+const REVOCATION_EVENT: Readonly<Record<RevocationReason, AuditEventType>> = {
+  owner: 'token.revoked',
+  admin: 'token.revoked',
+  bulk: 'token.bulk_revoked',
+  leaked: 'token.leaked_revoked',
+  reuse_detected: 'token.reuse_detected',
+  rotated: 'token.rotated',
 };
+
+/** What a `token.created` event says about the new token (nothing secret). */
+function createdDetail(token: NewTokenRecord): Record<string, unknown> {
+  return { name: token.name, expires_at: isoOrNull(token.expiresAt), access: token.access, graphs: token.graphs, allowed_ips: token.allowedIps };
+}
+
+/** A page of tokens: the records, and where the next page starts (null on the last). */
+export interface TokenPage {
+  records: TokenRecord[];
+  next: PageContinuation | null;
+}
 
 /** The properties of a new Token node, from newTokenParams(). */
 const NEW_TOKEN_PROPERTIES = `token_id: $token_id, token_hash: $token_hash, user_id: $user_id, username: $username,
   name: $name, role: $role, host: $host, port: $port, tls: $tls, created_at: $created_at, expires_at: $expires_at,
   revoked: false, password_enc: $password_enc, counts_until: $counts_until, mac: $mac,
-  access: $access, graphs: $graphs, allowed_ips: $allowed_ips`;
+  access: $access, graphs: $graphs, allowed_ips: $allowed_ips, expires_order: $expires_order, last_used_order: $last_used_order`;
 
 function newTokenParams(token: NewTokenRecord): QueryParams {
   return {
@@ -40,6 +62,8 @@ function newTokenParams(token: NewTokenRecord): QueryParams {
     access: token.access,
     graphs: token.graphs,
     allowed_ips: token.allowedIps,
+    expires_order: expiresOrderOf(token.expiresAt, token.createdAt),
+    last_used_order: lastUsedOrderOf(null, token.createdAt),
   };
 }
 
@@ -65,7 +89,7 @@ export class TokenRepository extends CredentialNodes {
    * the number of tokens a user holds. Callers retire expired tokens first (retireExpired), so the
    * counter does not still count them.
    */
-  async createWithinCap(token: NewTokenRecord, maxActive: number): Promise<boolean> {
+  async createWithinCap(token: NewTokenRecord, maxActive: number, context: AuditContext = NO_AUDIT_CONTEXT): Promise<boolean> {
     const rows = await this.store.query(
       this.graph,
       `MERGE (u:User {user_id: $user_id})
@@ -73,10 +97,12 @@ export class TokenRepository extends CredentialNodes {
        WITH u WHERE coalesce(u.active_tokens, 0) < $max_active
        CREATE (t:Token {${NEW_TOKEN_PROPERTIES}})-[:BELONGS_TO]->(u)
        SET u.active_tokens = coalesce(u.active_tokens, 0) + 1
+       ${createAuditEvent('event', tokenSubject('t'))}
        RETURN t.token_id AS token_id`,
       {
         ...newTokenParams(token),
         max_active: maxActive,
+        ...auditEventParams('event', 'token.created', token.createdAt, context, createdDetail(token)),
       },
     );
     return rows.length === 1;
@@ -107,12 +133,12 @@ export class TokenRepository extends CredentialNodes {
    * Revokes a token (idempotent: the first revocation, its time, reason and author, is kept),
    * voiding its MAC and uncounting it in the same write.
    */
-  override async revoke(tokenId: string, now: number, reason: RevocationReason, by: string | null): Promise<void> {
-    await this.revokeMatching('MATCH (t:Token {token_id: $id}) WHERE t.revoked = false', { id: tokenId }, now, reason, by);
+  override async revoke(tokenId: string, now: number, reason: RevocationReason, by: string | null, context: AuditContext = NO_AUDIT_CONTEXT): Promise<void> {
+    await this.revokeMatching('MATCH (t:Token {token_id: $id}) WHERE t.revoked = false', { id: tokenId }, now, reason, by, context);
   }
 
   /** Revokes every active token of `username` on a server; returns their ids. */
-  revokeAllOf(server: { host: string; port: number }, username: string, now: number, by: string): Promise<string[]> {
+  revokeAllOf(server: { host: string; port: number }, username: string, now: number, by: string, context: AuditContext = NO_AUDIT_CONTEXT): Promise<string[]> {
     return this.revokeMatching(
       `MATCH (t:Token) WHERE t.username = $username AND t.host = $host AND t.port = $port
          AND t.revoked = false AND (t.expires_at IS NULL OR t.expires_at > $now)`,
@@ -120,17 +146,20 @@ export class TokenRepository extends CredentialNodes {
       now,
       'bulk',
       by,
+      context,
     );
   }
 
   /** Revokes every still-active token rotated (directly or not) from `tokenId`; returns their ids. */
-  revokeSuccessors(tokenId: string, now: number): Promise<string[]> {
+  revokeSuccessors(tokenId: string, now: number, context: AuditContext = NO_AUDIT_CONTEXT): Promise<string[]> {
     return this.revokeMatching(
       'MATCH (:Token {token_id: $id})-[:ROTATED_TO*1..1000]->(t:Token) WHERE t.revoked = false',
       { id: tokenId },
       now,
       'reuse_detected',
       null,
+      context,
+      { reused_token_id: tokenId },
     );
   }
 
@@ -139,7 +168,7 @@ export class TokenRepository extends CredentialNodes {
    * linked from the old one, which is revoked as `rotated`. False when the old one was no longer
    * active (then nothing is written).
    */
-  async rotate(oldId: string, next: NewTokenRecord, now: number, by: string): Promise<boolean> {
+  async rotate(oldId: string, next: NewTokenRecord, now: number, by: string, context: AuditContext = NO_AUDIT_CONTEXT): Promise<boolean> {
     const rows = await this.store.query(
       this.graph,
       `MATCH (old:Token {token_id: $old_id})-[:BELONGS_TO]->(u:User)
@@ -149,26 +178,83 @@ export class TokenRepository extends CredentialNodes {
        SET u.active_tokens = coalesce(u.active_tokens, 0) + 1 - (CASE WHEN old.counts_until IS NULL THEN 0 ELSE 1 END)
        SET old.revoked = true, old.revoked_at = $now, old.revoked_by = $by, old.revoked_reason = 'rotated',
          old.rotated_to = $token_id, old.mac = $void, old.counts_until = NULL
+       ${createAuditEvent('rotated', tokenSubject('old'))}
+       ${createAuditEvent('created', tokenSubject('t'))}
        RETURN t.token_id AS token_id`,
-      { ...newTokenParams(next), old_id: oldId, now, by, void: VOID_MAC },
+      {
+        ...newTokenParams(next),
+        old_id: oldId,
+        now,
+        by,
+        void: VOID_MAC,
+        ...auditEventParams('rotated', 'token.rotated', now, context, { reason: 'rotated', rotated_to: next.id }),
+        ...auditEventParams('created', 'token.created', now, context, { ...createdDetail(next), rotated_from: oldId }),
+      },
     );
     return rows.length === 1;
   }
 
-  /** Revokes the tokens `t` that `match` finds, uncounting them per owner, in one write; returns their ids. */
-  private async revokeMatching(match: string, params: QueryParams, now: number, reason: RevocationReason, by: string | null): Promise<string[]> {
+  /**
+   * Revokes the tokens `t` that `match` finds, uncounting them per owner, in one write that also
+   * records one audit event per token it revoked; returns their ids.
+   */
+  private async revokeMatching(
+    match: string,
+    params: QueryParams,
+    now: number,
+    reason: RevocationReason,
+    by: string | null,
+    context: AuditContext,
+    detail: Record<string, unknown> = {},
+  ): Promise<string[]> {
     const rows = await this.store.query(
       this.graph,
       `${match}
        MATCH (t)-[:BELONGS_TO]->(u:User)
        WITH u, collect(t) AS revoked, sum(CASE WHEN t.counts_until IS NULL THEN 0 ELSE 1 END) AS counted
        FOREACH (t IN revoked |
-         SET t.revoked = true, t.revoked_at = $now, t.revoked_reason = $reason, t.revoked_by = $by, t.mac = $void, t.counts_until = NULL)
+         SET t.revoked = true, t.revoked_at = $now, t.revoked_reason = $reason, t.revoked_by = $by, t.mac = $void, t.counts_until = NULL
+         ${createAuditEvent('event', tokenSubject('t'))})
        SET u.active_tokens = u.active_tokens - counted
        RETURN [t IN revoked | t.token_id] AS ids`,
-      { ...params, now, reason, by, void: VOID_MAC },
+      { ...params, now, reason, by, void: VOID_MAC, ...auditEventParams('event', REVOCATION_EVENT[reason], now, context, { reason, ...detail }) },
     );
     return rows.flatMap((row) => (Array.isArray(row.ids) ? row.ids.map(String) : []));
+  }
+
+  /**
+   * Records a use: `last_used` with the address and user agent of the use, and the address among the
+   * recent ones (newest first). Written when `last_used` is 5 minutes old, or when the address is
+   * not among the recent ones and none was added in the last minute: those conditions are in the
+   * write, so instances never write more often than that together. A new address is recorded as a
+   * `token.new_ip` event in the same write. Returns the recent addresses as stored afterwards.
+   */
+  async recordUse(tokenId: string, use: CredentialUse, context: AuditContext = NO_AUDIT_CONTEXT): Promise<string[] | undefined> {
+    const rows = await this.store.query(
+      this.graph,
+      `MATCH (c:Token {token_id: $id})
+       WITH c, coalesce(c.recent_ips, []) AS recent
+       WITH c, recent, ($ip IS NOT NULL AND NOT $ip IN recent) AS new_ip
+       WHERE c.last_used IS NULL OR c.last_used <= $used_before OR (new_ip AND (c.new_ip_at IS NULL OR c.new_ip_at <= $new_ip_before))
+       SET c.last_used = $now, c.last_used_order = $now, c.last_used_ip = $ip, c.last_used_user_agent = $user_agent,
+         c.recent_ips = CASE WHEN $ip IS NULL THEN recent ELSE ([$ip] + [a IN recent WHERE a <> $ip])[0..$max_recent] END
+       FOREACH (_ IN CASE WHEN new_ip THEN [1] ELSE [] END |
+         SET c.new_ip_at = $now
+         ${createAuditEvent('event', tokenSubject('c'))})
+       RETURN c.recent_ips AS recent_ips`,
+      {
+        id: tokenId,
+        now: use.at,
+        ip: use.ip,
+        user_agent: use.userAgent,
+        used_before: use.at - LAST_USED_WRITE_INTERVAL_MS,
+        new_ip_before: use.at - NEW_ADDRESS_WRITE_INTERVAL_MS,
+        max_recent: MAX_RECENT_IPS,
+        ...auditEventParams('event', 'token.new_ip', use.at, context),
+      },
+    );
+    const recent = rows[0]?.recent_ips;
+    return Array.isArray(recent) ? recent.map(String) : undefined;
   }
 
   /**
@@ -200,17 +286,46 @@ export class TokenRepository extends CredentialNodes {
     return rows[0] ? toRecord(rows[0]) : undefined;
   }
 
-  /** Tokens in scope and in `state` at `now`, newest first. */
-  async list(scope: TokenScope, state: TokenState, now: number): Promise<TokenRecord[]> {
-    const rows = await this.store.readQuery(
+  /**
+   * One page of the tokens in `scope` that pass `filter`, in `sort` order, after `after` (keyset
+   * paging; see readKeysetPage for why it is read in windows): its cost does not grow with the
+   * number of tokens stored, nor with how far into the list the page is.
+   */
+  async listPage(
+    scope: TokenScope,
+    filter: TokenListFilter,
+    sort: TokenSort,
+    page: PageRequest,
+    now: number,
+  ): Promise<TokenPage> {
+    const { listing, direction, pivot } = tokenListing(scope, filter, sort, now);
+    const source = new CypherKeysetSource(this.store, this.graph, listing);
+    const read = await readKeysetPage(source, { direction, after: page.after, limit: page.limit, domain: listing.domain, pivot, width: page.width });
+    const records = await this.findByIds(read.rows.map((row) => row.id));
+    return { records, next: read.next };
+  }
+
+  /** The tokens with these ids, in this order (one that is gone meanwhile is left out). */
+  private async findByIds(ids: string[]): Promise<TokenRecord[]> {
+    if (ids.length === 0) return [];
+    const rows = await this.store.readQuery(this.graph, `UNWIND $ids AS id MATCH (c:Token {token_id: id}) RETURN ${TOKEN_FIELDS}`, { ids });
+    const byId = new Map(rows.map((row) => [String(row.id), toRecord(row)]));
+    return ids.flatMap((id) => byId.get(id) ?? []);
+  }
+
+  /**
+   * Gives the tokens whose internal node ids are in [from, from + span) and that were stored before
+   * listing order keys existed their keys (see token-order-keys.ts). Returns how many it updated.
+   */
+  async addMissingOrderKeys(from: number, span: number): Promise<number> {
+    const rows = await this.store.query(
       this.graph,
-      `MATCH (c:Token)
-       WHERE c.host = $host AND c.port = $port AND ($all_users OR c.username = $username) AND ${STATE_CONDITION[state]}
-       RETURN ${TOKEN_FIELDS}
-       ORDER BY c.created_at DESC, c.token_id DESC`,
-      { host: scope.host, port: scope.port, all_users: scope.username === undefined, username: scope.username ?? '', now },
+      `MATCH (t:Token) WHERE id(t) >= $from AND id(t) < $to AND (t.expires_order IS NULL OR t.last_used_order IS NULL)
+       SET t.expires_order = ${EXPIRES_ORDER_CYPHER('t')}, t.last_used_order = ${LAST_USED_ORDER_CYPHER('t')}
+       RETURN count(t) AS updated`,
+      { from, to: from + span, null_offset: NULL_ORDER_OFFSET },
     );
-    return rows.map(toRecord);
+    return Number(rows[0]?.updated ?? 0);
   }
 
 }

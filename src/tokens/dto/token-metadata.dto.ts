@@ -1,4 +1,5 @@
 import { ApiProperty } from '@nestjs/swagger';
+import { NextCursorProperty } from '../../paging/page-params';
 import { ROLES, Role } from '../../auth/role';
 import { ACCESS_LEVELS, Access, REVOCATION_REASONS, RevocationReason } from '../../credentials/token-permissions';
 
@@ -39,8 +40,27 @@ export class TokenMetadataDto {
   @ApiProperty({ type: String, format: 'date-time', nullable: true, example: '2025-12-24T12:00:00Z', description: 'null = never expires' })
   expires_at!: string | null;
 
-  @ApiProperty({ type: String, format: 'date-time', nullable: true, example: '2025-11-24T14:30:00Z', description: 'null = never used' })
+  @ApiProperty({
+    type: String,
+    format: 'date-time',
+    nullable: true,
+    example: '2025-11-24T14:30:00Z',
+    description: 'null = never used. Written at most every 5 minutes, and when the token is used from a new address.',
+  })
   last_used!: string | null;
+
+  @ApiProperty({ type: String, nullable: true, example: '203.0.113.7', description: 'Client address of the last recorded use (as resolved under TRUST_PROXY); null = never used' })
+  last_used_ip!: string | null;
+
+  @ApiProperty({ type: String, nullable: true, maxLength: 200, example: 'curl/8.5.0', description: 'User-Agent of the last recorded use (at most 200 characters); null = never used or not sent' })
+  last_used_user_agent!: string | null;
+
+  @ApiProperty({
+    type: [String],
+    example: ['203.0.113.7', '198.51.100.20'],
+    description: 'Up to 5 distinct client addresses the token was used from, newest first (a new address is recorded within a minute)',
+  })
+  recent_ips!: string[];
 
   @ApiProperty({ type: TokenPermissionsViewDto })
   permissions!: TokenPermissionsViewDto;
@@ -67,11 +87,14 @@ export class TokenListDto {
   @ApiProperty({ type: [TokenMetadataDto] })
   tokens!: TokenMetadataDto[];
 
-  @ApiProperty({ type: 'integer', example: 1 })
+  @ApiProperty({ type: 'integer', example: 1, description: 'Tokens in this page' })
   count!: number;
 
   @ApiProperty({ enum: ROLES, enumName: 'Role', example: 'Admin', description: "The caller's role" })
   role!: Role;
+
+  @NextCursorProperty()
+  next_cursor!: string | null;
 }
 
 export class TokenEnvelopeDto {

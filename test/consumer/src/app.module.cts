@@ -3,7 +3,7 @@ import { ConfigModule, ConfigService } from '@nestjs/config';
 import { FalkorDbPatModule } from 'falkordb-pat';
 import { ConsumerController } from './consumer.controller.cjs';
 
-/** The host's root module: its own config, our facade (default route prefixes), its own controller. */
+/** The host's root module: its own config, our facade (default route prefixes, the settings page at /admin/tokens), its own controller. */
 @Module({
   imports: [
     ConfigModule.forRoot({ isGlobal: true, ignoreEnvFile: true }),
@@ -17,6 +17,7 @@ import { ConsumerController } from './consumer.controller.cjs';
           encryptionKey: config.getOrThrow<string>('PAT_ENCRYPTION_KEY'),
         },
       }),
+      settingsPage: { path: 'admin/tokens' },
     }),
   ],
   controllers: [ConsumerController],

@@ -1,0 +1,71 @@
+import { Injectable } from '@nestjs/common';
+import { Principal } from '../auth/principal';
+import { ForbiddenError, ValidationFailedError } from '../common/domain-errors';
+import { isoSeconds } from '../common/iso-time';
+import { PageCursors } from '../paging/page-cursors';
+import { DEFAULT_PAGE_LIMIT } from '../paging/page-params';
+import { AuditEvent } from './audit-event';
+import { AuditEventRepository, AuditFilter, AuditScope } from './audit-event.repository';
+import { AuditEventDto, AuditEventListDto } from './dto/audit-event.dto';
+import { ListAuditEventsQuery } from './dto/list-audit-events.query';
+
+function toDto(event: AuditEvent): AuditEventDto {
+  return {
+    id: event.id,
+    at: isoSeconds(event.at),
+    type: event.type,
+    actor: { username: event.actor.username, token_id: event.actor.tokenId },
+    subject: { username: event.subject.username, token_id: event.subject.tokenId },
+    ip: event.ip,
+    user_agent: event.userAgent,
+    detail: event.detail,
+  };
+}
+
+/** Admins see every event of the server they are admin on; everyone else only events about themselves. */
+function scopeOf(principal: Principal): AuditScope {
+  return principal.role === 'Admin'
+    ? { host: principal.host, port: principal.port }
+    : { host: principal.host, port: principal.port, subjectUsername: principal.username };
+}
+
+/** Reading the audit log (exported by AuthModule, so a host's own code can read it too). */
+@Injectable()
+export class AuditService {
+  constructor(
+    private readonly events: AuditEventRepository,
+    private readonly cursors: PageCursors,
+  ) {}
+
+  /**
+   * One page of the events the caller may see that pass `query`, newest first. The scope applies
+   * beneath every filter: a filter only narrows it. `next_cursor` continues the listing; a cursor
+   * is bound to the caller and the query.
+   */
+  async list(principal: Principal, query: ListAuditEventsQuery = {}): Promise<AuditEventListDto> {
+    const { token_id: tokenId, username, type, since, until, limit = DEFAULT_PAGE_LIMIT, cursor } = query;
+    if (username !== undefined && username !== principal.username && principal.role !== 'Admin') {
+      throw new ForbiddenError("Reading another user's audit events requires the role Admin");
+    }
+    const filter: AuditFilter = { tokenId, username, type, since: since === undefined ? undefined : Date.parse(since), until: until === undefined ? undefined : Date.parse(until) };
+    if (filter.since !== undefined && filter.until !== undefined && filter.since > filter.until) {
+      throw ValidationFailedError.forField('since', 'since must not be after until');
+    }
+    const scope = scopeOf(principal);
+    const binding = JSON.stringify([
+      'audit',
+      principal.userId,
+      scope.host,
+      scope.port,
+      scope.subjectUsername ?? null,
+      filter.tokenId ?? null,
+      filter.username ?? null,
+      filter.type ?? null,
+      filter.since ?? null,
+      filter.until ?? null,
+    ]);
+    const from = cursor === undefined ? undefined : this.cursors.open(binding, cursor);
+    const page = await this.events.listPage(scope, filter, { after: from?.after ?? null, width: from?.width, limit }, Date.now());
+    return { events: page.events.map(toDto), next_cursor: page.next && this.cursors.seal(binding, page.next) };
+  }
+}

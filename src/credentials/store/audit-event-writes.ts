@@ -1,0 +1,55 @@
+import { AUDIT_EVENT_LABEL, AuditContext, AuditEventType } from '../../audit/audit-event';
+import { QueryParams } from '../../graph/falkordb-connection';
+
+/**
+ * Audit events are created by the very query that makes the change they record (a revocation is
+ * never recorded without happening, nor the other way round). These build that part of the query.
+ */
+
+/** Cypher expressions (over the enclosing query's variables; constants, never user text) for whom an event is about. */
+export interface AuditSubjectCypher {
+  username: string;
+  tokenId: string;
+  host: string;
+  port: string;
+}
+
+/** The subject of an event about token `variable` (its owner, its id and its server). */
+export function tokenSubject(variable: string): AuditSubjectCypher {
+  return { username: `${variable}.username`, tokenId: `${variable}.token_id`, host: `${variable}.host`, port: `${variable}.port` };
+}
+
+/** The subject of an event about session `variable`: its owner (a session is not a token). */
+export function sessionSubject(variable: string): AuditSubjectCypher {
+  return { username: `${variable}.username`, tokenId: 'null', host: `${variable}.host`, port: `${variable}.port` };
+}
+
+/** Parameter names of event `name`: `audit_<name>_*`, which no query's own parameters use. */
+const prefixOf = (name: string): string => `audit_${name}_`;
+
+/**
+ * A CREATE of one audit event. Values come from the parameters of auditEventParams(`name`), the
+ * subject from the enclosing query; several events in one query have different names.
+ */
+export function createAuditEvent(name: string, subject: AuditSubjectCypher): string {
+  const p = `$${prefixOf(name)}`;
+  return `CREATE (:${AUDIT_EVENT_LABEL} {event_id: randomUUID(), at: ${p}at, type: ${p}type,
+    host: ${subject.host}, port: ${subject.port},
+    actor_username: ${p}actor_username, actor_token_id: ${p}actor_token_id,
+    subject_username: ${subject.username}, subject_token_id: ${subject.tokenId},
+    ip: ${p}ip, user_agent: ${p}user_agent, detail: ${p}detail})`;
+}
+
+/** The parameters of createAuditEvent(`name`). `detail` must hold no secret: it is shown to the subject and to admins. */
+export function auditEventParams(name: string, type: AuditEventType, at: number, context: AuditContext, detail: Record<string, unknown> = {}): QueryParams {
+  const p = prefixOf(name);
+  return {
+    [`${p}at`]: at,
+    [`${p}type`]: type,
+    [`${p}actor_username`]: context.actor.username,
+    [`${p}actor_token_id`]: context.actor.tokenId,
+    [`${p}ip`]: context.ip,
+    [`${p}user_agent`]: context.userAgent,
+    [`${p}detail`]: JSON.stringify(detail),
+  };
+}

@@ -1,0 +1,444 @@
+import { execFile } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { mkdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { INestApplication, Module } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { FastifyAdapter } from '@nestjs/platform-fastify';
+import { Browser, BrowserContext, chromium, ConsoleMessage, Locator, Page } from 'playwright-core';
+import { FalkorDbPatModule } from '../src';
+import { FalkorDbTestServer, TEST_USERS } from './support/falkordb-test-server';
+import { startTestApp, TEST_SECRETS, TestApp } from './support/test-app';
+
+const run = promisify(execFile);
+const ROOT = join(__dirname, '..');
+/** Debian's chromium (scripts/install-browser.sh installs it); playwright-core downloads no browser. */
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+/** Screenshots of every step, for people (gitignored). */
+const ARTIFACTS = join(__dirname, 'artifacts', 'settings-page');
+/** `UPDATE_DOCS_SCREENSHOT=1 npx jest test/settings-page.e2e-spec.ts` refreshes the README's picture. */
+const DOCS_SCREENSHOT = join(ROOT, 'docs', 'settings-page.png');
+
+/**
+ * The browser's own log line for a response with an error status. Expected, and so allowed, only
+ * for the refused login (wrong password) and the API calls made after the session was ended on
+ * purpose; any other console error fails the test.
+ */
+const FAILED_RESOURCE = /^Failed to load resource: the server responded with a status of 401/;
+
+interface Logged {
+  text: string;
+  url: string;
+}
+
+/**
+ * The announcement's "Method 1: Browser UI", driven like a person would with headless Chromium
+ * (playwright-core + Debian's chromium) against the standalone service on a real FalkorDB, under
+ * the service's real Content-Security-Policy. Each step depends on the one before: one page, in order.
+ */
+describe('Settings › Personal Access Tokens page (browser e2e, real FalkorDB)', () => {
+  let server: FalkorDbTestServer;
+  let app: TestApp;
+  let baseUrl: string;
+  let browser: Browser;
+  let context: BrowserContext;
+  let page: Page;
+  const consoleErrors: Logged[] = [];
+  const cspViolations: string[] = [];
+  const pageErrors: string[] = [];
+  /** Set while a step expects 401 responses (a wrong password, an ended session). */
+  let expecting401 = false;
+  let shot = 0;
+
+  const screenshot = async (name: string, target: Page | Locator = page): Promise<string> => {
+    const file = join(ARTIFACTS, `${String(++shot).padStart(2, '0')}-${name}.png`);
+    await target.screenshot({ path: file, animations: 'disabled' });
+    return file;
+  };
+  const api = (path: string, token: string, init: RequestInit = {}) =>
+    fetch(`${baseUrl}${path}`, { ...init, headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json', ...init.headers } });
+  const signIn = async (user: { username: string; password: string }) => {
+    await page.getByLabel('Username').fill(user.username);
+    await page.getByLabel('Password').fill(user.password);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByRole('heading', { name: 'Personal Access Tokens', exact: true }).waitFor();
+  };
+  const row = (name: string) => page.getByRole('row').filter({ has: page.getByRole('rowheader', { name, exact: true }) });
+  const dialog = () => page.getByRole('dialog').or(page.getByRole('alertdialog'));
+  // Page-side expressions are strings: this project's TypeScript has no DOM types.
+  /** Reloads the list (by switching the state filter) until the token's "Last used" is filled in: usage is recorded on its own time. */
+  const showsLastUse = async (name: string) => {
+    const lastUsed = row(name).locator('td[data-label="Last used"]');
+    for (let attempt = 0; !/just now|minute/.test((await lastUsed.textContent()) ?? ''); attempt++) {
+      if (attempt === 20) throw new Error(`"${name}" never showed its last use`);
+      await page.getByLabel('State').selectOption({ label: 'All' });
+      await page.getByLabel('State').selectOption({ label: 'Active' });
+      await row(name).waitFor();
+      await page.waitForTimeout(100);
+    }
+  };
+  const hasNoHorizontalScroll = () => page.evaluate<boolean>('document.documentElement.scrollWidth <= document.documentElement.clientWidth');
+
+  let firstToken: string;
+  let rotatedToken: string;
+
+  beforeAll(async () => {
+    if (!existsSync(CHROMIUM)) {
+      throw new Error(`No browser at ${CHROMIUM}: run \`bash scripts/install-browser.sh\` (Debian's chromium), or set CHROMIUM_PATH`);
+    }
+    await mkdir(ARTIFACTS, { recursive: true });
+    // The page as `npm run build` makes it (generated API types, type check, bundle); the service reads it at startup.
+    const started = Date.now();
+    await run(process.execPath, [join(ROOT, 'scripts', 'build-settings-page.mjs')], { cwd: ROOT, timeout: 120_000 });
+    console.log(`settings page built in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+
+    server = await FalkorDbTestServer.start();
+    await server.command(['GRAPH.QUERY', 'social', "CREATE (:Person {name: 'Alice'})"]);
+    app = await startTestApp({ FALKORDB_URL: server.url });
+    await app.app.listen(0, '127.0.0.1');
+    baseUrl = (await app.app.getUrl()).replace('[::1]', '127.0.0.1');
+
+    browser = await chromium.launch({ executablePath: CHROMIUM, headless: true });
+    context = await browser.newContext({ viewport: { width: 1280, height: 800 }, baseURL: baseUrl });
+    await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: baseUrl });
+    // CSP violations as the page sees them (the event), besides the console's "Refused to ..." lines.
+    await context.exposeBinding('reportCspViolation', (_source, text: string) => void cspViolations.push(text));
+    await context.addInitScript({
+      content: "document.addEventListener('securitypolicyviolation', (e) => window.reportCspViolation(e.violatedDirective + ' ' + e.blockedURI));",
+    });
+    page = await context.newPage();
+    page.on('console', (message: ConsoleMessage) => {
+      if (message.type() !== 'error') return;
+      const logged = { text: message.text(), url: message.location().url };
+      if (expecting401 && FAILED_RESOURCE.test(logged.text)) return;
+      consoleErrors.push(logged);
+    });
+    page.on('pageerror', (error) => pageErrors.push(error.message));
+  }, 180_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    await app?.close();
+    await server?.destroy();
+  });
+
+  afterEach(() => {
+    // Checked after every step, so a failure names the step that caused it.
+    expect({ consoleErrors, cspViolations, pageErrors }).toEqual({ consoleErrors: [], cspViolations: [], pageErrors: [] });
+  });
+
+  it('is served at /settings/tokens (/ redirects there) with its assets, under the service CSP', async () => {
+    const index = await fetch(`${baseUrl}/settings/tokens`);
+    expect(index.status).toBe(200);
+    expect(index.headers.get('content-type')).toBe('text/html; charset=utf-8');
+    expect(index.headers.get('cache-control')).toBe('no-store');
+    expect(index.headers.get('content-security-policy')).toContain("script-src 'self'");
+    const html = await index.text();
+    expect(html).toContain('<meta name="falkordb-pat:api" content="../api/auth">');
+    expect(html).not.toMatch(/<script>|<script(?![^>]*\bsrc=)[^>]*>/); // no inline script
+    const script = /src="(tokens\/assets\/app-[A-Z0-9]{8}\.js)"/.exec(html)?.[1];
+    expect(script).toBeDefined();
+    const asset = await fetch(`${baseUrl}/settings/${script}`);
+    expect(asset.status).toBe(200);
+    expect(asset.headers.get('content-type')).toBe('text/javascript; charset=utf-8');
+    expect(asset.headers.get('cache-control')).toBe('public, max-age=31536000, immutable');
+    expect((await fetch(`${baseUrl}/settings/tokens/assets/nope.js`)).status).toBe(404);
+    const root = await fetch(`${baseUrl}/`, { redirect: 'manual' });
+    expect({ status: root.status, location: root.headers.get('location') }).toEqual({ status: 302, location: 'settings/tokens' });
+
+    await page.goto('/');
+    await expect(page.title()).resolves.toContain('Personal Access Tokens');
+    expect(new URL(page.url()).pathname).toBe('/settings/tokens');
+  });
+
+  it('signs in: a wrong password shows the problem in an alert, then the right one opens the token page', async () => {
+    await expect(page.getByLabel('Host').inputValue()).resolves.toBe('127.0.0.1');
+    await expect(page.getByLabel('Port').inputValue()).resolves.toBe(String(server.port));
+    await expect(page.getByRole('checkbox', { name: 'TLS' }).isChecked()).resolves.toBe(false);
+
+    expecting401 = true;
+    await page.getByLabel('Username').fill(TEST_USERS.reader.username);
+    await page.getByLabel('Password').fill('not-the-password');
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    const alert = page.getByRole('alert');
+    await alert.waitFor();
+    await expect(alert.textContent()).resolves.toMatch(/invalid username or password/i);
+    await screenshot('sign-in-refused');
+    expecting401 = false;
+
+    await signIn(TEST_USERS.reader);
+    await expect(page.getByRole('columnheader', { name: 'User' }).count()).resolves.toBe(0);
+    await screenshot('signed-in-reader');
+  });
+
+  it('generates a read-only token, shows it once and copies it to the clipboard', async () => {
+    await page.getByRole('button', { name: 'Generate token' }).click();
+    const generate = dialog();
+    await generate.waitFor();
+    await generate.getByLabel('Name').fill('CI read token');
+    const expiration = generate.getByLabel('Expiration', { exact: true });
+    await expect(expiration.locator('option').allTextContents()).resolves.toEqual(['30 days', '60 days', '90 days', 'Custom date', 'No expiration']);
+    await expiration.selectOption({ label: 'Custom date' });
+    await expect(generate.getByLabel('Expiration date').isVisible()).resolves.toBe(true);
+    await expiration.selectOption({ label: '30 days' });
+    // A Read-Only user is offered read-only access only.
+    await expect(generate.getByLabel('Access').locator('option').allTextContents()).resolves.toEqual(['Read only']);
+    await generate.getByLabel('Graphs').fill('social, reports_*');
+    await screenshot('generate-dialog');
+    await generate.getByRole('button', { name: 'Generate', exact: true }).click();
+
+    const shown = page.getByRole('dialog', { name: 'Token generated' });
+    await shown.waitFor();
+    await expect(shown.textContent()).resolves.toMatch(/will not be shown again/);
+    firstToken = await shown.getByLabel('New token').inputValue();
+    expect(firstToken).toMatch(/^[\w-]+\.[\w-]+\.[\w-]+$/);
+    await expect(shown.getByLabel('New token').getAttribute('readonly')).resolves.not.toBeNull();
+    await shown.getByRole('button', { name: 'Copy' }).click();
+    await shown.getByText('Copied to the clipboard.').waitFor();
+    await expect(page.evaluate<string>('navigator.clipboard.readText()')).resolves.toBe(firstToken);
+    await screenshot('token-shown-once');
+    await shown.getByRole('button', { name: 'Done' }).click();
+    await shown.waitFor({ state: 'detached' });
+
+    const created = row('CI read token');
+    await created.waitFor();
+    await expect(created.textContent()).resolves.toMatch(/Read only.*Graphs: social, reports_\*/);
+  });
+
+  it('the copied token works on the API (200), reads its graph and cannot write (403)', async () => {
+    const self = await api('/api/auth/tokens/self', firstToken);
+    expect(self.status).toBe(200);
+    expect(((await self.json()) as { token: { name: string; permissions: unknown } }).token).toMatchObject({
+      name: 'CI read token',
+      permissions: { access: 'read', graphs: ['social', 'reports_*'] },
+    });
+    const query = (text: string) => api('/api/graph/social/query', firstToken, { method: 'POST', body: JSON.stringify({ query: text }) });
+    const read = await query('MATCH (p:Person) RETURN p.name AS name');
+    expect({ status: read.status, rows: ((await read.json()) as { rows?: unknown }).rows }).toEqual({ status: 200, rows: [['Alice']] });
+    expect((await query("CREATE (:Person {name: 'Mallory'})")).status).toBe(403);
+  });
+
+  it('rotates it: the new token is shown once and works', async () => {
+    // The list shows when the token was last used once the page reloads it.
+    await showsLastUse('CI read token');
+
+    await row('CI read token').getByRole('button', { name: 'Rotate CI read token' }).click();
+    const confirm = page.getByRole('alertdialog', { name: 'Rotate token?' });
+    await confirm.waitFor();
+    await confirm.getByRole('button', { name: 'Rotate', exact: true }).click();
+    const shown = page.getByRole('dialog', { name: 'Token rotated' });
+    await shown.waitFor();
+    rotatedToken = await shown.getByLabel('New token').inputValue();
+    expect(rotatedToken).not.toBe(firstToken);
+    await shown.getByRole('button', { name: 'Done' }).click();
+    await shown.waitFor({ state: 'detached' });
+
+    expect((await api('/api/auth/tokens/self', rotatedToken)).status).toBe(200);
+    await expect(row('CI read token').count()).resolves.toBe(1);
+  });
+
+  it('revokes it after a confirmation: the row is gone, the token is refused, and so is the rotated-away one', async () => {
+    await row('CI read token').getByRole('button', { name: 'Revoke CI read token' }).click();
+    const confirm = page.getByRole('alertdialog', { name: 'Revoke token?' });
+    await confirm.waitFor();
+    await screenshot('revoke-confirmation');
+    await confirm.getByRole('button', { name: 'Revoke', exact: true }).click();
+    await confirm.waitFor({ state: 'detached' });
+    await row('CI read token').waitFor({ state: 'detached' });
+    await page.getByRole('status').getByText('Token “CI read token” revoked.').waitFor();
+
+    expect((await api('/api/auth/tokens/self', rotatedToken)).status).toBe(401);
+    // Checked last: presenting a rotated-away token also revokes its successors (reuse detection).
+    expect((await api('/api/auth/tokens/self', firstToken)).status).toBe(401);
+  });
+
+  it('signs out, and an admin signing in sees the "User" column', async () => {
+    // Another user's token, made with credentials (the API way) and used once, for the admin to see.
+    const minted = await fetch(`${baseUrl}/api/auth/tokens/credentials`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify({
+        username: TEST_USERS.writer.username,
+        password: TEST_USERS.writer.password,
+        host: '127.0.0.1',
+        port: server.port,
+        name: 'Grafana dashboard',
+        ttlSeconds: 90 * 24 * 3600,
+        permissions: { access: 'read', graphs: ['sales_*'] },
+        allowedIps: ['127.0.0.1'],
+      }),
+    });
+    expect(minted.status).toBe(201);
+    expect((await api('/api/graph', ((await minted.json()) as { token: string }).token)).status).toBe(200);
+
+    await page.getByRole('button', { name: 'Sign out' }).click();
+    await page.getByRole('button', { name: 'Sign in' }).waitFor();
+    await page.getByText('You have signed out.').waitFor();
+
+    await signIn(TEST_USERS.admin);
+    await page.getByRole('button', { name: 'Generate token' }).click();
+    await dialog().getByLabel('Name').fill('Nightly backup');
+    await expect(dialog().getByLabel('Access').locator('option').allTextContents()).resolves.toEqual(['Read and write', 'Read only']);
+    // A custom date: the token ends with that (local) day.
+    const in45Days = new Date(Date.now() + 45 * 24 * 3600 * 1000);
+    const day = `${in45Days.getFullYear()}-${String(in45Days.getMonth() + 1).padStart(2, '0')}-${String(in45Days.getDate()).padStart(2, '0')}`;
+    await dialog().getByLabel('Expiration', { exact: true }).selectOption({ label: 'Custom date' });
+    await dialog().getByLabel('Expiration date').fill(day);
+    await dialog().getByRole('button', { name: 'Generate', exact: true }).click();
+    await page.getByRole('dialog', { name: 'Token generated' }).getByRole('button', { name: 'Done' }).click();
+    const expires = await row('Nightly backup').locator('td[data-label="Expires"] time').getAttribute('datetime');
+    expect(new Date(expires ?? '').getTime()).toBe(new Date(`${day}T23:59:59`).getTime());
+
+    await page.getByRole('columnheader', { name: 'User' }).waitFor();
+    const backup = row('Nightly backup');
+    await backup.waitFor();
+    await expect(backup.getByRole('cell').first().textContent()).resolves.toContain(TEST_USERS.admin.username);
+    await expect(row('Grafana dashboard').getByRole('cell').first().textContent()).resolves.toContain(TEST_USERS.writer.username);
+    await showsLastUse('Grafana dashboard');
+    await screenshot('signed-in-admin');
+    if (process.env.UPDATE_DOCS_SCREENSHOT) {
+      const main = await page.locator('main').boundingBox();
+      await mkdir(join(ROOT, 'docs'), { recursive: true });
+      await page.screenshot({ path: DOCS_SCREENSHOT, animations: 'disabled', clip: { x: 0, y: 0, width: 1280, height: Math.ceil((main?.y ?? 0) + (main?.height ?? 800)) } });
+    }
+  });
+
+  it("shows where a token was last used and follows next_cursor (the contract's v2 listing fields, simulated until the server sends them)", async () => {
+    const queries: URLSearchParams[] = [];
+    await page.route(/\/api\/auth\/tokens\?/, async (route) => {
+      const url = new URL(route.request().url());
+      queries.push(new URLSearchParams(url.search));
+      const cursor = url.searchParams.get('cursor');
+      url.searchParams.delete('cursor');
+      const response = await route.fetch({ url: url.href });
+      const body = (await response.json()) as { tokens: { name: string }[] };
+      const tokens = body.tokens.map((token) =>
+        token.name === 'Grafana dashboard'
+          ? { ...token, last_used_ip: '203.0.113.7', last_used_user_agent: 'Grafana/11.2 (linux)', recent_ips: ['203.0.113.7', '198.51.100.4'] }
+          : token,
+      );
+      await route.fulfill({ response, json: cursor ? { ...body, tokens: [], next_cursor: null } : { ...body, tokens, next_cursor: 'page-2' } });
+    });
+    try {
+      await page.getByLabel('State').selectOption({ label: 'All' });
+      const grafana = row('Grafana dashboard');
+      await grafana.getByText('from 203.0.113.7').click();
+      await grafana.getByText('Grafana/11.2 (linux)').waitFor();
+      await grafana.getByText('198.51.100.4').waitFor();
+      await expect(grafana.locator('td[data-label="Last used"] time').getAttribute('title')).resolves.toContain('User agent: Grafana/11.2 (linux)');
+      await screenshot('last-used-details');
+
+      const listing = () => page.waitForResponse((response) => /\/api\/auth\/tokens\?/.test(response.url()));
+      await Promise.all([listing(), page.getByRole('button', { name: 'Next page' }).click()]);
+      await page.getByText('Page 2').waitFor();
+      await grafana.waitFor({ state: 'detached' });
+      expect(queries[queries.length - 1].get('cursor')).toBe('page-2');
+      await Promise.all([listing(), page.getByRole('button', { name: 'Previous page' }).click()]);
+      await grafana.waitFor();
+      expect(queries[queries.length - 1].get('cursor')).toBeNull();
+    } finally {
+      await page.unroute(/\/api\/auth\/tokens\?/);
+    }
+    await page.getByLabel('State').selectOption({ label: 'Active' });
+    await row('Nightly backup').waitFor();
+
+    // The name filter (the server's `name` where openapi.json has it, else on the page), case-insensitive.
+    await page.getByLabel('Name', { exact: true }).fill('grafana');
+    await row('Nightly backup').waitFor({ state: 'detached' });
+    await row('Grafana dashboard').waitFor();
+    await page.getByLabel('Name', { exact: true }).fill('');
+    await row('Nightly backup').waitFor();
+  });
+
+  it('works with the keyboard alone: Tab to "Generate token", Enter opens the dialog, Tab stays in it, Escape closes it', async () => {
+    await page.reload();
+    await page.getByRole('heading', { name: 'Personal Access Tokens', exact: true }).waitFor();
+    const focusedName = () => page.evaluate<string>("document.activeElement?.textContent?.trim() ?? ''");
+    let presses = 0;
+    while ((await focusedName()) !== 'Generate token') {
+      if (++presses > 20) throw new Error('Tab never reached "Generate token"');
+      await page.keyboard.press('Tab');
+    }
+    await page.keyboard.press('Enter');
+    const open = dialog();
+    await open.waitFor();
+    const focusInDialog = () => page.evaluate<boolean>("Boolean(document.activeElement?.closest('dialog[open]'))");
+    await expect(focusInDialog()).resolves.toBe(true);
+    for (let i = 0; i < 12; i++) {
+      await page.keyboard.press('Tab');
+      expect(await focusInDialog()).toBe(true);
+    }
+    await page.keyboard.press('Escape');
+    await open.waitFor({ state: 'detached' });
+    await expect(focusedName()).resolves.toBe('Generate token');
+  });
+
+  it('is readable at 360 px: no horizontal scroll on the token list, a dialog or the sign-in form', async () => {
+    await page.setViewportSize({ width: 360, height: 780 });
+    await row('Nightly backup').waitFor();
+    await expect(hasNoHorizontalScroll()).resolves.toBe(true);
+    await screenshot('narrow-token-list');
+    await page.getByRole('button', { name: 'Generate token' }).click();
+    await dialog().waitFor();
+    await expect(hasNoHorizontalScroll()).resolves.toBe(true);
+    await screenshot('narrow-generate-dialog');
+    await page.keyboard.press('Escape');
+    await dialog().waitFor({ state: 'detached' });
+  });
+
+  it("in a host app, finds the API under the host's global prefix and route prefix", async () => {
+    @Module({
+      imports: [
+        FalkorDbPatModule.forRoot({
+          graph: { url: server.url },
+          auth: { jwtSecret: TEST_SECRETS.JWT_SECRET, sessionSecret: TEST_SECRETS.SESSION_SECRET, encryptionKey: TEST_SECRETS.ENCRYPTION_KEY },
+          tokens: { allowNeverExpiring: false, maxTtlSeconds: 60 * 24 * 3600 },
+          routes: { routePrefix: 'v1/pat', graphApi: false, settingsPage: { path: 'admin/tokens' } },
+        }),
+      ],
+    })
+    class HostModule {}
+    const host: INestApplication = await NestFactory.create(HostModule, new FastifyAdapter(), { logger: false });
+    // A browser of its own: cookies are per host, not per port, and this one must start signed out.
+    const hostContext = await browser.newContext();
+    try {
+      host.setGlobalPrefix('portal');
+      await host.listen(0, '127.0.0.1');
+      const hostUrl = (await host.getUrl()).replace('[::1]', '127.0.0.1');
+      expect((await fetch(`${hostUrl}/portal/settings/tokens`)).status).toBe(404);
+      expect((await fetch(`${hostUrl}/portal`)).status).toBe(404); // the host's root stays the host's
+
+      const hostPage = await hostContext.newPage();
+      // Under the page's own, stricter CSP (this host has none): Chromium logs any violation as a console error.
+      hostPage.on('console', (message) => message.type() === 'error' && consoleErrors.push({ text: message.text(), url: message.location().url }));
+      hostPage.on('pageerror', (error) => pageErrors.push(error.message));
+      await hostPage.goto(`${hostUrl}/portal/admin/tokens`);
+      await hostPage.getByLabel('Username').fill(TEST_USERS.writer.username);
+      await hostPage.getByLabel('Password').fill(TEST_USERS.writer.password);
+      const [login] = await Promise.all([hostPage.waitForResponse(/\/login$/), hostPage.getByRole('button', { name: 'Sign in' }).click()]);
+      expect(new URL(login.url()).pathname).toBe('/portal/v1/pat/login');
+      expect(login.headers()['content-security-policy']).toBeUndefined();
+      expect((await hostPage.request.get(`${hostUrl}/portal/admin/tokens`)).headers()['content-security-policy']).toMatch(/style-src 'self';/);
+      await hostPage.getByRole('heading', { name: 'Personal Access Tokens', exact: true }).waitFor();
+      // The host's token policy: 30 and 60 days fit its 60-day maximum, and nothing is offered without expiry.
+      await hostPage.getByRole('button', { name: 'Generate token' }).click();
+      await expect(hostPage.getByLabel('Expiration', { exact: true }).locator('option').allTextContents()).resolves.toEqual(['30 days', '60 days', 'Custom date']);
+    } finally {
+      // The browser first: its keep-alive connections would hold the host's close.
+      await hostContext.close();
+      await host.close();
+    }
+  });
+
+  it('an ended session (any 401) brings back the sign-in form with a message', async () => {
+    expecting401 = true;
+    await context.clearCookies();
+    await page.getByLabel('State').selectOption({ label: 'All' });
+    await page.getByRole('button', { name: 'Sign in' }).waitFor();
+    await page.getByText('Your session has ended. Please sign in again.').waitFor();
+    await expect(hasNoHorizontalScroll()).resolves.toBe(true);
+    await screenshot('narrow-session-ended');
+    expecting401 = false;
+  });
+});

@@ -1,0 +1,178 @@
+import type { TokenMetadata, TokenState } from './api';
+import { formatDate, formatDateTime, formatRelative } from './format';
+
+interface TokenTableProps {
+  tokens: TokenMetadata[];
+  /** Admins see every user's tokens: a "User" column says whose. */
+  showUser: boolean;
+  loading: boolean;
+  state: TokenState;
+  onRotate: (token: TokenMetadata) => void;
+  onRevoke: (token: TokenMetadata) => void;
+}
+
+const REVOKED_REASONS: Record<string, string> = {
+  owner: 'by its owner',
+  admin: 'by an admin',
+  rotated: 'rotated',
+  reuse_detected: 'reuse of a rotated token detected',
+  leaked: 'reported as leaked',
+  bulk: 'all tokens revoked',
+};
+
+function isActive(token: TokenMetadata, now: number): boolean {
+  return !token.revoked_at && (!token.expires_at || new Date(token.expires_at).getTime() > now);
+}
+
+function Access({ token }: { token: TokenMetadata }) {
+  const { access, graphs } = token.permissions;
+  return (
+    <>
+      <span class={`badge ${access === 'read' ? 'badge-read' : 'badge-write'}`}>{access === 'read' ? 'Read only' : 'Read and write'}</span>
+      {graphs && <span class="sub">Graphs: {graphs.join(', ')}</span>}
+      {token.allowed_ips && <span class="sub">From: {token.allowed_ips.join(', ')}</span>}
+    </>
+  );
+}
+
+function Expires({ token, now }: { token: TokenMetadata; now: number }) {
+  if (token.revoked_at) {
+    const reason = token.revoked_reason ? REVOKED_REASONS[token.revoked_reason] ?? token.revoked_reason : undefined;
+    return (
+      <>
+        <span class="badge badge-ended">Revoked</span>
+        <time class="sub" dateTime={token.revoked_at} title={formatDateTime(token.revoked_at)}>
+          {formatDate(token.revoked_at)}
+          {reason ? `, ${reason}` : ''}
+          {token.revoked_by && token.revoked_reason !== 'owner' ? ` (${token.revoked_by})` : ''}
+        </time>
+      </>
+    );
+  }
+  if (!token.expires_at) return <span>Never</span>;
+  const ended = new Date(token.expires_at).getTime() <= now;
+  return (
+    <>
+      {ended && <span class="badge badge-ended">Expired</span>}
+      <time dateTime={token.expires_at} title={formatDateTime(token.expires_at)}>
+        {formatDate(token.expires_at)}
+      </time>
+    </>
+  );
+}
+
+function LastUsed({ token }: { token: TokenMetadata }) {
+  if (!token.last_used) return <span class="muted">Never</span>;
+  const where = [
+    token.last_used_ip ? `IP ${token.last_used_ip}` : undefined,
+    token.last_used_user_agent ? `User agent: ${token.last_used_user_agent}` : undefined,
+  ].filter(Boolean);
+  const recent = token.recent_ips?.filter((ip) => ip !== token.last_used_ip) ?? [];
+  return (
+    <>
+      <time dateTime={token.last_used} title={[formatDateTime(token.last_used), ...where].join('\n')}>
+        {formatRelative(token.last_used)}
+      </time>
+      {token.last_used_ip && (
+        <details class="where">
+          <summary>from {token.last_used_ip}</summary>
+          <dl>
+            {token.last_used_user_agent && (
+              <>
+                <dt>User agent</dt>
+                <dd>{token.last_used_user_agent}</dd>
+              </>
+            )}
+            {recent.length > 0 && (
+              <>
+                <dt>Also seen from</dt>
+                <dd>{recent.join(', ')}</dd>
+              </>
+            )}
+          </dl>
+        </details>
+      )}
+    </>
+  );
+}
+
+/** The tokens as a table (as cards on narrow screens, by CSS); Rotate and Revoke on active ones. */
+export function TokenTable({ tokens, showUser, loading, state, onRotate, onRevoke }: TokenTableProps) {
+  const now = Date.now();
+  const columns = showUser ? 7 : 6;
+  return (
+    <div class="table-wrap">
+      <table class="tokens" aria-busy={loading}>
+        <caption class="visually-hidden">{showUser ? 'Tokens of every user of this server' : 'Your tokens'}</caption>
+        <thead>
+          <tr>
+            <th scope="col">Name</th>
+            {showUser && <th scope="col">User</th>}
+            <th scope="col">Access</th>
+            <th scope="col">Created</th>
+            <th scope="col">Expires</th>
+            <th scope="col">Last used</th>
+            <th scope="col">
+              <span class="visually-hidden">Actions</span>
+            </th>
+          </tr>
+        </thead>
+        <tbody>
+          {loading && (
+            <tr>
+              <td colSpan={columns} class="empty">
+                Loading…
+              </td>
+            </tr>
+          )}
+          {!loading && tokens.length === 0 && (
+            <tr>
+              <td colSpan={columns} class="empty">
+                {state === 'active' ? 'No active tokens. Generate one to get started.' : 'No tokens match.'}
+              </td>
+            </tr>
+          )}
+          {tokens.map((token) => (
+            <tr key={token.token_id} data-token-id={token.token_id}>
+              <th scope="row" data-label="Name" class="name">
+                {token.name}
+              </th>
+              {showUser && (
+                <td data-label="User">
+                  {token.username}
+                  <span class="sub">{token.role}</span>
+                </td>
+              )}
+              <td data-label="Access">
+                <Access token={token} />
+              </td>
+              <td data-label="Created">
+                <time dateTime={token.created_at} title={formatDateTime(token.created_at)}>
+                  {formatDate(token.created_at)}
+                </time>
+              </td>
+              <td data-label="Expires">
+                <Expires token={token} now={now} />
+              </td>
+              <td data-label="Last used">
+                <LastUsed token={token} />
+              </td>
+              <td class="row-actions">
+                {isActive(token, now) && (
+                  <>
+                    <button type="button" onClick={() => onRotate(token)}>
+                      Rotate<span class="visually-hidden"> {token.name}</span>
+                    </button>
+                    <button type="button" class="danger-outline" onClick={() => onRevoke(token)}>
+                      Revoke<span class="visually-hidden"> {token.name}</span>
+                    </button>
+                  </>
+                )}
+              </td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </div>
+  );
+}

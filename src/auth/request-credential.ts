@@ -38,6 +38,9 @@ function cookieValue(cookieHeader: string | undefined, name: string): string | u
  * present. Reads plain headers, so it works the same on Express and Fastify.
  */
 export function extractCredential(request: RequestLike, sessionCookieName: string): RequestCredential | undefined {
+  // The guard, the strategy and passport-jwt each ask for it: read the headers once per request.
+  const found = request[CREDENTIAL];
+  if (found) return found;
   const authorization = header(request, 'authorization');
   let credential: RequestCredential | undefined;
   if (authorization !== undefined) {

@@ -21,6 +21,8 @@ describe('VerifiedSignatures', () => {
     expect(signatures.claimsOf('pat', 'expiring', (exp + 29) * 1000)).toBeDefined();
     expect(signatures.claimsOf('pat', 'expiring', (exp + 30) * 1000)).toBeUndefined();
     signatures.remember('pat', 'never', claims(), now);
+    // Remembering it again while in use does not push the deadline out.
+    signatures.remember('pat', 'never', claims(), now + 60_000);
     expect(signatures.claimsOf('pat', 'never', now + 5 * 60 * 1000)).toBeUndefined();
   });
 });

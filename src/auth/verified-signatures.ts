@@ -37,9 +37,10 @@ export class VerifiedSignatures {
     return entry.claims;
   }
 
+  /** Remembers a token verified now; one already remembered keeps its first deadline (checked again every five minutes). */
   remember(kind: CredentialKind, token: string, claims: IssuedClaims, now: number): void {
     const key = `${kind}:${token}`;
-    this.entries.delete(key);
+    if (this.entries.has(key)) return;
     this.entries.set(key, { claims, until: now + REMEMBER_MS });
     if (this.entries.size > MAX_ENTRIES) this.entries.delete(this.entries.keys().next().value as string);
   }

@@ -16,7 +16,8 @@ export class JwtIssuer {
     return this.jwt.sign(
       { typ: 'pat', sub: userId, jti: tokenId, ...(expiresAt === null ? {} : { exp: Math.floor(expiresAt / 1000) }) },
       {
-        secret: this.settings.patKey.export(),
+        // A KeyObject: given bytes, jsonwebtoken first tries (and fails) to parse them as a private key on every sign.
+        privateKey: this.settings.patKey,
         algorithm: 'HS256',
         keyid: this.settings.patKeyId,
         issuer: this.settings.issuer,
@@ -29,7 +30,7 @@ export class JwtIssuer {
     return this.jwt.sign(
       { typ: 'session', sub: userId, jti: sessionId, exp: Math.floor(expiresAt / 1000) },
       {
-        secret: this.settings.sessionKey.export(),
+        privateKey: this.settings.sessionKey,
         algorithm: 'HS256',
         keyid: this.settings.sessionKeyId,
         issuer: this.settings.issuer,

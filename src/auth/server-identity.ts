@@ -51,6 +51,8 @@ export class ServerIdentity implements OnApplicationBootstrap, OnApplicationShut
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
+    // A failover gives the store's server a new run_id (the new primary's).
+    this.store.onPrimaryChange(() => void this.refresh());
     await this.refresh();
     this.timer = setInterval(() => void this.refresh(), SERVER_IDENTITY_REFRESH_MS);
     this.timer.unref();
@@ -121,6 +123,8 @@ export class ServerIdentity implements OnApplicationBootstrap, OnApplicationShut
 
   /** The credentials the service connects to its store with; undefined for a host-provided client. */
   private serviceCredentials(): UserCredentials | undefined {
+    const sentinel = this.graphOptions?.sentinel;
+    if (sentinel && !this.graphOptions?.tokenStoreUrl) return { username: sentinel.username ?? 'default', password: sentinel.password ?? '' };
     const url = this.graphOptions?.tokenStoreUrl ?? this.graphOptions?.url;
     if (url) {
       const parsed = new URL(url);

@@ -23,6 +23,7 @@ export type DomainErrorCode =
   | 'QUERY_REJECTED'
   | 'QUERY_TIMEOUT'
   | 'STORE_UNAVAILABLE'
+  | 'WRITE_NOT_REPLICATED'
   | 'FALKORDB_UNREACHABLE';
 
 /** The one mapping from a domain error code to its HTTP status. */
@@ -41,6 +42,7 @@ export const STATUS_BY_CODE: Readonly<Record<DomainErrorCode, number>> = {
   TOO_MANY_ATTEMPTS: 429,
   TOO_MANY_QUERIES: 429,
   STORE_UNAVAILABLE: 503,
+  WRITE_NOT_REPLICATED: 503,
   FALKORDB_UNREACHABLE: 503,
   QUERY_TIMEOUT: 504,
 };
@@ -173,6 +175,20 @@ export class ConflictError extends DomainError {
 export class StoreUnavailableError extends DomainError {
   constructor(message = 'The token store (FalkorDB) is unavailable; try again shortly') {
     super('STORE_UNAVAILABLE', message);
+  }
+}
+
+/**
+ * A credential write reached the primary, but not enough replicas confirmed it in time: it would be
+ * lost if the primary failed now. Whether it lasts is truly unknown, so the client is told so.
+ */
+export class WriteNotReplicatedError extends DomainError {
+  constructor(required: number, confirmed: number, timeoutMs: number) {
+    super(
+      'WRITE_NOT_REPLICATED',
+      `The change was made on the FalkorDB primary, but ${confirmed} of the ${required} replica(s) required confirmed it within ${timeoutMs} ms. ` +
+        'Its outcome is unknown (a failover now would undo it): retry the request, or check the result before relying on it.',
+    );
   }
 }
 

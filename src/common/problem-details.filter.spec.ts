@@ -19,6 +19,7 @@ import {
   QueryTimeoutError,
   ServerNotAllowedError,
   StoreUnavailableError,
+  WriteNotReplicatedError,
   TooManyAttemptsError,
   TokenIpNotAllowedError,
   TooManyQueriesError,
@@ -41,6 +42,7 @@ const ERRORS: Record<DomainErrorCode, () => DomainError> = {
   TOO_MANY_ATTEMPTS: () => new TooManyAttemptsError(42),
   TOO_MANY_QUERIES: () => new TooManyQueriesError('user', 2),
   STORE_UNAVAILABLE: () => new StoreUnavailableError(),
+  WRITE_NOT_REPLICATED: () => new WriteNotReplicatedError(1, 0, 2000),
   FALKORDB_UNREACHABLE: () => new FalkorDbUnreachableError('db', 6379),
   QUERY_TIMEOUT: () => new QueryTimeoutError(1000),
 };
@@ -60,6 +62,7 @@ const STATUS: Record<DomainErrorCode, number> = {
   TOO_MANY_ATTEMPTS: 429,
   TOO_MANY_QUERIES: 429,
   STORE_UNAVAILABLE: 503,
+  WRITE_NOT_REPLICATED: 503,
   FALKORDB_UNREACHABLE: 503,
   QUERY_TIMEOUT: 504,
 };
@@ -164,7 +167,7 @@ describe.each(ADAPTERS)('ProblemDetailsFilter on %s', (name, createAdapter) => {
     },
   );
 
-  it.each(['STORE_UNAVAILABLE', 'FALKORDB_UNREACHABLE'])('asks the client to retry after %s', async (code) => {
+  it.each(['STORE_UNAVAILABLE', 'WRITE_NOT_REPLICATED', 'FALKORDB_UNREACHABLE'])('asks the client to retry after %s', async (code) => {
     const response = await request(app.getHttpServer()).get(`/boom/domain/${code}`).expect(503);
     expect(response.headers['retry-after']).toBe('5');
   });

@@ -1,4 +1,5 @@
 import { ArgumentMetadata, ValidationError, ValidationPipe } from '@nestjs/common';
+import { hasCertainlyValidCheck } from './certainly-valid';
 import { ValidationFailedError } from './domain-errors';
 
 /**
@@ -63,6 +64,8 @@ class StrictValidationPipe extends ValidationPipe {
       const problems = inputProblems(value, metadata.type);
       if (Object.keys(problems).length) throw new ValidationFailedError(problems);
     }
+    const { metatype } = metadata;
+    if (hasCertainlyValidCheck(metatype) && metatype.isCertainlyValid(value)) return Object.assign(new metatype(), value);
     return super.transform(value, metadata) as Promise<unknown>;
   }
 }

@@ -253,6 +253,63 @@ describe('loadAppConfig', () => {
     });
   });
 
+  describe('Sentinel and replica confirmation', () => {
+    it('reads the sentinels, the master name, the service user and the replica settings', async () => {
+      const config = await loadAppConfig({
+        ...SECRETS,
+        FALKORDB_DATA_DIR: dataDir,
+        FALKORDB_SENTINELS: '10.0.0.1:26379, sentinel-b:26380,[::1]:26381',
+        FALKORDB_SENTINEL_MASTER: 'falkordb-main',
+        FALKORDB_USERNAME: 'pat_service',
+        FALKORDB_PASSWORD: 's3cret',
+        FALKORDB_SENTINEL_PASSWORD: 'sentinel-pw',
+        FALKORDB_MIN_REPLICAS_ACK: '2',
+        FALKORDB_REPLICA_ACK_TIMEOUT_MS: '1500',
+      });
+      expect(config.graph).toMatchObject({
+        sentinel: {
+          sentinels: [
+            { host: '10.0.0.1', port: 26379 },
+            { host: 'sentinel-b', port: 26380 },
+            { host: '::1', port: 26381 },
+          ],
+          masterName: 'falkordb-main',
+          username: 'pat_service',
+          password: 's3cret',
+          sentinelPassword: 'sentinel-pw',
+        },
+        replicaAcks: { minReplicas: 2, timeoutMs: 1500 },
+      });
+      expect(config.graph).not.toHaveProperty('embedded');
+      expect(config.graph).not.toHaveProperty('url');
+    });
+
+    it('names what is missing or contradictory', async () => {
+      expect(await problemsOf({ ...SECRETS, FALKORDB_DATA_DIR: dataDir, FALKORDB_SENTINELS: 'a:1' })).toEqual(
+        expect.arrayContaining([expect.stringContaining('FALKORDB_SENTINELS needs FALKORDB_SENTINEL_MASTER')]),
+      );
+      expect(await problemsOf({ ...SECRETS, FALKORDB_DATA_DIR: dataDir, FALKORDB_SENTINEL_MASTER: 'm' })).toEqual([expect.stringContaining('FALKORDB_SENTINEL_MASTER needs FALKORDB_SENTINELS')]);
+      expect(await problemsOf({ ...SECRETS, FALKORDB_DATA_DIR: dataDir, FALKORDB_SENTINELS: 'a:1', FALKORDB_SENTINEL_MASTER: 'm', FALKORDB_URL: 'redis://x:6379' })).toEqual([
+        expect.stringContaining('give FALKORDB_URL or FALKORDB_SENTINELS, not both'),
+      ]);
+      expect(await problemsOf({ ...SECRETS, FALKORDB_DATA_DIR: dataDir, FALKORDB_SENTINELS: 'a:1,nope', FALKORDB_SENTINEL_MASTER: 'm' })).toEqual([expect.stringMatching(/^FALKORDB_SENTINELS: "nope"/)]);
+      expect(await problemsOf({ ...SECRETS, FALKORDB_DATA_DIR: dataDir, FALKORDB_SENTINELS: 'a:1', FALKORDB_SENTINEL_MASTER: 'bad name' })).toEqual([
+        expect.stringMatching(/^FALKORDB_SENTINEL_MASTER must be/),
+      ]);
+      expect(await problemsOf({ ...SECRETS, FALKORDB_DATA_DIR: dataDir, FALKORDB_URL: 'redis://x:6379', FALKORDB_MIN_REPLICAS_ACK: '101' })).toEqual([
+        expect.stringMatching(/^FALKORDB_MIN_REPLICAS_ACK must be an integer from 0 to 100/),
+      ]);
+    });
+
+    it('puts FALKORDB_USERNAME / FALKORDB_PASSWORD into FALKORDB_URL, refusing both ways at once', async () => {
+      const config = await loadAppConfig({ ...SECRETS, FALKORDB_DATA_DIR: dataDir, FALKORDB_URL: 'redis://db:6379', FALKORDB_USERNAME: 'svc', FALKORDB_PASSWORD: 'p@ss word' });
+      expect(config.graph.url).toBe('redis://svc:p%40ss%20word@db:6379');
+      expect(await problemsOf({ ...SECRETS, FALKORDB_DATA_DIR: dataDir, FALKORDB_URL: 'redis://a:b@db:6379', FALKORDB_PASSWORD: 'x' })).toEqual([
+        expect.stringContaining('FALKORDB_URL already carries a username or password'),
+      ]);
+    });
+  });
+
   describe('ALLOWED_HOSTS', () => {
     it('defaults to loopback names in development and to any host in production', async () => {
       expect((await loadAppConfig({ ...SECRETS })).allowedHosts).toEqual(['localhost', '127.0.0.1', '::1']);

@@ -3,7 +3,7 @@ import { AllowedHosts, LOOPBACK_HOSTS } from '../http/host-allow-list';
 import { availableParallelism } from 'node:os';
 import { join, resolve } from 'node:path';
 import { authOptionProblems, AuthModuleOptions, MIN_SECRET_LENGTH } from '../auth/auth.options';
-import { DEFAULT_EMBEDDED_PORT, graphOptionProblems, GraphModuleOptions } from '../graph/graph.options';
+import { DEFAULT_EMBEDDED_PORT, graphOptionProblems, GraphModuleOptions, SentinelOptions } from '../graph/graph.options';
 import { parseServerAddress, ServerAddress } from '../graph/server-address';
 import { DEFAULT_MAX_QUERY_TIMEOUT_MS, DEFAULT_QUERY_TIMEOUT_MS, graphApiOptionProblems, GraphApiModuleOptions } from '../graph-api/graph-api.options';
 import { tokensOptionProblems, TokensModuleOptions } from '../tokens/tokens.options';
@@ -144,6 +144,14 @@ const VARIABLE_OF_OPTION: Readonly<Record<string, string>> = {
   tokenGraph: 'TOKEN_GRAPH',
   'userConnections.maxSize': 'GRAPH_MAX_CONNECTIONS',
   'userConnections.idleTimeoutMs': 'GRAPH_IDLE_CONNECTION_MS',
+  'sentinel.sentinels': 'FALKORDB_SENTINELS',
+  'sentinel.masterName': 'FALKORDB_SENTINEL_MASTER',
+  'sentinel.username': 'FALKORDB_USERNAME',
+  'sentinel.password': 'FALKORDB_PASSWORD',
+  'sentinel.sentinelUsername': 'FALKORDB_SENTINEL_USERNAME',
+  'sentinel.sentinelPassword': 'FALKORDB_SENTINEL_PASSWORD',
+  'replicaAcks.minReplicas': 'FALKORDB_MIN_REPLICAS_ACK',
+  'replicaAcks.timeoutMs': 'FALKORDB_REPLICA_ACK_TIMEOUT_MS',
   jwtSecret: 'JWT_SECRET',
   previousJwtSecrets: 'JWT_PREVIOUS_SECRETS',
   sessionSecret: 'SESSION_SECRET',
@@ -162,6 +170,60 @@ const VARIABLE_OF_OPTION: Readonly<Record<string, string>> = {
   maxBusyConnectionsPerUser: 'GRAPH_MAX_BUSY_CONNECTIONS_PER_USER',
   maxBusyConnections: 'GRAPH_MAX_BUSY_CONNECTIONS',
 };
+
+/**
+ * `FALKORDB_SENTINELS` (comma-separated host:port) with `FALKORDB_SENTINEL_MASTER`: a primary
+ * found through Sentinel instead of `FALKORDB_URL`. The service's user is FALKORDB_USERNAME /
+ * FALKORDB_PASSWORD; the sentinels' own login, if any, FALKORDB_SENTINEL_USERNAME / _PASSWORD.
+ */
+function readSentinel(env: Environment, problems: string[]): SentinelOptions | undefined {
+  const list = env.FALKORDB_SENTINELS?.trim();
+  const masterName = env.FALKORDB_SENTINEL_MASTER?.trim();
+  if (!list) {
+    if (masterName) problems.push('FALKORDB_SENTINEL_MASTER needs FALKORDB_SENTINELS (the sentinels, host:port,...)');
+    return undefined;
+  }
+  if (!masterName) problems.push('FALKORDB_SENTINELS needs FALKORDB_SENTINEL_MASTER (the master name the sentinels monitor)');
+  if (env.FALKORDB_URL?.trim()) problems.push('give FALKORDB_URL or FALKORDB_SENTINELS, not both (with Sentinel the service user is FALKORDB_USERNAME / FALKORDB_PASSWORD)');
+  const sentinels: { host: string; port: number }[] = [];
+  for (const entry of list.split(',').map((part) => part.trim()).filter(Boolean)) {
+    try {
+      const { host, port } = parseServerAddress(entry);
+      sentinels.push({ host, port });
+    } catch (error) {
+      problems.push(`FALKORDB_SENTINELS: ${(error as Error).message}`);
+    }
+  }
+  const optional = (name: string): string | undefined => (env[name] === undefined || env[name] === '' ? undefined : env[name]);
+  return {
+    sentinels,
+    masterName: masterName ?? '',
+    username: optional('FALKORDB_USERNAME'),
+    password: optional('FALKORDB_PASSWORD'),
+    sentinelUsername: optional('FALKORDB_SENTINEL_USERNAME'),
+    sentinelPassword: optional('FALKORDB_SENTINEL_PASSWORD'),
+  };
+}
+
+/** FALKORDB_USERNAME / FALKORDB_PASSWORD put into FALKORDB_URL, which may also carry them itself (not both). */
+function withUrlCredentials(url: string, env: Environment, problems: string[]): string {
+  const username = env.FALKORDB_USERNAME;
+  const password = env.FALKORDB_PASSWORD;
+  if (!username && !password) return url;
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    return url; // the module's validator names the bad URL
+  }
+  if (parsed.username || parsed.password) {
+    problems.push('FALKORDB_URL already carries a username or password: drop FALKORDB_USERNAME / FALKORDB_PASSWORD, or take them out of the URL');
+    return url;
+  }
+  parsed.username = encodeURIComponent(username || 'default');
+  parsed.password = encodeURIComponent(password ?? '');
+  return parsed.toString();
+}
 
 /** FalkorDB's own limit on the memory one query may use (bytes). */
 const DEFAULT_QUERY_MEM_CAPACITY = 1024 * 1024 * 1024;
@@ -204,7 +266,9 @@ export async function loadAppConfig(env: Environment): Promise<AppConfig> {
   const production = env.NODE_ENV === 'production';
   const dataDir = resolve(env.FALKORDB_DATA_DIR?.trim() || './data');
 
-  const falkordbUrl = env.FALKORDB_URL?.trim() || undefined;
+  const rawFalkordbUrl = env.FALKORDB_URL?.trim() || undefined;
+  const sentinel = readSentinel(env, problems);
+  const falkordbUrl = rawFalkordbUrl && !sentinel ? withUrlCredentials(rawFalkordbUrl, env, problems) : undefined;
 
   let allowedServers: ServerAddress[] | undefined;
   const allowList = env.FALKORDB_ALLOWED_SERVERS?.trim();
@@ -230,9 +294,12 @@ export async function loadAppConfig(env: Environment): Promise<AppConfig> {
   };
   const embeddedPort = readInteger(env, 'FALKORDB_EMBEDDED_PORT', problems);
   const graph: GraphModuleOptions = {
-    ...(falkordbUrl
-      ? { url: falkordbUrl }
-      : { embedded: { dataDir: join(dataDir, 'falkordb'), port: embeddedPort ?? DEFAULT_EMBEDDED_PORT, moduleArgs: falkorDbLimitsOf(env, graphApi, problems) } }),
+    ...(sentinel
+      ? { sentinel }
+      : falkordbUrl
+        ? { url: falkordbUrl }
+        : { embedded: { dataDir: join(dataDir, 'falkordb'), port: embeddedPort ?? DEFAULT_EMBEDDED_PORT, moduleArgs: falkorDbLimitsOf(env, graphApi, problems) } }),
+    replicaAcks: { minReplicas: readInteger(env, 'FALKORDB_MIN_REPLICAS_ACK', problems), timeoutMs: readInteger(env, 'FALKORDB_REPLICA_ACK_TIMEOUT_MS', problems) },
     tokenGraph: env.TOKEN_GRAPH?.trim() || undefined,
     tokenStoreUrl: env.TOKEN_STORE_URL?.trim() || undefined,
     userConnections: {

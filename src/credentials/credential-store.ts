@@ -17,6 +17,8 @@ import { NewTokenRecord, TokenListFilter, TokenRecord, TokenScope, TokenSort } f
 import { TokenPage, TokenRepository } from './store/token.repository';
 import { CredentialUse, isUseWriteDue, LAST_USED_WRITE_INTERVAL_MS, recentIpsAfter } from './usage-tracking';
 import { PageRequest } from '../paging/keyset';
+import { StoreChangeFeed } from '../graph/store-change-feed';
+import { RecentAuthReads } from './store/recent-auth-reads';
 
 export { LAST_USED_WRITE_INTERVAL_MS };
 
@@ -94,6 +96,7 @@ export class CredentialStore {
   private readonly nodes: Readonly<Record<CredentialKind, CredentialNodes>>;
   private readonly cipher: PasswordCipher;
   private readonly mac: RecordMac;
+  private readonly recentReads: RecentAuthReads;
 
   constructor(
     private readonly tokens: TokenRepository,
@@ -103,8 +106,11 @@ export class CredentialStore {
     private readonly repeatedEvents: AuditEventAggregator,
     /** A revoked credential's pooled FalkorDB connection (Graph API) closes with it, not when it next idles out. */
     @Optional() private readonly pool?: UserConnectionPool,
+    /** Tells when the store changed, so unchanged records need no read per request (none: every request reads). */
+    @Optional() changes?: StoreChangeFeed,
   ) {
     this.nodes = { pat: tokens, session: sessions };
+    this.recentReads = new RecentAuthReads(changes);
     this.cipher = new PasswordCipher(options.encryptionKey);
     this.mac = new RecordMac(options.encryptionKey);
   }
@@ -112,13 +118,14 @@ export class CredentialStore {
   /**
    * The stored record of a presented credential when it is still good: it exists, is neither
    * revoked nor expired, was issued to the same user, holds the same SHA-256 hash (compared in
-   * constant time), and its MAC proves nobody without the key rewrote it. One indexed read, plus a
-   * usage write when one is due (usage-tracking.ts: `last_used` every 5 minutes, a new address at
+   * constant time), and its MAC proves nobody without the key rewrote it. One indexed read (none
+   * while the store provably has not changed since this instance last read it: RecentAuthReads),
+   * plus a usage write when one is due (usage-tracking.ts: `last_used` every 5 minutes, a new address at
    * most every minute). A refusal is recorded as an `auth.failed` audit event (aggregated).
    */
   async verify(presented: PresentedCredential, now: number): Promise<CredentialRecord | undefined> {
     const nodes = this.nodes[presented.kind];
-    const stored = await nodes.findForAuthentication(presented.id);
+    const stored = await this.recentReads.find(presented.kind, presented.id, () => nodes.findForAuthentication(presented.id));
     const use: CredentialUse = { at: now, ip: presented.clientAddress ?? null, userAgent: presented.userAgent ?? null };
     const refuse = (reason: AuthFailureReason, owner = stored): undefined => {
       this.repeatedEvents.record(knownCredentialFailure(presented.kind, presented.id, owner ?? null, reason, use));
@@ -207,8 +214,9 @@ export class CredentialStore {
   }
 
   /**
-   * Revokes a token or ends a session (idempotent: the first revocation is kept). Every request
-   * reads the store, so it is in force on every instance for the next request.
+   * Revokes a token or ends a session (idempotent: the first revocation is kept). The write
+   * voids every instance's remembered reads before the next request there is answered, so it is in
+   * force everywhere at once.
    */
   async revoke(
     credential: CredentialRef,

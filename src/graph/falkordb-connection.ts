@@ -1,27 +1,45 @@
 import { Inject, Injectable, Logger, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
 import { FalkorDB, FalkorDBOptions } from 'falkordb';
 import { withDeadline } from '../common/deadline';
-import { StoreUnavailableError } from '../common/domain-errors';
+import { StoreUnavailableError, WriteNotReplicatedError } from '../common/domain-errors';
 import { EmbeddedFalkorDb } from './embedded-falkordb';
 import { GRAPH_MODULE_OPTIONS } from './graph.module-definition';
 import { OutageLog } from './outage-log';
 import {
   DEFAULT_COMMAND_TIMEOUT_MS,
   DEFAULT_CONNECT_TIMEOUT_MS,
+  DEFAULT_REPLICA_ACK_TIMEOUT_MS,
   DEFAULT_TOKEN_GRAPH,
   GraphModuleOptions,
+  SENTINEL_SERVER_PORT,
+  SentinelOptions,
   validateGraphOptions,
 } from './graph.options';
-import { ServerAddress, serverAddressOfUrl } from './server-address';
+import { SentinelMasterLocator } from './sentinel/sentinel-master-locator';
+import { describeAddress, HostAndPort } from './sentinel/sentinel-options';
+import { sameHost, ServerAddress, serverAddressOfUrl } from './server-address';
 import { isUnavailableError } from './store-errors';
 
-export type QueryParams = Record<string, string | number | boolean | null | string[] | number[]>;
+/** A Cypher parameter value: scalars, lists and maps of them (sent as literals in the CYPHER prefix, never spliced into the query). */
+export type QueryValue = string | number | boolean | null | QueryValue[] | { [key: string]: QueryValue };
+export type QueryParams = Record<string, QueryValue>;
 export type Row = Record<string, unknown>;
 
 /** Reconnect quickly at first, then every 2 s, forever: the service heals when FalkorDB returns. */
 const reconnectDelay = (retries: number): number => Math.min(50 * 2 ** retries, 2000);
 
 const reasonOf = (error: unknown): string => (error instanceof Error ? error.message : String(error));
+
+/** A demoted primary still answering: writes there are refused with READONLY. */
+const isReadOnlyReply = (error: unknown): boolean => error instanceof Error && /^READONLY\b/.test(error.message);
+
+/** How often the primary's replica count is read again (it decides the default replica confirmation). */
+const REPLICA_COUNT_REFRESH_MS = 5000;
+
+/** Called with the data server that became primary (Sentinel failover). */
+export type PrimaryChangeListener = (primary: HostAndPort) => void;
+
+type ConnectTarget = Pick<FalkorDBOptions, 'url'> & { socket?: { host: string; port: number }; username?: string; password?: string };
 
 /**
  * The service's own FalkorDB connection (token store). Opens an external server by URL, adopts a
@@ -46,6 +64,16 @@ export class FalkorDbConnection implements OnModuleInit, OnApplicationShutdown {
   private storeAddress?: ServerAddress;
   readonly tokenGraph: string;
   private readonly commandTimeoutMs: number;
+  /** Sentinel mode: where the primary is now, and the node the store client is connected to. */
+  private locator?: SentinelMasterLocator;
+  private connectedTo?: HostAndPort;
+  private followEpoch = 0;
+  private readonly primaryListeners = new Set<PrimaryChangeListener>();
+  /** Replicas of the store's primary, as last read (decides whether writes wait for one by default). */
+  private replicaCount = 0;
+  private replicaTimer?: NodeJS.Timeout;
+  private warnedReplicaCount = false;
+  private stopped = false;
 
   constructor(@Inject(GRAPH_MODULE_OPTIONS) private readonly options: GraphModuleOptions) {
     validateGraphOptions(options);
@@ -68,11 +96,43 @@ export class FalkorDbConnection implements OnModuleInit, OnApplicationShutdown {
       this.ownsClient = true;
       this.logger.log(`Token store on its own FalkorDB at ${this.storeAddress.host}:${this.storeAddress.port}`);
     }
+    if (!this.embedded || this.options.tokenStoreUrl !== undefined) await this.watchReplicaCount();
+  }
+
+  /** The embedded server never has replicas; any other primary may gain or lose some at any time. */
+  private async watchReplicaCount(): Promise<void> {
+    if (this.options.replicaAcks?.minReplicas !== undefined) return;
+    await this.readReplicaCount();
+    this.replicaTimer = setInterval(() => void this.readReplicaCount(), REPLICA_COUNT_REFRESH_MS);
+    this.replicaTimer.unref();
+  }
+
+  private async readReplicaCount(): Promise<void> {
+    if (this.options.replicaAcks?.minReplicas !== undefined || !this.client) return;
+    try {
+      const connection = await this.client.connection;
+      const info: unknown = await withDeadline(connection.sendCommand(['INFO', 'replication']), this.commandTimeoutMs);
+      this.replicaCount = Number(/(?:^|\n)connected_slaves:(\d+)/.exec(typeof info === 'string' ? info : '')?.[1] ?? 0);
+    } catch (error) {
+      if (!this.warnedReplicaCount) {
+        this.warnedReplicaCount = true;
+        this.logger.warn(`Cannot read the store primary's replicas (${reasonOf(error)}): writes are not confirmed by replicas unless FALKORDB_MIN_REPLICAS_ACK is set`);
+      }
+    }
+  }
+
+  /** Replicas a credential write must be confirmed by before it is acknowledged. */
+  get requiredReplicaAcks(): number {
+    return this.options.replicaAcks?.minReplicas ?? (this.replicaCount > 0 ? 1 : 0);
   }
 
   /** The FalkorDB users log in to (and, without `tokenStoreUrl`, the store): by URL, the host's client, or embedded. */
   private async openUsersServer(): Promise<void> {
-    const { url, client, clientServer, embedded, tokenStoreUrl } = this.options;
+    const { url, client, clientServer, embedded, tokenStoreUrl, sentinel } = this.options;
+    if (sentinel) {
+      await this.openSentinelServer(sentinel, tokenStoreUrl === undefined);
+      return;
+    }
     if (client) {
       if (!tokenStoreUrl) this.client = client;
       this.ownsClient = false;
@@ -111,7 +171,92 @@ export class FalkorDbConnection implements OnModuleInit, OnApplicationShutdown {
     this.logger.log(`Embedded FalkorDB on 127.0.0.1:${server.port}, data in ${server.dataDir}`);
   }
 
+  /**
+   * A primary found through Sentinel. Its name for users is the master name (port 6379), whichever
+   * node is primary; the store client (unless the store is elsewhere) and everything opened through
+   * resolve() follow a failover without a restart.
+   */
+  private async openSentinelServer(sentinel: SentinelOptions, holdsStore: boolean): Promise<void> {
+    const { sentinels, masterName, username, password, sentinelUsername, sentinelPassword } = sentinel;
+    this.address = { host: masterName, port: SENTINEL_SERVER_PORT, tls: false };
+    this.locator = await SentinelMasterLocator.start({
+      sentinels,
+      masterName,
+      sentinelCredentials: sentinelPassword === undefined ? undefined : { username: sentinelUsername, password: sentinelPassword },
+      dataCredentials: password === undefined ? undefined : { username, password },
+      logger: (level, message) => {
+        if (level !== 'debug') this.logger[level](`Sentinel: ${message}`);
+      },
+    });
+    const primary = this.locator.current as HostAndPort;
+    this.locator.onChange(({ primary: next }) => void this.follow(next));
+    if (holdsStore) {
+      this.client = await this.connect(this.primaryTarget(primary));
+      this.connectedTo = primary;
+    }
+    this.logger.log(`Following the primary of "${masterName}" at ${describeAddress(primary)} (Sentinel: ${sentinels.map(describeAddress).join(', ')})`);
+  }
+
+  private primaryTarget(primary: HostAndPort): ConnectTarget {
+    const { username, password } = this.options.sentinel ?? {};
+    return { socket: { host: primary.host, port: primary.port }, ...(username ? { username } : {}), ...(password !== undefined ? { password } : {}) };
+  }
+
+  /**
+   * After a failover: the store client moves to the new primary (retrying until it answers, unless
+   * another failover comes first), then every listener hears of it (pooled user connections close,
+   * change tracking reconnects, server identities are read again).
+   */
+  private async follow(primary: HostAndPort): Promise<void> {
+    const epoch = ++this.followEpoch;
+    const masterName = this.options.sentinel?.masterName ?? '';
+    this.logger.warn(`Primary of "${masterName}" moved to ${describeAddress(primary)}: following it`);
+    if (this.options.tokenStoreUrl === undefined) {
+      for (let attempt = 0; ; attempt += 1) {
+        if (epoch !== this.followEpoch || this.stopped) return;
+        try {
+          const client = await this.connect(this.primaryTarget(primary));
+          if (epoch !== this.followEpoch || this.stopped) {
+            await client.close().catch(() => undefined);
+            return;
+          }
+          const previous = this.client;
+          this.client = client;
+          this.connectedTo = primary;
+          await previous?.close().catch(() => undefined);
+          break;
+        } catch (error) {
+          this.outage.failed(`new primary ${describeAddress(primary)}: ${reasonOf(error)}`);
+          await new Promise((resolve) => setTimeout(resolve, reconnectDelay(attempt)).unref());
+        }
+      }
+      await this.readReplicaCount();
+    }
+    this.logger.log(`Following the primary of "${masterName}" at ${describeAddress(primary)}`);
+    for (const listener of this.primaryListeners) listener(primary);
+  }
+
+  /** Hears every failover (Sentinel mode only). */
+  onPrimaryChange(listener: PrimaryChangeListener): () => void {
+    this.primaryListeners.add(listener);
+    return () => this.primaryListeners.delete(listener);
+  }
+
+  /**
+   * Where to connect for `server`: the current primary for the Sentinel-managed server's name,
+   * the server itself otherwise.
+   */
+  resolve(server: ServerAddress): ServerAddress {
+    const primary = this.locator?.current;
+    if (!primary || !this.address || server.port !== this.address.port || !sameHost(server.host, this.address.host)) return server;
+    return { host: primary.host, port: primary.port, tls: server.tls };
+  }
+
   async onApplicationShutdown(): Promise<void> {
+    this.stopped = true;
+    clearInterval(this.replicaTimer);
+    await this.locator?.close().catch(() => undefined);
+    this.locator = undefined;
     if (this.client && this.ownsClient) await this.client.close().catch(() => undefined);
     this.client = undefined;
     // Stops supervising it first, so this stop is not reported as an outage.
@@ -140,11 +285,36 @@ export class FalkorDbConnection implements OnModuleInit, OnApplicationShutdown {
     return this.run(graph, cypher, params, true);
   }
 
+  /**
+   * Runs one plain command (not a graph query) on the token store's server, e.g. for state the
+   * service instances share (failure counters). StoreUnavailableError when the server is unreachable.
+   */
+  async command(args: string[]): Promise<unknown> {
+    try {
+      const connection = await this.requireClient().connection;
+      const reply = await withDeadline(connection.sendCommand(args), this.commandTimeoutMs);
+      this.outage.succeeded();
+      return reply;
+    } catch (error) {
+      if (isUnavailableError(error)) {
+        this.outage.failed(reasonOf(error));
+        throw new StoreUnavailableError();
+      }
+      this.outage.succeeded();
+      throw error;
+    }
+  }
+
   /** True when FalkorDB answers PING in time. */
   async isReachable(): Promise<boolean> {
     try {
       const connection = await this.requireClient().connection;
       await withDeadline(connection.ping(), this.commandTimeoutMs);
+      // Under Sentinel the store must be on the primary the sentinels name now, not a demoted one.
+      const primary = this.locator?.current;
+      if (primary && this.connectedTo && this.options.tokenStoreUrl === undefined && (primary.host !== this.connectedTo.host || primary.port !== this.connectedTo.port)) {
+        throw new Error(`still connected to ${describeAddress(this.connectedTo)}, the primary is now ${describeAddress(primary)}`);
+      }
       this.outage.succeeded();
       return true;
     } catch (error) {
@@ -164,22 +334,47 @@ export class FalkorDbConnection implements OnModuleInit, OnApplicationShutdown {
     params: QueryParams | undefined,
     readOnly: boolean,
   ): Promise<T[]> {
-    const selected = this.requireClient().selectGraph(graph);
+    const client = this.requireClient();
+    const selected = client.selectGraph(graph);
     const options = params ? { params } : undefined;
+    let reply;
     try {
       const work = readOnly ? selected.roQuery<T>(cypher, options) : selected.query<T>(cypher, options);
-      const reply = await withDeadline(work, this.commandTimeoutMs);
+      reply = await withDeadline(work, this.commandTimeoutMs);
       this.outage.succeeded();
-      return reply.data ?? [];
     } catch (error) {
-      if (isUnavailableError(error)) {
+      if (isUnavailableError(error) || isReadOnlyReply(error)) {
         this.outage.failed(reasonOf(error));
+        // The primary may have moved: look now rather than at the next announcement or poll.
+        this.locator?.refresh().catch(() => undefined);
         throw new StoreUnavailableError();
       }
       // A reply rejecting the command: the server answered, so it is reachable.
       this.outage.succeeded();
       throw error;
     }
+    if (!readOnly) await this.confirmReplicated(client);
+    return reply.data ?? [];
+  }
+
+  /**
+   * A write is acknowledged only once enough replicas have it (WAIT, on the connection that wrote
+   * it): a failover right after the answer cannot undo it. Not confirmed in time: 503, outcome unknown.
+   */
+  private async confirmReplicated(client: FalkorDB): Promise<void> {
+    const required = this.requiredReplicaAcks;
+    if (required === 0) return;
+    const timeoutMs = this.options.replicaAcks?.timeoutMs ?? DEFAULT_REPLICA_ACK_TIMEOUT_MS;
+    let confirmed = 0;
+    try {
+      const connection = await client.connection;
+      confirmed = Number(await withDeadline(connection.sendCommand(['WAIT', String(required), String(timeoutMs)]), timeoutMs + this.commandTimeoutMs));
+    } catch (error) {
+      if (!isUnavailableError(error)) throw error;
+      this.outage.failed(reasonOf(error));
+      this.locator?.refresh().catch(() => undefined);
+    }
+    if (confirmed < required) throw new WriteNotReplicatedError(required, confirmed, timeoutMs);
   }
 
   private requireClient(): FalkorDB {
@@ -187,7 +382,7 @@ export class FalkorDbConnection implements OnModuleInit, OnApplicationShutdown {
     return this.client;
   }
 
-  private async connect(target: Pick<FalkorDBOptions, 'url'> & { socket?: { host: string; port: number } }): Promise<FalkorDB> {
+  private async connect(target: ConnectTarget): Promise<FalkorDB> {
     const connectTimeoutMs = this.options.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS;
     const options = {
       ...target,
@@ -204,7 +399,7 @@ export class FalkorDbConnection implements OnModuleInit, OnApplicationShutdown {
     } catch (error) {
       // A late success must not leak a connection that nobody will close.
       void pending.then((late) => late.close()).catch(() => undefined);
-      const where = target.url ? new URL(target.url).host : 'the embedded server';
+      const where = target.url ? new URL(target.url).host : target.socket && this.locator ? describeAddress(target.socket) : 'the embedded server';
       throw new Error(
         `Cannot connect to FalkorDB at ${where}: ${error instanceof Error ? error.message : String(error)}`,
       );

@@ -2,16 +2,18 @@ import { Module } from '@nestjs/common';
 import { FalkorDbConnection } from './falkordb-connection';
 import { FalkorDbHealthIndicator } from './falkordb-health.indicator';
 import { ConfigurableGraphModule, GRAPH_MODULE_OPTIONS } from './graph.module-definition';
+import { StoreChangeFeed } from './store-change-feed';
 import { UserConnectionFactory } from './user-connection.factory';
 import { UserConnectionPool } from './user-connection-pool';
 
 /**
  * FalkorDB connection layer: the service's own store connection (external URL, host-provided
  * client, or embedded server) and connections opened as individual ACL users, pooled per credential
- * (the pool is here so that revoking a credential anywhere can close its connection).
+ * (the pool is here so that revoking a credential anywhere can close its connection), and the feed
+ * that tells when the store graph changed (StoreChangeFeed).
  */
 @Module({
-  providers: [FalkorDbConnection, FalkorDbHealthIndicator, UserConnectionFactory, UserConnectionPool],
-  exports: [GRAPH_MODULE_OPTIONS, FalkorDbConnection, FalkorDbHealthIndicator, UserConnectionFactory, UserConnectionPool],
+  providers: [FalkorDbConnection, StoreChangeFeed, FalkorDbHealthIndicator, UserConnectionFactory, UserConnectionPool],
+  exports: [GRAPH_MODULE_OPTIONS, FalkorDbConnection, StoreChangeFeed, FalkorDbHealthIndicator, UserConnectionFactory, UserConnectionPool],
 })
 export class GraphModule extends ConfigurableGraphModule {}

@@ -23,9 +23,38 @@ export interface EmbeddedFalkorDbOptions {
   readyTimeoutMs?: number;
 }
 
+/** A FalkorDB primary with replicas, managed by Valkey/Redis Sentinel. */
+export interface SentinelOptions {
+  /** The sentinels (`host:port`); any of them may be down. */
+  sentinels: { host: string; port: number }[];
+  /**
+   * The name the sentinels monitor the primary under. It is also the server's name for users:
+   * they log in to host `<masterName>`, port 6379, whichever node is primary now.
+   */
+  masterName: string;
+  /** The service's own FalkorDB user on the data servers (default user when omitted). */
+  username?: string;
+  password?: string;
+  /** For sentinels that require a login. */
+  sentinelUsername?: string;
+  sentinelPassword?: string;
+}
+
+/** How many replicas must confirm a credential write (mint, revoke, rotation, audit) before it is acknowledged. */
+export interface ReplicaAckOptions {
+  /** Replicas that must confirm (WAIT). Default: 1 when the primary has replicas, 0 when it has none. */
+  minReplicas?: number;
+  /** How long a write waits for them; past it the request is answered 503. Default 2000 ms. */
+  timeoutMs?: number;
+}
+
 export interface GraphModuleOptions {
   /** `redis://user:pass@host:port` (or `rediss://` for TLS) of an external FalkorDB. */
   url?: string;
+  /** A FalkorDB primary found through Sentinel (instead of `url`): every connection follows a failover. */
+  sentinel?: SentinelOptions;
+  /** Replica confirmation of credential writes (a primary with replicas, e.g. under Sentinel). */
+  replicaAcks?: ReplicaAckOptions;
   /** Runs an embedded FalkorDB when neither `url` nor `client` is given. */
   embedded?: EmbeddedFalkorDbOptions;
   /**
@@ -58,6 +87,9 @@ export const DEFAULT_TOKEN_GRAPH = 'token_management';
 /** FalkorDB's usual port: the announcement's examples log in to localhost:6379. */
 export const DEFAULT_EMBEDDED_PORT = 6379;
 export const DEFAULT_COMMAND_TIMEOUT_MS = 5000;
+export const DEFAULT_REPLICA_ACK_TIMEOUT_MS = 2000;
+/** The port of a Sentinel-managed server's name (`<masterName>:6379`): FalkorDB's usual port. */
+export const SENTINEL_SERVER_PORT = 6379;
 export const DEFAULT_CONNECT_TIMEOUT_MS = 10000;
 export const DEFAULT_EMBEDDED_READY_TIMEOUT_MS = 60000;
 
@@ -111,6 +143,38 @@ function checkModuleArgs(moduleArgs: unknown, problems: string[]): void {
   }
 }
 
+function checkSentinel(sentinel: SentinelOptions | undefined, problems: string[]): void {
+  if (sentinel === undefined) return;
+  if (sentinel === null || typeof sentinel !== 'object') {
+    problems.push('sentinel must be an object with `sentinels` and `masterName`');
+    return;
+  }
+  const { sentinels, masterName } = sentinel;
+  if (!Array.isArray(sentinels) || sentinels.length === 0) {
+    problems.push('sentinel.sentinels must list at least one sentinel (host and port)');
+  } else {
+    for (const entry of sentinels) {
+      if (!entry || typeof entry.host !== 'string' || !entry.host.trim() || !isPort(entry.port)) problems.push(`sentinel.sentinels has an invalid entry: ${JSON.stringify(entry)}`);
+    }
+  }
+  // The master name is also the server's name users log in to: a host name's characters only.
+  if (typeof masterName !== 'string' || !/^[A-Za-z0-9][A-Za-z0-9_.-]{0,127}$/.test(masterName)) {
+    problems.push('sentinel.masterName must be the monitored master name: letters, digits, _ . - (starting with a letter or digit)');
+  }
+  for (const name of ['username', 'password', 'sentinelUsername', 'sentinelPassword'] as const) {
+    const value = sentinel[name];
+    if (value !== undefined && (typeof value !== 'string' || /[\s\x00-\x1f]/.test(value))) problems.push(`sentinel.${name} must be text without spaces or control characters`);
+  }
+}
+
+function checkReplicaAcks(acks: ReplicaAckOptions | undefined, problems: string[]): void {
+  if (acks === undefined) return;
+  if (acks.minReplicas !== undefined && (!Number.isInteger(acks.minReplicas) || acks.minReplicas < 0 || acks.minReplicas > 100)) {
+    problems.push(`replicaAcks.minReplicas must be an integer from 0 to 100, got ${JSON.stringify(acks.minReplicas)}`);
+  }
+  checkTimeout('replicaAcks.timeoutMs', acks.timeoutMs, problems);
+}
+
 /**
  * Throws one error listing every problem with the options, so a host application learns at
  * startup (not at the first request) that its GraphModule configuration cannot work.
@@ -124,15 +188,17 @@ export function validateGraphOptions(options: GraphModuleOptions | undefined | n
 export function graphOptionProblems(options: GraphModuleOptions | undefined | null): string[] {
   if (!options || typeof options !== 'object') return ['options must be an object with `url`, `client` or `embedded`'];
   const problems: string[] = [];
-  const { url, client, clientServer, embedded, tokenGraph } = options;
-  const sources = [url !== undefined && 'url', client !== undefined && 'client', embedded !== undefined && 'embedded'].filter(
+  const { url, client, clientServer, embedded, tokenGraph, sentinel } = options;
+  const sources = [url !== undefined && 'url', sentinel !== undefined && 'sentinel', client !== undefined && 'client', embedded !== undefined && 'embedded'].filter(
     (name): name is string => Boolean(name),
   );
   if (sources.length === 0) {
-    problems.push('one of `url` (external FalkorDB), `client` (a connected FalkorDB client) or `embedded` is required');
+    problems.push('one of `url` (external FalkorDB), `sentinel`, `client` (a connected FalkorDB client) or `embedded` is required');
   } else if (sources.length > 1) {
-    problems.push(`give only one of \`url\`, \`client\` or \`embedded\` (got ${sources.join(', ')})`);
+    problems.push(`give only one of \`url\`, \`sentinel\`, \`client\` or \`embedded\` (got ${sources.join(', ')})`);
   }
+  checkSentinel(sentinel, problems);
+  checkReplicaAcks(options.replicaAcks, problems);
   checkUrl('url', url, problems);
   checkUrl('tokenStoreUrl', options.tokenStoreUrl, problems);
   if (client !== undefined && typeof (client as { selectGraph?: unknown } | null)?.selectGraph !== 'function') {

@@ -2,6 +2,7 @@ import { Inject, Injectable, OnApplicationShutdown, Optional } from '@nestjs/com
 import { GRAPH_MODULE_OPTIONS } from './graph.module-definition';
 import type { GraphModuleOptions } from './graph.options';
 import { UserConnection } from './user-connection.factory';
+import { FalkorDbConnection } from './falkordb-connection';
 import { MAX_TIMER_MS } from '../common/deadline';
 
 export interface UserConnectionPoolLimits {
@@ -60,8 +61,10 @@ export class UserConnectionPool implements OnApplicationShutdown {
   private readonly entries = new Map<string, PoolEntry>();
   private limits: UserConnectionPoolLimits = { ...DEFAULT_USER_CONNECTION_POOL_LIMITS };
 
-  constructor(@Optional() @Inject(GRAPH_MODULE_OPTIONS) options?: GraphModuleOptions) {
+  constructor(@Optional() @Inject(GRAPH_MODULE_OPTIONS) options?: GraphModuleOptions, @Optional() store?: FalkorDbConnection) {
     if (options?.userConnections) this.configure(options.userConnections);
+    // After a failover every pooled connection points at the old primary: the next use opens one to the new.
+    store?.onPrimaryChange(() => this.closeAll());
   }
 
   /** Changes the limits (GraphModule's `userConnections` option sets them); a smaller pool shrinks at once. */
@@ -124,6 +127,11 @@ export class UserConnectionPool implements OnApplicationShutdown {
   }
 
   onApplicationShutdown(): void {
+    this.closeAll();
+  }
+
+  /** Closes every connection at once (commands still running on them fail). */
+  closeAll(): void {
     for (const [credentialId, entry] of [...this.entries]) this.remove(credentialId, entry, 'destroy');
   }
 

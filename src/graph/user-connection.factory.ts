@@ -1,7 +1,8 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, Optional } from '@nestjs/common';
 import { createClient, ErrorReply, RedisClientType } from '@redis/client';
 import { withDeadline } from '../common/deadline';
 import { FalkorDbUnreachableError, InvalidCredentialsError } from '../common/domain-errors';
+import { FalkorDbConnection } from './falkordb-connection';
 import { ServerAddress } from './server-address';
 
 // Exactly what createClient() returns with no modules, functions or scripts (RESP2).
@@ -22,7 +23,11 @@ const CONNECT_TIMEOUT_MS = 3000;
  */
 @Injectable()
 export class UserConnectionFactory {
-  async open(server: ServerAddress, credentials: UserCredentials): Promise<UserConnection> {
+  /** Resolves the Sentinel-managed server's name to its current primary (FalkorDbConnection.resolve). */
+  constructor(@Optional() private readonly store?: FalkorDbConnection) {}
+
+  async open(named: ServerAddress, credentials: UserCredentials): Promise<UserConnection> {
+    const server = this.store?.resolve(named) ?? named;
     const client: UserConnection = createClient({
       socket: server.tls
         ? { host: server.host, port: server.port, tls: true, connectTimeout: CONNECT_TIMEOUT_MS, reconnectStrategy: false }

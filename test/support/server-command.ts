@@ -1,8 +1,21 @@
 import { createClient } from '@redis/client';
 
-/** Runs one command on the FalkorDB server at 127.0.0.1:`port` as the default user, on a connection of its own. */
-export async function sendToServer(port: number, args: string[]): Promise<unknown> {
-  const client = createClient({ socket: { host: '127.0.0.1', port, reconnectStrategy: false } });
+export interface ServerLogin {
+  username?: string;
+  password?: string;
+}
+
+/**
+ * Runs one command on the server at 127.0.0.1:`port` (as the default user unless `login` says
+ * otherwise), on a connection of its own; `timeoutMs` bounds connecting and the reply.
+ */
+export async function sendToServer(port: number, args: string[], login: ServerLogin = {}, timeoutMs?: number): Promise<unknown> {
+  const client = createClient({
+    socket: { host: '127.0.0.1', port, reconnectStrategy: false, ...(timeoutMs ? { connectTimeout: timeoutMs, socketTimeout: timeoutMs } : {}) },
+    username: login.username,
+    password: login.password,
+    disableClientInfo: true,
+  });
   client.on('error', () => undefined);
   await client.connect();
   try {

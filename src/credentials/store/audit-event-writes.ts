@@ -1,5 +1,5 @@
 import { AUDIT_EVENT_LABEL, AuditContext, AuditEventType } from '../../audit/audit-event';
-import { QueryParams } from '../../graph/falkordb-connection';
+import { QueryParams, QueryValue } from '../../graph/falkordb-connection';
 
 /**
  * Audit events are created by the very query that makes the change they record (a revocation is
@@ -32,7 +32,15 @@ const prefixOf = (name: string): string => `audit_${name}_`;
  * subject from the enclosing query; several events in one query have different names.
  */
 export function createAuditEvent(name: string, subject: AuditSubjectCypher): string {
-  const p = `$${prefixOf(name)}`;
+  return auditEventCreate(`$${prefixOf(name)}`, subject);
+}
+
+/** The same CREATE with its values read from map `variable` (as auditEventValues() builds it), e.g. a row of an UNWIND. */
+export function createAuditEventFromMap(variable: string, subject: AuditSubjectCypher): string {
+  return auditEventCreate(`${variable}.`, subject);
+}
+
+function auditEventCreate(p: string, subject: AuditSubjectCypher): string {
   return `CREATE (:${AUDIT_EVENT_LABEL} {event_id: randomUUID(), at: ${p}at, type: ${p}type,
     host: ${subject.host}, port: ${subject.port},
     actor_username: ${p}actor_username, actor_token_id: ${p}actor_token_id,
@@ -40,16 +48,21 @@ export function createAuditEvent(name: string, subject: AuditSubjectCypher): str
     ip: ${p}ip, user_agent: ${p}user_agent, detail: ${p}detail})`;
 }
 
+/** The values of one audit event. `detail` must hold no secret: it is shown to the subject and to admins. */
+export function auditEventValues(type: AuditEventType, at: number, context: AuditContext, detail: Record<string, unknown> = {}): Record<string, QueryValue> {
+  return {
+    at,
+    type,
+    actor_username: context.actor.username,
+    actor_token_id: context.actor.tokenId,
+    ip: context.ip,
+    user_agent: context.userAgent,
+    detail: JSON.stringify(detail),
+  };
+}
+
 /** The parameters of createAuditEvent(`name`). `detail` must hold no secret: it is shown to the subject and to admins. */
 export function auditEventParams(name: string, type: AuditEventType, at: number, context: AuditContext, detail: Record<string, unknown> = {}): QueryParams {
   const p = prefixOf(name);
-  return {
-    [`${p}at`]: at,
-    [`${p}type`]: type,
-    [`${p}actor_username`]: context.actor.username,
-    [`${p}actor_token_id`]: context.actor.tokenId,
-    [`${p}ip`]: context.ip,
-    [`${p}user_agent`]: context.userAgent,
-    [`${p}detail`]: JSON.stringify(detail),
-  };
+  return Object.fromEntries(Object.entries(auditEventValues(type, at, context, detail)).map(([key, value]) => [`${p}${key}`, value]));
 }

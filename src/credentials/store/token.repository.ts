@@ -1,13 +1,14 @@
 import { Injectable } from '@nestjs/common';
 import { AuditContext, AuditEventType, NO_AUDIT_CONTEXT } from '../../audit/audit-event';
 import { isoOrNull } from '../../common/iso-time';
-import { FalkorDbConnection, QueryParams, Row } from '../../graph/falkordb-connection';
+import { FalkorDbConnection, QueryParams, QueryValue, Row } from '../../graph/falkordb-connection';
 import { CypherKeysetSource } from '../../paging/cypher-keyset-source';
 import { PageContinuation, PageRequest } from '../../paging/keyset';
 import { readKeysetPage } from '../../paging/windowed-keyset-scan';
 import { RevocationReason } from '../token-permissions';
 import { CredentialUse, LAST_USED_WRITE_INTERVAL_MS, MAX_RECENT_IPS, NEW_ADDRESS_WRITE_INTERVAL_MS } from '../usage-tracking';
-import { auditEventParams, createAuditEvent, tokenSubject } from './audit-event-writes';
+import { auditEventParams, auditEventValues, createAuditEvent, createAuditEventFromMap, tokenSubject } from './audit-event-writes';
+import { PendingInsert, TokenInsertBatches } from './token-insert-batches';
 import { credentialFields, CredentialNodes, TOKEN_NODES, toCredentialRecord, VOID_MAC } from './credential-nodes';
 import { tokenListing } from './token-listing';
 import { EXPIRES_ORDER_CYPHER, expiresOrderOf, LAST_USED_ORDER_CYPHER, lastUsedOrderOf, NULL_ORDER_OFFSET } from './token-order-keys';
@@ -37,11 +38,30 @@ export interface TokenPage {
   next: PageContinuation | null;
 }
 
-/** The properties of a new Token node, from newTokenParams(). */
-const NEW_TOKEN_PROPERTIES = `token_id: $token_id, token_hash: $token_hash, user_id: $user_id, username: $username,
-  name: $name, role: $role, host: $host, port: $port, tls: $tls, created_at: $created_at, expires_at: $expires_at,
-  revoked: false, password_enc: $password_enc, counts_until: $counts_until, mac: $mac,
-  access: $access, graphs: $graphs, allowed_ips: $allowed_ips, expires_order: $expires_order, last_used_order: $last_used_order`;
+/** The properties of a new Token node, from newTokenParams(): parameters (`$`) or the keys of a map (`tok.`). */
+const newTokenProperties = (p: string): string => `token_id: ${p}token_id, token_hash: ${p}token_hash, user_id: ${p}user_id, username: ${p}username,
+  name: ${p}name, role: ${p}role, host: ${p}host, port: ${p}port, tls: ${p}tls, created_at: ${p}created_at, expires_at: ${p}expires_at,
+  revoked: false, password_enc: ${p}password_enc, counts_until: ${p}counts_until, mac: ${p}mac,
+  access: ${p}access, graphs: ${p}graphs, allowed_ips: ${p}allowed_ips, expires_order: ${p}expires_order, last_used_order: ${p}last_used_order`;
+const NEW_TOKEN_PROPERTIES = newTokenProperties('$');
+
+/**
+ * Stores a batch of new tokens in one write: `$mints` holds one entry per user (its cap and its
+ * tokens, oldest first). Each user's counter is read, the tokens that fit under the cap are
+ * created, and the counter raised by as many, all in this write (writes to a graph run one at a
+ * time). Returns the ids of the tokens created.
+ */
+const INSERT_TOKENS_WITHIN_CAPS = `UNWIND $mints AS mint
+  MERGE (u:User {user_id: mint.user_id})
+  ON CREATE SET u.username = mint.username, u.host = mint.host, u.port = mint.port, u.created_at = mint.created_at, u.active_tokens = 0
+  WITH u, mint, toInteger(mint.max_active - coalesce(u.active_tokens, 0)) AS room
+  WITH u, CASE WHEN room <= 0 THEN [] WHEN room >= size(mint.tokens) THEN mint.tokens ELSE mint.tokens[0..room] END AS accepted
+  SET u.active_tokens = coalesce(u.active_tokens, 0) + size(accepted)
+  WITH u, accepted
+  UNWIND accepted AS tok
+  CREATE (t:Token {${newTokenProperties('tok.')}})-[:BELONGS_TO]->(u)
+  ${createAuditEventFromMap('tok.audit', tokenSubject('t'))}
+  RETURN t.token_id AS token_id`;
 
 function newTokenParams(token: NewTokenRecord): QueryParams {
   return {
@@ -87,25 +107,27 @@ export class TokenRepository extends CredentialNodes {
    * insert: FalkorDB runs writes to a graph one at a time, so concurrent mints never exceed the cap,
    * a token is stored whole (with its owner edge) or not at all, and the cost does not grow with
    * the number of tokens a user holds. Callers retire expired tokens first (retireExpired), so the
-   * counter does not still count them.
+   * counter does not still count them. Tokens minted while another insert is being written are
+   * stored together by the next write (TokenInsertBatches).
    */
-  async createWithinCap(token: NewTokenRecord, maxActive: number, context: AuditContext = NO_AUDIT_CONTEXT): Promise<boolean> {
-    const rows = await this.store.query(
-      this.graph,
-      `MERGE (u:User {user_id: $user_id})
-       ON CREATE SET u.username = $username, u.host = $host, u.port = $port, u.created_at = $created_at, u.active_tokens = 0
-       WITH u WHERE coalesce(u.active_tokens, 0) < $max_active
-       CREATE (t:Token {${NEW_TOKEN_PROPERTIES}})-[:BELONGS_TO]->(u)
-       SET u.active_tokens = coalesce(u.active_tokens, 0) + 1
-       ${createAuditEvent('event', tokenSubject('t'))}
-       RETURN t.token_id AS token_id`,
-      {
-        ...newTokenParams(token),
-        max_active: maxActive,
-        ...auditEventParams('event', 'token.created', token.createdAt, context, createdDetail(token)),
-      },
-    );
-    return rows.length === 1;
+  createWithinCap(token: NewTokenRecord, maxActive: number, context: AuditContext = NO_AUDIT_CONTEXT): Promise<boolean> {
+    return this.inserts.insert(token, maxActive, context);
+  }
+
+  private readonly inserts = new TokenInsertBatches((batch) => this.insertBatch(batch));
+
+  private async insertBatch(batch: readonly PendingInsert[]): Promise<ReadonlySet<string>> {
+    const byUser = new Map<string, { [key: string]: QueryValue; tokens: QueryValue[] }>();
+    for (const { token, maxActive, context } of batch) {
+      let mint = byUser.get(token.userId);
+      if (!mint) {
+        mint = { user_id: token.userId, username: token.username, host: token.host, port: token.port, created_at: token.createdAt, max_active: maxActive, tokens: [] };
+        byUser.set(token.userId, mint);
+      }
+      mint.tokens.push({ ...newTokenParams(token), audit: auditEventValues('token.created', token.createdAt, context, createdDetail(token)) });
+    }
+    const rows = await this.store.query(this.graph, INSERT_TOKENS_WITHIN_CAPS, { mints: [...byUser.values()] });
+    return new Set(rows.map((row) => String(row.token_id)));
   }
 
   /**
@@ -207,6 +229,7 @@ export class TokenRepository extends CredentialNodes {
     context: AuditContext,
     detail: Record<string, unknown> = {},
   ): Promise<string[]> {
+    // sum() answers a float in FalkorDB: toInteger keeps the counter an integer (minting slices a list by it).
     const rows = await this.store.query(
       this.graph,
       `${match}
@@ -215,7 +238,7 @@ export class TokenRepository extends CredentialNodes {
        FOREACH (t IN revoked |
          SET t.revoked = true, t.revoked_at = $now, t.revoked_reason = $reason, t.revoked_by = $by, t.mac = $void, t.counts_until = NULL
          ${createAuditEvent('event', tokenSubject('t'))})
-       SET u.active_tokens = u.active_tokens - counted
+       SET u.active_tokens = toInteger(u.active_tokens - counted)
        RETURN [t IN revoked | t.token_id] AS ids`,
       { ...params, now, reason, by, void: VOID_MAC, ...auditEventParams('event', REVOCATION_EVENT[reason], now, context, { reason, ...detail }) },
     );

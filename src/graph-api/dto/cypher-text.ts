@@ -16,3 +16,8 @@ export function IsCypherText(field: string) {
     Matches(/^[^\u0000]*$/, { message: `${field} must not contain the NUL character` }),
   );
 }
+
+/** True when `value` certainly passes IsCypherText (the validation pipe's fast path). */
+export function isCertainlyCypherText(value: unknown): boolean {
+  return typeof value === 'string' && value.length >= 1 && value.length <= MAX_QUERY_LENGTH && /\S/.test(value) && !value.includes('\u0000');
+}

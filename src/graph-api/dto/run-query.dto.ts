@@ -1,10 +1,24 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsBoolean, IsInt, IsObject, IsOptional, IsPositive } from 'class-validator';
+import { isObjectWithOnly } from '../../common/certainly-valid';
 import { MAX_PARAM_DEPTH } from '../cypher-params';
-import { IsCypherText, MAX_QUERY_LENGTH } from './cypher-text';
+import { isCertainlyCypherText, IsCypherText, MAX_QUERY_LENGTH } from './cypher-text';
+
+const FIELDS: ReadonlySet<string> = new Set(['query', 'params', 'timeoutMs', 'readOnly']);
 
 /** Body of POST /api/graph/{graph}/query. */
 export class RunQueryDto {
+  /** The common body, vouched for without class-validator (see CertainlyValidCheck); null and odd values take the full path. */
+  static isCertainlyValid(value: unknown): boolean {
+    if (!isObjectWithOnly(value, FIELDS) || !isCertainlyCypherText(value.query)) return false;
+    const { params, timeoutMs, readOnly } = value;
+    return (
+      (params === undefined || (typeof params === 'object' && params !== null && !Array.isArray(params))) &&
+      (timeoutMs === undefined || (Number.isSafeInteger(timeoutMs) && (timeoutMs as number) > 0)) &&
+      (readOnly === undefined || typeof readOnly === 'boolean')
+    );
+  }
+
   @ApiProperty({
     description: 'Cypher query; refer to parameters as `$name`',
     example: 'MATCH (p:Person {name: $name})-[:KNOWS]->(friend) RETURN friend.name AS friend',

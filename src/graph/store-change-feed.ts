@@ -1,0 +1,191 @@
+import { Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { withDeadline } from '../common/deadline';
+import { FalkorDbConnection } from './falkordb-connection';
+
+/** How long a barrier waits for its PONG before the caller reads the store instead. */
+const BARRIER_TIMEOUT_MS = 1000;
+
+type FeedClient = {
+  on(event: string, listener: (...args: unknown[]) => void): unknown;
+  connect(): Promise<unknown>;
+  sendCommand(args: string[]): Promise<unknown>;
+  destroy(): void;
+  readonly isReady: boolean;
+  readonly isOpen: boolean;
+  duplicate(overrides: object): FeedClient;
+};
+
+/**
+ * Tells this instance when the token store graph may have changed, whoever changed it: another
+ * instance, this one, or someone editing the graph by hand. FalkorDB signals every write to a graph
+ * key as a modified key, so server-assisted client tracking in broadcast mode (`CLIENT TRACKING ON
+ * BCAST PREFIX <store graph>`, RESP3) pushes an invalidation to this feed's own connection for every
+ * write to the store, in the order the server executed them.
+ *
+ * `generation` changes with every invalidation and whenever the feed's connection is lost or
+ * re-established, so anything remembered under one generation is void as soon as it changes.
+ *
+ * `barrier()` closes the race between a write elsewhere and a request here: it sends a PING on the
+ * feed's connection and waits for its PONG. Every write the server finished before that PING was
+ * sent has had its invalidation delivered (and handled) before the PONG, because one connection
+ * replies in order. So a request that arrives after a revocation answered, and waits for a barrier,
+ * always sees that revocation's invalidation. When the feed is down or the barrier fails or is slow,
+ * it answers `undefined` and callers read the store (fail closed).
+ */
+@Injectable()
+export class StoreChangeFeed implements OnApplicationBootstrap, OnApplicationShutdown {
+  private readonly logger = new Logger('StoreChangeFeed');
+  private client?: FeedClient;
+  private live = false;
+  /** Bumped by every event that may leave remembered store reads stale. */
+  private currentGeneration = 0;
+  /** Identifies one connection of the feed; a tracking setup finishing on an older one is ignored. */
+  private connectionEpoch = 0;
+  private readonly listeners = new Set<() => void>();
+  /** A PING in flight, and the callers that arrived after it was sent (they need the next one). */
+  private inFlight?: Promise<number | undefined>;
+  private next?: Promise<number | undefined>;
+  private warnedDown = false;
+  private stopped = false;
+
+  constructor(private readonly connection: FalkorDbConnection) {}
+
+  /** After every module's init: the store connection (FalkorDbConnection.onModuleInit) is open by then. */
+  async onApplicationBootstrap(): Promise<void> {
+    // After a failover the store client is a new one, on the new primary: so is the feed's.
+    this.connection.onPrimaryChange(() => void this.attach());
+    await this.attach();
+  }
+
+  /** (Re)opens the feed's own connection next to the store connection's current one. */
+  private async attach(): Promise<void> {
+    if (this.stopped) return;
+    const previous = this.client;
+    this.client = undefined;
+    this.connectionEpoch++;
+    this.setDown();
+    if (previous?.isOpen) previous.destroy();
+    let base: FeedClient;
+    try {
+      base = await this.connection.falkordb.connection;
+    } catch {
+      return; // no store client: stays down, every read goes to the store
+    }
+    if (this.stopped || this.client) return;
+    // Same server, credentials and reconnect policy as the store connection; RESP3 for pushes.
+    const client = base.duplicate({ RESP: 3, emitInvalidate: true, maintNotifications: 'disabled', clientSideCache: undefined });
+    this.client = client;
+    // A replaced client's late events (its 'end' after destroy) must not touch the current one's state.
+    const current = (): boolean => this.client === client;
+    client.on('invalidate', () => this.changed());
+    for (const event of ['connect', 'error', 'reconnecting', 'end']) client.on(event, () => current() && this.lost(event));
+    client.on('ready', () => current() && void this.track());
+    // Startup does not wait: until tracking is confirmed every read simply goes to the store.
+    client.connect().catch((error: unknown) => current() && this.lost(`connect: ${error instanceof Error ? error.message : String(error)}`));
+  }
+
+  onApplicationShutdown(): void {
+    this.stopped = true;
+    this.setDown();
+    if (this.client?.isOpen) this.client.destroy();
+    this.client = undefined;
+  }
+
+  /** The current generation, or undefined while the feed cannot vouch for anything. */
+  get generation(): number | undefined {
+    return this.live ? this.currentGeneration : undefined;
+  }
+
+  /** Calls `listener` whenever the generation changes (to drop what was remembered under the old one). */
+  onChange(listener: () => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  /**
+   * Resolves to the generation current once every store write finished before this call has been
+   * signalled here, or undefined when that cannot be established (feed down, PING failed or slow).
+   */
+  barrier(): Promise<number | undefined> {
+    if (!this.live || !this.client) return Promise.resolve(undefined);
+    if (!this.inFlight) {
+      this.inFlight = this.ping();
+      return this.inFlight;
+    }
+    // A PING already on the wire may have been sent before this call: wait for the one after it.
+    if (!this.next) {
+      this.next = this.inFlight.then(() => {
+        this.inFlight = this.next;
+        this.next = undefined;
+        return this.ping();
+      });
+    }
+    return this.next;
+  }
+
+  private async ping(): Promise<number | undefined> {
+    const client = this.client;
+    if (!this.live || !client) {
+      this.inFlight = undefined;
+      return undefined;
+    }
+    const epoch = this.connectionEpoch;
+    try {
+      await withDeadline(client.sendCommand(['PING']), BARRIER_TIMEOUT_MS);
+      return this.live && epoch === this.connectionEpoch ? this.currentGeneration : undefined;
+    } catch {
+      return undefined;
+    } finally {
+      if (!this.next) this.inFlight = undefined;
+    }
+  }
+
+  /** Turns broadcast tracking of the store graph on for this (new) connection. */
+  private async track(): Promise<void> {
+    const client = this.client;
+    if (!client || this.stopped) return;
+    const epoch = ++this.connectionEpoch;
+    try {
+      // The client's handshake turned default-mode tracking on; broadcast mode needs it off first.
+      await client.sendCommand(['CLIENT', 'TRACKING', 'OFF']);
+      await client.sendCommand(['CLIENT', 'TRACKING', 'ON', 'BCAST', 'PREFIX', this.connection.tokenGraph]);
+    } catch (error) {
+      if (epoch === this.connectionEpoch && !this.warnedDown) {
+        this.warnedDown = true;
+        this.logger.warn(`Store change tracking unavailable (${error instanceof Error ? error.message : String(error)}): every request reads the store`);
+      }
+      return;
+    }
+    if (epoch !== this.connectionEpoch || this.stopped) return;
+    this.live = true;
+    this.bump();
+    if (this.warnedDown) this.logger.log('Store change tracking available again');
+    this.warnedDown = false;
+  }
+
+  /**
+   * The connection failed or is being replaced: nothing is vouched for until tracking is confirmed
+   * again. A socket that is in fact still usable gets tracking re-established at once; a broken one
+   * does when the client's reconnect emits 'ready'.
+   */
+  private lost(event: string): void {
+    this.connectionEpoch++;
+    this.setDown();
+    if (event === 'error' && this.client?.isReady && !this.stopped) void this.track();
+  }
+
+  private setDown(): void {
+    if (!this.live) return;
+    this.live = false;
+    this.bump();
+  }
+
+  private changed(): void {
+    this.bump();
+  }
+
+  private bump(): void {
+    this.currentGeneration++;
+    for (const listener of this.listeners) listener();
+  }
+}

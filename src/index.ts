@@ -39,7 +39,7 @@ export type { ServerAddress } from './graph/server-address';
 // Auth module: logins, sessions, the JWT strategy, guards and decorators, and the credential store.
 export { AuthModule } from './auth/auth.module';
 export { AUTH_MODULE_OPTIONS, DEFAULT_AUTH_ROUTE_PREFIX } from './auth/auth.module-definition';
-export { validateAuthOptions, type AuthModuleOptions } from './auth/auth.options';
+export { validateAuthOptions, type AuthModuleOptions, type SharedStateMode } from './auth/auth.options';
 export { JwtAuthGuard } from './auth/guards/jwt-auth.guard';
 export { RolesGuard } from './auth/guards/roles.guard';
 export { Roles } from './auth/decorators/roles.decorator';

@@ -42,8 +42,11 @@ class OptionsFactoryModule {}
 describe('module options (forRoot / forRootAsync, validation, isGlobal)', () => {
   describe('GraphModule validation names every problem at startup', () => {
     it.each<[string, GraphModuleOptions, RegExp]>([
-      ['no store at all', {}, /one of `url` \(external FalkorDB\), `client` \(a connected FalkorDB client\) or `embedded` is required/],
-      ['two stores', { url: 'redis://h:1', embedded: { dataDir: '/tmp/x', port: 6379 } }, /give only one of `url`, `client` or `embedded` \(got url, embedded\)/],
+      ['no store at all', {}, /one of `url` \(external FalkorDB\), `sentinel`, `client` \(a connected FalkorDB client\) or `embedded` is required/],
+      ['two stores', { url: 'redis://h:1', embedded: { dataDir: '/tmp/x', port: 6379 } }, /give only one of `url`, `sentinel`, `client` or `embedded` \(got url, embedded\)/],
+      ['a sentinel without sentinels', { sentinel: { sentinels: [], masterName: 'm' } }, /sentinel\.sentinels must list at least one sentinel/],
+      ['a sentinel with a bad master name', { sentinel: { sentinels: [{ host: 'h', port: 26379 }], masterName: 'has space' } }, /sentinel\.masterName must be the monitored master name/],
+      ['a negative replica count', { url: 'redis://h:1', replicaAcks: { minReplicas: -1 } }, /replicaAcks\.minReplicas must be an integer from 0 to 100/],
       ['a URL of another protocol', { url: 'http://db:6379' }, /url must start with redis:\/\/, rediss:\/\/, falkor:\/\/ or falkors:\/\/ \(got http:\)/],
       ['a URL that does not parse', { url: '::::' }, /url is not a valid URL \(e.g. redis:\/\/user:pass@host:6379\)/],
       ['a client that is not a FalkorDB client', { client: {} as never }, /client must be a connected FalkorDB client/],

@@ -27,8 +27,15 @@ describe('security (e2e, real FalkorDB)', () => {
 
   afterEach(() => jest.useRealTimers());
 
-  /** A fresh app per test: brute-force counters live in the app instance. */
+  /** Forgets the failures instances share in FalkorDB (AUTH_SHARED_STATE=falkordb), as a new deployment would. */
+  async function forgetSharedFailures(): Promise<void> {
+    const keys = (await server.command(['KEYS', 'falkordb-pat:*:failures:*'])) as string[];
+    if (keys.length) await server.command(['DEL', ...keys]);
+  }
+
+  /** A fresh app per test, with fresh brute-force counts: the app's memory and the shared ones. */
   async function withApp<T>(env: Record<string, string | undefined>, run: (app: TestApp) => Promise<T>, logger?: CapturingLogger): Promise<T> {
+    await forgetSharedFailures();
     const app = await startTestApp({ FALKORDB_URL: server.url, ...env }, undefined, logger ?? false);
     try {
       return await run(app);
@@ -112,11 +119,60 @@ describe('security (e2e, real FalkorDB)', () => {
         const { token } = await mintToken(app, TEST_USERS.writer, server.port);
         const limiter = app.app.get(AttemptLimiter);
         for (let attempt = 0; attempt < DEFAULT_BRUTE_FORCE.maxAnonymousFailuresPerClient; attempt++) {
-          limiter.recordAuthenticationFailure('127.0.0.1', undefined);
-          limiter.recordAuthenticationFailure('::ffff:127.0.0.1', undefined);
+          await limiter.recordAuthenticationFailure('127.0.0.1', undefined);
+          await limiter.recordAuthenticationFailure('::ffff:127.0.0.1', undefined);
         }
         await request(app.http).get('/api/auth/tokens').expect(429);
         await request(app.http).get('/api/auth/tokens').set(...bearer(token)).expect(200);
+      }));
+  });
+
+  describe('brute force with several instances on one FalkorDB', () => {
+    /** Two instances at once (same FalkorDB, same token graph), as behind a load balancer. */
+    async function withTwoApps(env: Record<string, string | undefined>, run: (first: TestApp, second: TestApp) => Promise<void>): Promise<void> {
+      await withApp(env, async (first) => {
+        const second = await startTestApp({ FALKORDB_URL: server.url, ...env });
+        try {
+          await run(first, second);
+        } finally {
+          await second.close();
+        }
+      });
+    }
+    const failLogin = (app: TestApp) => request(app.http).post('/api/auth/login').send({ username: TEST_USERS.writer.username, password: 'wrong' });
+
+    it('shares failed logins: 9 on one instance and 1 on the other block the username on the other (11 attempts in all, not 20)', () =>
+      withTwoApps({}, async (first, second) => {
+        for (let attempt = 0; attempt < 9; attempt++) await failLogin(first).expect(401);
+        await failLogin(second).expect(401);
+        await failLogin(second).expect(429);
+        // The first instance learns the total with its own next failure.
+        await failLogin(first).expect(401);
+        await failLogin(first).expect(429);
+        await request(first.http).post('/api/auth/tokens/credentials').send(credentialsBody(TEST_USERS.writer)).expect(429);
+      }));
+
+    it('shares the failures of a revoked token, not those of a forged one (which never reach the store)', () =>
+      withTwoApps({}, async (first, second) => {
+        const revoked = await mintToken(first, TEST_USERS.writer, server.port);
+        await request(first.http).delete(`/api/auth/tokens/${revoked.tokenId}`).set(...bearer(revoked.token)).expect(200);
+        for (let attempt = 0; attempt < 19; attempt++) await request(first.http).get('/api/auth/tokens').set(...bearer(revoked.token)).expect(401);
+        await request(second.http).get('/api/auth/tokens').set(...bearer(revoked.token)).expect(401);
+        await request(second.http).get('/api/auth/tokens').set(...bearer(revoked.token)).expect(429);
+
+        const forged = `${revoked.token.slice(0, revoked.token.lastIndexOf('.'))}.${'A'.repeat(43)}`;
+        for (let attempt = 0; attempt < 19; attempt++) await request(first.http).get('/api/auth/tokens').set(...bearer(forged)).expect(401);
+        await request(second.http).get('/api/auth/tokens').set(...bearer(forged)).expect(401);
+        await request(second.http).get('/api/auth/tokens').set(...bearer(forged)).expect(401);
+      }));
+
+    it('AUTH_SHARED_STATE=instance: each instance counts alone (for a single instance)', () =>
+      withTwoApps({ AUTH_SHARED_STATE: 'instance' }, async (first, second) => {
+        for (let attempt = 0; attempt < 9; attempt++) await failLogin(first).expect(401);
+        for (let attempt = 0; attempt < 10; attempt++) await failLogin(second).expect(401);
+        await failLogin(second).expect(429);
+        await failLogin(first).expect(401);
+        await failLogin(first).expect(429);
       }));
   });
 

@@ -99,4 +99,91 @@ describe('AdminRoleRecheck (real FalkorDB ACL)', () => {
     await expect(recheck.currentRole({ ...principal, credentialId: '1700000000000-00000000' })).rejects.toThrow(InvalidTokenError);
     expect(roleOf).not.toHaveBeenCalled();
   });
+
+  describe('shared by instances (through FalkorDB)', () => {
+    let other: AuthHarness;
+    let instanceOnly: AuthHarness;
+    let otherRecheck: AdminRoleRecheck;
+    let otherRoleOf: jest.SpyInstance;
+
+    beforeAll(async () => {
+      other = await harness.anotherInstance();
+      instanceOnly = await harness.anotherInstance({ sharedState: 'instance' });
+      otherRecheck = other.get(AdminRoleRecheck);
+      otherRoleOf = jest.spyOn(other.get(FalkorDbLoginService), 'roleOf');
+    });
+
+    beforeEach(() => otherRoleOf.mockClear());
+
+    afterAll(async () => {
+      await instanceOnly?.close();
+      await other?.close();
+    });
+
+    it('lets instance B use the confirmation A made, without reading the ACL', async () => {
+      fakeDateOnly();
+      const principal = await adminPrincipal();
+      await expect(recheck.currentRole(principal)).resolves.toBe('Admin');
+      await expect(otherRecheck.currentRole(principal)).resolves.toBe('Admin');
+      expect(roleOf).toHaveBeenCalledTimes(1);
+      expect(otherRoleOf).not.toHaveBeenCalled();
+    });
+
+    it('trusts another instance\'s confirmation only for the time it has left: the interval holds for the whole deployment', async () => {
+      fakeDateOnly();
+      const start = Date.now();
+      const principal = await adminPrincipal();
+      await expect(recheck.currentRole(principal)).resolves.toBe('Admin');
+      jest.setSystemTime(start + ADMIN_RECHECK_INTERVAL_MS - 1000);
+      await expect(otherRecheck.currentRole(principal)).resolves.toBe('Admin');
+
+      await setAcl('-@admin');
+      jest.setSystemTime(start + ADMIN_RECHECK_INTERVAL_MS);
+      await expect(otherRecheck.currentRole(principal)).resolves.toBe('Read-Write');
+      expect(otherRoleOf).toHaveBeenCalledTimes(1);
+    });
+
+    it('hands a demotion found on A to B as soon as B\'s own memory runs out, without B reading the ACL', async () => {
+      fakeDateOnly();
+      const start = Date.now();
+      const principal = await adminPrincipal();
+      await expect(recheck.currentRole(principal)).resolves.toBe('Admin');
+      await expect(otherRecheck.currentRole(principal)).resolves.toBe('Admin');
+
+      await setAcl('-@admin');
+      jest.setSystemTime(start + ADMIN_RECHECK_INTERVAL_MS);
+      await expect(recheck.currentRole(principal)).resolves.toBe('Read-Write');
+      await expect(otherRecheck.currentRole(principal)).resolves.toBe('Read-Write');
+      expect(roleOf).toHaveBeenCalledTimes(2);
+      expect(otherRoleOf).not.toHaveBeenCalled();
+    });
+
+    it('shares nothing in instance mode: each instance reads the ACL itself', async () => {
+      const principal = await adminPrincipal();
+      const instanceRoleOf = jest.spyOn(instanceOnly.get(FalkorDbLoginService), 'roleOf');
+      await expect(recheck.currentRole(principal)).resolves.toBe('Admin');
+      await expect(instanceOnly.get(AdminRoleRecheck).currentRole(principal)).resolves.toBe('Admin');
+      expect(instanceRoleOf).toHaveBeenCalledTimes(1);
+      // And it leaves nothing for the others: B still has to read the ACL for a credential only it checked.
+      const another = await adminPrincipal();
+      await expect(instanceOnly.get(AdminRoleRecheck).currentRole(another)).resolves.toBe('Admin');
+      await expect(otherRecheck.currentRole(another)).resolves.toBe('Admin');
+      expect(otherRoleOf).toHaveBeenCalledTimes(1);
+    });
+
+    it('confirms on its own, without failing, when the service user may not run scripts', async () => {
+      const service = { username: 'pat_recheck_no_scripts', password: 'no-scripts-secret-pw' };
+      await harness.server.command(['ACL', 'SETUSER', service.username, 'on', `>${service.password}`, '~*', '&*', '+@all', '-@scripting']);
+      const limited = await harness.anotherInstance({}, `redis://${service.username}:${service.password}@127.0.0.1:${harness.server.port}`);
+      try {
+        const limitedRoleOf = jest.spyOn(limited.get(FalkorDbLoginService), 'roleOf');
+        const principal = await adminPrincipal();
+        await expect(recheck.currentRole(principal)).resolves.toBe('Admin');
+        await expect(limited.get(AdminRoleRecheck).currentRole(principal)).resolves.toBe('Admin');
+        expect(limitedRoleOf).toHaveBeenCalledTimes(1);
+      } finally {
+        await limited.close();
+      }
+    });
+  });
 });

@@ -3,15 +3,21 @@ import { ForbiddenError } from '../common/domain-errors';
 import { FalkorDbLoginService } from './falkordb-login.service';
 import { Principal } from './principal';
 import { Role } from './role';
+import { SharedAdminConfirmations } from './shared-admin-confirmations';
 
 /** How long a confirmed role is trusted: a demoted admin keeps admin reach for at most this long. */
 export const ADMIN_RECHECK_INTERVAL_MS = 30_000;
 /** Confirmations remembered at once; past this the oldest is forgotten (and simply re-checked). */
 const MAX_REMEMBERED = 10_000;
 
-interface Confirmation {
-  role: Promise<Role>;
+interface Timing {
   checkedAt: number;
+  /** Moved earlier when the role comes from another instance's confirmation, which has less time left. */
+  trustedUntil: number;
+}
+
+interface Confirmation extends Timing {
+  role: Promise<Role>;
 }
 
 /**
@@ -20,13 +26,19 @@ interface Confirmation {
  * Admin is read again from the server's ACL, at most once per interval per credential, and the
  * caller acts with whatever role the ACL gives now. Other roles widen nothing and are taken as
  * recorded (FalkorDB itself still checks every graph command against the user's current ACL).
+ * Confirmations are remembered here and shared with the other instances (SharedAdminConfirmations):
+ * an instance without one of its own takes a shared one for the time it has left, so the interval
+ * holds for the whole deployment, not per instance.
  */
 @Injectable()
 export class AdminRoleRecheck {
   // A Map iterates in insertion order: the first entry is the oldest confirmation.
   private readonly confirmations = new Map<string, Confirmation>();
 
-  constructor(private readonly login: FalkorDbLoginService) {}
+  constructor(
+    private readonly login: FalkorDbLoginService,
+    private readonly shared: SharedAdminConfirmations,
+  ) {}
 
   /** The role the caller acts with now. Concurrent requests of one credential share one check. */
   currentRole(principal: Principal): Promise<Role> {
@@ -34,9 +46,10 @@ export class AdminRoleRecheck {
     const now = Date.now();
     const known = this.confirmations.get(principal.credentialId);
     // A clock that stepped back also forces a fresh check.
-    if (known && now >= known.checkedAt && now - known.checkedAt < ADMIN_RECHECK_INTERVAL_MS) return known.role;
+    if (known && now >= known.checkedAt && now < known.trustedUntil) return known.role;
 
-    const confirmation: Confirmation = { role: this.readRole(principal), checkedAt: now };
+    const timing: Timing = { checkedAt: now, trustedUntil: now + ADMIN_RECHECK_INTERVAL_MS };
+    const confirmation: Confirmation = Object.assign(timing, { role: this.confirm(principal, timing) });
     this.confirmations.delete(principal.credentialId);
     this.confirmations.set(principal.credentialId, confirmation);
     if (this.confirmations.size > MAX_REMEMBERED) this.confirmations.delete(this.confirmations.keys().next().value as string);
@@ -45,6 +58,18 @@ export class AdminRoleRecheck {
       if (this.confirmations.get(principal.credentialId) === confirmation) this.confirmations.delete(principal.credentialId);
     });
     return confirmation.role;
+  }
+
+  /** Another instance's confirmation while it lasts, else the ACL (then shared for the interval). */
+  private async confirm(principal: Principal, timing: Timing): Promise<Role> {
+    const sharedConfirmation = await this.shared.read(principal.credentialId, timing.checkedAt);
+    if (sharedConfirmation) {
+      timing.trustedUntil = Math.min(timing.trustedUntil, sharedConfirmation.trustedUntil);
+      return sharedConfirmation.role;
+    }
+    const role = await this.readRole(principal);
+    await this.shared.write(principal.credentialId, role, timing.trustedUntil, Date.now());
+    return role;
   }
 
   private async readRole(principal: Principal): Promise<Role> {

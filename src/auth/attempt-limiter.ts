@@ -4,6 +4,8 @@ import { TooManyAttemptsError } from '../common/domain-errors';
 import { AUTH_MODULE_OPTIONS } from './auth.module-definition';
 import { AuthModuleOptions, DEFAULT_BRUTE_FORCE, BruteForceOptions } from './auth.options';
 import { FailureCounter } from './failure-counter';
+import { SharedFailureCounter } from './shared-failure-counter';
+import { SharedFailureWindows } from './shared-failure-windows';
 
 /**
  * Brute-force protection that punishes the attacker, not the neighbour. Only failures count, so
@@ -11,32 +13,39 @@ import { FailureCounter } from './failure-counter';
  * and per username. Bearer tokens and session cookies: failures per presented credential (so a CI
  * job retrying a revoked token blocks only that token, never a valid one from the same address),
  * and, for requests that present no credential at all, per client address with a high limit.
- * Counters are per service instance (in memory).
+ *
+ * Checks read this instance's memory only. Failures that can succeed or that cost the store work
+ * anyway (logins, leak reports, credentials the store refused) are also counted in FalkorDB, shared
+ * by every instance (SharedFailureWindows, unless `sharedState: 'instance'`). Failures that can
+ * never succeed and cost the store nothing (a bad signature, no credential at all) are counted per
+ * instance: sharing them would only let anyone turn free requests into store writes.
  */
 @Injectable()
 export class AttemptLimiter {
-  private readonly loginsByClient: FailureCounter;
-  private readonly loginsByUsername: FailureCounter;
-  private readonly failuresByCredential: FailureCounter;
+  private readonly loginsByClient: SharedFailureCounter;
+  private readonly loginsByUsername: SharedFailureCounter;
+  private readonly failuresByCredential: SharedFailureCounter;
+  /** Never shared: a request without a credential cannot guess anything, and costs the store nothing. */
   private readonly anonymousByClient: FailureCounter;
-  private readonly leakReportsByClient: FailureCounter;
+  private readonly leakReportsByClient: SharedFailureCounter;
 
-  constructor(@Inject(AUTH_MODULE_OPTIONS) options: AuthModuleOptions) {
+  constructor(@Inject(AUTH_MODULE_OPTIONS) options: AuthModuleOptions, shared: SharedFailureWindows) {
     const limits: BruteForceOptions = { ...DEFAULT_BRUTE_FORCE, ...options.bruteForce };
     const windowMs = limits.windowSeconds * 1000;
-    this.loginsByClient = new FailureCounter(limits.maxLoginFailuresPerClient, windowMs);
-    this.loginsByUsername = new FailureCounter(limits.maxLoginFailuresPerUsername, windowMs);
-    this.failuresByCredential = new FailureCounter(limits.maxFailuresPerCredential, windowMs);
+    const counter = (name: string, limit: number) => new SharedFailureCounter(name, limit, windowMs, shared);
+    this.loginsByClient = counter('login-client', limits.maxLoginFailuresPerClient);
+    this.loginsByUsername = counter('login-username', limits.maxLoginFailuresPerUsername);
+    this.failuresByCredential = counter('credential', limits.maxFailuresPerCredential);
     this.anonymousByClient = new FailureCounter(limits.maxAnonymousFailuresPerClient, windowMs);
-    this.leakReportsByClient = new FailureCounter(limits.maxLeakReportsPerClient, windowMs);
+    this.leakReportsByClient = counter('leak-report-client', limits.maxLeakReportsPerClient);
   }
 
   /** Counts a report of leaked tokens from `client` (every report, not only failures): 429 past the limit. */
-  acceptLeakReport(client: string): void {
+  async acceptLeakReport(client: string): Promise<void> {
     const now = Date.now();
     const wait = this.leakReportsByClient.retryAfterSeconds(client, now);
     if (wait > 0) throw new TooManyAttemptsError(wait);
-    this.leakReportsByClient.record(client, now);
+    await this.leakReportsByClient.record(client, now);
   }
 
   assertLoginAllowed(client: string, username: string): void {
@@ -48,10 +57,10 @@ export class AttemptLimiter {
     if (wait > 0) throw new TooManyAttemptsError(wait);
   }
 
-  recordLoginFailure(client: string, username: string): void {
+  /** Counted here at once; the promise settles once the shared count is known (it never rejects). */
+  async recordLoginFailure(client: string, username: string): Promise<void> {
     const now = Date.now();
-    this.loginsByClient.record(client, now);
-    this.loginsByUsername.record(username.toLowerCase(), now);
+    await Promise.all([this.loginsByClient.record(client, now), this.loginsByUsername.record(username.toLowerCase(), now)]);
   }
 
   /** `credential`: the presented token or cookie value, or undefined when the request carried none. */
@@ -63,9 +72,16 @@ export class AttemptLimiter {
     if (wait > 0) throw new TooManyAttemptsError(wait);
   }
 
-  recordAuthenticationFailure(client: string, credential: string | undefined): void {
-    if (credential === undefined) this.anonymousByClient.record(client, Date.now());
-    else this.failuresByCredential.record(credentialKey(credential), Date.now());
+  /**
+   * `refusedByStore`: the credential's signature held and the token store refused it (revoked,
+   * expired or unknown there); only such failures are shared. Counted here at once; the promise
+   * settles once the shared count is known (it never rejects).
+   */
+  async recordAuthenticationFailure(client: string, credential: string | undefined, refusedByStore = false): Promise<void> {
+    const now = Date.now();
+    if (credential === undefined) this.anonymousByClient.record(client, now);
+    else if (refusedByStore) await this.failuresByCredential.record(credentialKey(credential), now);
+    else this.failuresByCredential.recordLocally(credentialKey(credential), now);
   }
 }
 

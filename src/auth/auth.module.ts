@@ -38,6 +38,8 @@ import { JwtIssuer } from './jwt-issuer';
 import { JwtStrategy } from './jwt.strategy';
 import { ServerIdentity } from './server-identity';
 import { SessionService } from './session.service';
+import { SharedAdminConfirmations } from './shared-admin-confirmations';
+import { SharedFailureWindows } from './shared-failure-windows';
 
 /**
  * Who is calling: FalkorDB logins, sessions, the JwtStrategy (PAT or session, revocation checked
@@ -55,10 +57,12 @@ import { SessionService } from './session.service';
     // Page cursors are signed with a key derived from the encryption key.
     { provide: PageCursors, inject: [CREDENTIAL_STORE_OPTIONS], useFactory: (options: CredentialStoreOptions) => new PageCursors(options.encryptionKey) },
     AuthSettings,
+    SharedFailureWindows,
     AttemptLimiter,
     FalkorDbLoginService,
     JwtIssuer,
     SessionService,
+    SharedAdminConfirmations,
     AdminRoleRecheck,
     ServerIdentity,
     JwtStrategy,

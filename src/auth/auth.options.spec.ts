@@ -51,6 +51,13 @@ describe('validateAuthOptions', () => {
     expect(messageOf({ ...VALID, sessionCookieName })).toContain('sessionCookieName must be 1..64 of [A-Za-z0-9_-]');
   });
 
+  it('accepts sharedState falkordb and instance, and nothing else', () => {
+    expect(() => validateAuthOptions({ ...VALID, sharedState: 'falkordb' })).not.toThrow();
+    expect(() => validateAuthOptions({ ...VALID, sharedState: 'instance' })).not.toThrow();
+    const options = { ...VALID, sharedState: 'memory' } as unknown as AuthModuleOptions;
+    expect(messageOf(options)).toBe('Invalid AuthModule options: sharedState must be one of falkordb, instance');
+  });
+
   it('lists every problem in one error', () => {
     const message = messageOf({ jwtSecret: 'a', sessionSecret: 'a', encryptionKey: 'b', sessionTtlSeconds: 0, sessionCookieName: '' });
     expect(message.replace('Invalid AuthModule options: ', '').split('; ')).toEqual([

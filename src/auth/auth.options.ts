@@ -28,6 +28,16 @@ export const DEFAULT_BRUTE_FORCE: BruteForceOptions = {
   maxLeakReportsPerClient: 30,
 };
 
+/**
+ * Where failure counters and Admin confirmations are kept. `falkordb`: in the token store's
+ * FalkorDB, shared by every instance of the service. `instance`: in each instance's memory only,
+ * for a single instance (N instances would give an attacker N times the attempts).
+ */
+export type SharedStateMode = 'falkordb' | 'instance';
+
+export const SHARED_STATE_MODES: readonly SharedStateMode[] = ['falkordb', 'instance'];
+export const DEFAULT_SHARED_STATE: SharedStateMode = 'falkordb';
+
 export interface AuthModuleOptions {
   /** HS256 secret that signs Personal Access Tokens (>= 32 characters). */
   jwtSecret: string;
@@ -52,6 +62,8 @@ export interface AuthModuleOptions {
   issuer?: string;
   /** Limits on failed attempts (429 past them). */
   bruteForce?: Partial<BruteForceOptions>;
+  /** Where failure counters and Admin confirmations are kept (see SharedStateMode). Default `falkordb`. */
+  sharedState?: SharedStateMode;
   /**
    * Origins (scheme://host[:port]) allowed to send cookie-authenticated state-changing requests,
    * besides the service's own origin. CSRF defence on top of SameSite=Strict.
@@ -126,6 +138,9 @@ export function authOptionProblems(options: AuthModuleOptions): string[] {
     if (value !== undefined && (!Number.isInteger(value) || (value as number) < min || (value as number) > max)) {
       problems.push(`${name} must be an integer from ${min} to ${max}`);
     }
+  }
+  if (options.sharedState !== undefined && !SHARED_STATE_MODES.includes(options.sharedState)) {
+    problems.push(`sharedState must be one of ${SHARED_STATE_MODES.join(', ')}`);
   }
   for (const [name, value] of Object.entries(options.bruteForce ?? {})) {
     if (!Number.isInteger(value) || (value) <= 0) problems.push(`bruteForce.${name} must be a positive integer`);

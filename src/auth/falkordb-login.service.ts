@@ -91,7 +91,8 @@ export class FalkorDbLoginService {
       role = await this.roleOf(server, { username: request.username, password: request.password });
     } catch (error) {
       if (error instanceof InvalidCredentialsError) {
-        this.limiter.recordLoginFailure(clientAddress, request.username);
+        // Awaited (a round trip, on failures only): the next attempt, on any instance, sees it.
+        await this.limiter.recordLoginFailure(clientAddress, request.username);
         const origin = { at: Date.now(), ip: canonicalIpRange(clientAddress) ?? null, userAgent };
         this.repeatedEvents.record(loginFailure(request.username, this.servers.canonical(server), origin));
       }

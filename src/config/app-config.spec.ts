@@ -207,6 +207,13 @@ describe('loadAppConfig', () => {
     ]);
   });
 
+  it('reads AUTH_SHARED_STATE (unset: the auth module\'s default), and names it when it is neither falkordb nor instance', async () => {
+    expect((await loadAppConfig({ ...SECRETS })).auth.sharedState).toBeUndefined();
+    expect((await loadAppConfig({ ...SECRETS, AUTH_SHARED_STATE: ' Instance ' })).auth.sharedState).toBe('instance');
+    expect((await loadAppConfig({ ...SECRETS, AUTH_SHARED_STATE: 'falkordb' })).auth.sharedState).toBe('falkordb');
+    expect(await problemsOf({ ...SECRETS, AUTH_SHARED_STATE: 'redis' })).toEqual(['AUTH_SHARED_STATE must be one of falkordb, instance']);
+  });
+
   it('reports every problem at once', async () => {
     const problems = await problemsOf({ ...SECRETS, PORT: 'x', TOKEN_GRAPH: '9', FALKORDB_URL: 'http://h', SESSION_SECRET: SECRETS.JWT_SECRET });
     expect(problems.map((problem) => problem.split(' ')[0]).sort()).toEqual(['FALKORDB_URL', 'PORT', 'SESSION_SECRET', 'TOKEN_GRAPH']);

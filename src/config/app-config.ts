@@ -160,6 +160,7 @@ const VARIABLE_OF_OPTION: Readonly<Record<string, string>> = {
   tokenRetentionDays: 'TOKEN_RETENTION_DAYS',
   auditRetentionDays: 'AUDIT_RETENTION_DAYS',
   maxSessionsPerUser: 'SESSIONS_MAX_PER_USER',
+  sharedState: 'AUTH_SHARED_STATE',
   maxTtlSeconds: 'TOKEN_MAX_TTL_SECONDS',
   allowNeverExpiring: 'TOKEN_ALLOW_NEVER_EXPIRE',
   maxActiveTokensPerUser: 'TOKEN_MAX_ACTIVE_PER_USER',
@@ -352,6 +353,8 @@ export async function loadAppConfig(env: Environment): Promise<AppConfig> {
     maxSessionsPerUser: readInteger(env, 'SESSIONS_MAX_PER_USER', problems),
     secureCookies: readBoolean(env, 'SECURE_COOKIES', problems) ?? production,
     trustedOrigins: http.corsOrigins,
+    // Checked by the auth validator (falkordb or instance).
+    sharedState: (env.AUTH_SHARED_STATE?.trim().toLowerCase() || undefined) as AuthModuleOptions['sharedState'],
   };
 
   // The modules' own rules, reported with the variables' names (only once every secret is known).

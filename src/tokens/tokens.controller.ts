@@ -164,8 +164,8 @@ export class TokensController {
   @ApiBadRequestResponse(BAD_REQUEST)
   @ApiTooManyRequestsResponse({ type: ProblemDetailsDto, description: 'Too many reports from this client address' })
   @ApiServiceUnavailableResponse({ type: ProblemDetailsDto, description: 'The token store (FalkorDB) cannot be reached' })
-  revokeLeaked(@Body() body: RevokeLeakedDto, @ClientAddress() client: string, @RequestOriginOf() origin: RequestOrigin): Promise<LeakReportAcceptedDto> {
-    this.limiter.acceptLeakReport(client);
+  async revokeLeaked(@Body() body: RevokeLeakedDto, @ClientAddress() client: string, @RequestOriginOf() origin: RequestOrigin): Promise<LeakReportAcceptedDto> {
+    await this.limiter.acceptLeakReport(client);
     return this.tokens.revokeLeaked(body.tokens, origin);
   }
 

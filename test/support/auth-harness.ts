@@ -28,13 +28,37 @@ export class AuthHarness {
     readonly server: FalkorDbTestServer,
     readonly moduleRef: TestingModule,
     readonly user: HarnessUser,
+    private readonly tokenGraph: string,
+    private readonly encryptionKey: string,
+    /** False for another instance on a server some other harness started (and stops). */
+    private readonly ownsServer: boolean,
   ) {}
 
   static async start(tokenGraph: string, user: HarnessUser, encryptionKey: string, auth: Partial<AuthModuleOptions> = {}): Promise<AuthHarness> {
     const server = await FalkorDbTestServer.start();
+    return AuthHarness.open(server, server.url, tokenGraph, user, encryptionKey, auth, true);
+  }
+
+  /**
+   * A second service instance (its own modules, memory included) on this harness's FalkorDB and
+   * token graph; `url` connects it as another service user (e.g. one with fewer rights).
+   */
+  anotherInstance(auth: Partial<AuthModuleOptions> = {}, url = this.server.url): Promise<AuthHarness> {
+    return AuthHarness.open(this.server, url, this.tokenGraph, this.user, this.encryptionKey, auth, false);
+  }
+
+  private static async open(
+    server: FalkorDbTestServer,
+    url: string,
+    tokenGraph: string,
+    user: HarnessUser,
+    encryptionKey: string,
+    auth: Partial<AuthModuleOptions>,
+    ownsServer: boolean,
+  ): Promise<AuthHarness> {
     const moduleRef = await Test.createTestingModule({
       imports: [
-        GraphModule.forRoot({ url: server.url, tokenGraph }),
+        GraphModule.forRoot({ url, tokenGraph }),
         AuthModule.forRoot({
           jwtSecret: 'unit-jwt-secret-Qm9tR2xkY1ZxWjNrTnBvSg',
           sessionSecret: 'unit-session-secret-a2V5VmFsdWVGb3JUZXN0',
@@ -45,7 +69,7 @@ export class AuthHarness {
     }).compile();
     moduleRef.useLogger(false);
     await moduleRef.init();
-    return new AuthHarness(server, moduleRef, user);
+    return new AuthHarness(server, moduleRef, user, tokenGraph, encryptionKey, ownsServer);
   }
 
   get<T>(type: Type<T>): T {
@@ -93,7 +117,7 @@ export class AuthHarness {
 
   async close(): Promise<void> {
     await this.moduleRef.close();
-    await this.server.destroy();
+    if (this.ownsServer) await this.server.destroy();
   }
 
   private owner(now: number) {

@@ -80,7 +80,7 @@ export class JwtAuthGuard extends AuthGuard() {
       await super.canActivate(context);
     } catch (error) {
       if (error instanceof InvalidTokenError || error instanceof AuthenticationRequiredError) {
-        this.limiter.recordAuthenticationFailure(client, presented);
+        await this.limiter.recordAuthenticationFailure(client, presented, isFailureRecorded(request));
       }
       if (error instanceof InvalidTokenError) this.recordRefusal(request);
       throw error;

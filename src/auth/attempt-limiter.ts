@@ -64,6 +64,16 @@ export class AttemptLimiter {
   }
 
   /** `credential`: the presented token or cookie value, or undefined when the request carried none. */
+  /**
+   * Settles once this credential's earlier failures have come back from the shared count, so the
+   * check that follows sees every instance's total; undefined when none is on its way (the usual
+   * case, with no hashing at all).
+   */
+  failuresBeingCounted(credential: string | undefined): Promise<void> | undefined {
+    if (credential === undefined || !this.failuresByCredential.isCounting) return undefined;
+    return this.failuresByCredential.beingCounted(credentialKey(credential));
+  }
+
   assertAuthenticationAllowed(client: string, credential: string | undefined): void {
     const wait =
       credential === undefined

@@ -9,6 +9,8 @@ import { SharedFailureWindows } from './shared-failure-windows';
  */
 export class SharedFailureCounter {
   private readonly local: FailureCounter;
+  /** Failures whose shared count has not come back yet, by key. */
+  private readonly counting = new Map<string, Promise<void>>();
 
   constructor(
     private readonly name: string,
@@ -25,10 +27,27 @@ export class SharedFailureCounter {
   }
 
   /** Counts a failure here at once, then in the shared window (alone when that is unavailable). Never rejects. */
-  async record(key: string, now: number): Promise<void> {
+  record(key: string, now: number): Promise<void> {
     this.local.record(key, now);
-    const everyInstance = await this.shared.append(this.name, key, now, this.windowMs, this.limit);
-    if (everyInstance) this.local.merge(key, everyInstance, now);
+    const counted = this.shared.append(this.name, key, now, this.windowMs, this.limit).then((everyInstance) => {
+      if (everyInstance) this.local.merge(key, everyInstance, now);
+      if (this.counting.get(key) === counted) this.counting.delete(key);
+    });
+    this.counting.set(key, counted);
+    return counted;
+  }
+
+  /**
+   * Settles once the failures of `key` recorded so far are merged with the shared count: a check
+   * made after that sees every instance's total. Undefined when none is on its way (the usual case).
+   */
+  beingCounted(key: string): Promise<void> | undefined {
+    return this.counting.size === 0 ? undefined : this.counting.get(key);
+  }
+
+  /** Whether any failure is still on its way to the shared count (cheap: no key needed). */
+  get isCounting(): boolean {
+    return this.counting.size > 0;
   }
 
   /** Counts a failure in this instance only. */

@@ -42,9 +42,8 @@ export class StoreChangeFeed implements OnApplicationBootstrap, OnApplicationShu
   /** Identifies one connection of the feed; a tracking setup finishing on an older one is ignored. */
   private connectionEpoch = 0;
   private readonly listeners = new Set<() => void>();
-  /** A PING in flight, and the callers that arrived after it was sent (they need the next one). */
-  private inFlight?: Promise<number | undefined>;
-  private next?: Promise<number | undefined>;
+  /** The PING the callers of this event-loop turn wait for (not sent yet). */
+  private gathering?: Promise<number | undefined>;
   private warnedDown = false;
   private stopped = false;
 
@@ -108,35 +107,26 @@ export class StoreChangeFeed implements OnApplicationBootstrap, OnApplicationShu
    */
   barrier(): Promise<number | undefined> {
     if (!this.live || !this.client) return Promise.resolve(undefined);
-    if (!this.inFlight) {
-      this.inFlight = this.ping();
-      return this.inFlight;
-    }
-    // A PING already on the wire may have been sent before this call: wait for the one after it.
-    if (!this.next) {
-      this.next = this.inFlight.then(() => {
-        this.inFlight = this.next;
-        this.next = undefined;
-        return this.ping();
+    // Callers until the next check phase share one PING, sent only then: every one of them called
+    // (so its request had arrived) before the PING existed. PINGs of successive turns overlap.
+    this.gathering ??= new Promise((resolve) => {
+      setImmediate(() => {
+        this.gathering = undefined;
+        resolve(this.ping());
       });
-    }
-    return this.next;
+    });
+    return this.gathering;
   }
 
   private async ping(): Promise<number | undefined> {
     const client = this.client;
-    if (!this.live || !client) {
-      this.inFlight = undefined;
-      return undefined;
-    }
+    if (!this.live || !client) return undefined;
     const epoch = this.connectionEpoch;
     try {
       await withDeadline(client.sendCommand(['PING']), BARRIER_TIMEOUT_MS);
       return this.live && epoch === this.connectionEpoch ? this.currentGeneration : undefined;
     } catch {
       return undefined;
-    } finally {
-      if (!this.next) this.inFlight = undefined;
     }
   }
 

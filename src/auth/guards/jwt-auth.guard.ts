@@ -75,12 +75,17 @@ export class JwtAuthGuard extends AuthGuard() {
     const request = context.switchToHttp().getRequest<GuardedRequest>();
     const client = clientAddressOf(request);
     const presented = extractCredential(request, this.settings.sessionCookieName)?.token;
+    // A failure of this credential still being counted across instances is waited for, not raced.
+    const counting = this.limiter.failuresBeingCounted(presented);
+    if (counting) await counting;
     this.limiter.assertAuthenticationAllowed(client, presented);
     try {
       await super.canActivate(context);
     } catch (error) {
       if (error instanceof InvalidTokenError || error instanceof AuthenticationRequiredError) {
-        await this.limiter.recordAuthenticationFailure(client, presented, isFailureRecorded(request));
+        // Counted here at once; the shared count follows when FalkorDB answers. The 401 does not
+        // wait for that write (it never rejects): a refusal is as fast as an acceptance.
+        void this.limiter.recordAuthenticationFailure(client, presented, isFailureRecorded(request));
       }
       if (error instanceof InvalidTokenError) this.recordRefusal(request);
       throw error;

@@ -11,7 +11,8 @@ import {
   ServerNotAllowedError,
 } from '../common/domain-errors';
 import { findAllowedServer, ServerAddress } from '../graph/server-address';
-import { UserConnectionFactory, UserCredentials } from '../graph/user-connection.factory';
+import { LoginConnections } from '../graph/login-connections';
+import { UserCredentials } from '../graph/user-connection.factory';
 import { withDeadline } from '../common/deadline';
 import { AttemptLimiter } from './attempt-limiter';
 import { AuthSettings } from './auth-settings';
@@ -54,7 +55,7 @@ export interface VerifiedUser {
 export class FalkorDbLoginService {
   constructor(
     private readonly settings: AuthSettings,
-    private readonly connections: UserConnectionFactory,
+    private readonly logins: LoginConnections,
     private readonly limiter: AttemptLimiter,
     private readonly credentials: CredentialStore,
     private readonly servers: ServerIdentity,
@@ -120,23 +121,21 @@ export class FalkorDbLoginService {
   }
 
   /**
-   * Connects as the user (InvalidCredentialsError if FalkorDB refuses the password) and reads the
-   * user's current role from the server's ACL, on a connection of its own that is closed afterwards.
+   * Signs in as the user (InvalidCredentialsError if FalkorDB refuses the password) and reads the
+   * user's current role from the server's ACL, on a login connection (LoginConnections: reused, each
+   * use starting with the user's own AUTH).
    */
   async roleOf(server: ServerAddress, credentials: UserCredentials): Promise<Role> {
-    const connection = await this.connections.open(server, credentials);
-    try {
-      return await withDeadline(detectRole(connection, credentials.username), ROLE_PROBE_TIMEOUT_MS, () => {
-        if (connection.isOpen) connection.destroy();
-      });
-    } catch (error) {
-      if (error instanceof DomainError) throw error;
-      // The connection broke (or the server stopped answering) between AUTH and the ACL probes.
-      throw new FalkorDbUnreachableError(server.host, server.port);
-    } finally {
-      // A connection that broke (FalkorDB went away mid-login) is already closed; destroying it
-      // again throws, which would replace the 503 above with a 500.
-      if (connection.isOpen) connection.destroy();
-    }
+    return this.logins.asUser(server, credentials, async (connection) => {
+      try {
+        return await withDeadline(detectRole(connection, credentials.username), ROLE_PROBE_TIMEOUT_MS, () => {
+          if (connection.isOpen) connection.destroy();
+        });
+      } catch (error) {
+        if (error instanceof DomainError) throw error;
+        // The connection broke (or the server stopped answering) between AUTH and the ACL probes.
+        throw new FalkorDbUnreachableError(server.host, server.port);
+      }
+    });
   }
 }

@@ -125,14 +125,17 @@ export class CredentialStore {
    */
   async verify(presented: PresentedCredential, now: number): Promise<CredentialRecord | undefined> {
     const nodes = this.nodes[presented.kind];
-    const stored = await this.recentReads.find(presented.kind, presented.id, () => nodes.findForAuthentication(presented.id));
+    const found = await this.recentReads.find(presented.kind, presented.id, () => nodes.findForAuthentication(presented.id));
+    const stored = found?.record;
+    // The same token against the same unchanged record: its hash and MAC were checked already.
+    const matchedBefore = found?.matchedBefore(presented.token) ?? false;
     const use: CredentialUse = { at: now, ip: presented.clientAddress ?? null, userAgent: presented.userAgent ?? null };
     const refuse = (reason: AuthFailureReason, owner = stored): undefined => {
       this.repeatedEvents.record(knownCredentialFailure(presented.kind, presented.id, owner ?? null, reason, use));
       return undefined;
     };
     if (!stored) return refuse('unknown_credential');
-    if (stored.userId !== presented.subject || !hashesEqual(stored.hash, hashToken(presented.token))) return refuse('mismatch');
+    if (stored.userId !== presented.subject || (!matchedBefore && !hashesEqual(stored.hash, hashToken(presented.token)))) return refuse('mismatch');
     if (stored.revoked) {
       // A genuine token that was rotated away is being used again: whoever holds it (its owner, or
       // whoever it leaked to) now races the holder of its successors. Revoke the whole chain.
@@ -140,10 +143,11 @@ export class CredentialStore {
       return refuse(stored.revokedReason === 'rotated' ? 'rotated' : 'revoked');
     }
     if (stored.expiresAt !== null && stored.expiresAt <= now) return refuse('expired');
-    if (!this.mac.verify(this.identityOf(presented.kind, stored), stored.mac)) {
+    if (!matchedBefore && !this.mac.verify(this.identityOf(presented.kind, stored), stored.mac)) {
       this.logger.warn(`Credential ${stored.id} failed its integrity check: its stored record was changed without the key; refused`);
       return refuse('integrity');
     }
+    found?.matched(presented.token);
     // A request from outside the token's allowed addresses is refused (JwtAuthGuard records it as
     // token.ip_denied): it is not a use, and its address does not join the recent ones. (Checked
     // only when a write is due: the guard checks every request.)

@@ -2,6 +2,7 @@ import { Module } from '@nestjs/common';
 import { FalkorDbConnection } from './falkordb-connection';
 import { FalkorDbHealthIndicator } from './falkordb-health.indicator';
 import { ConfigurableGraphModule, GRAPH_MODULE_OPTIONS } from './graph.module-definition';
+import { LoginConnections } from './login-connections';
 import { StoreChangeFeed } from './store-change-feed';
 import { UserConnectionFactory } from './user-connection.factory';
 import { UserConnectionPool } from './user-connection-pool';
@@ -13,7 +14,7 @@ import { UserConnectionPool } from './user-connection-pool';
  * that tells when the store graph changed (StoreChangeFeed).
  */
 @Module({
-  providers: [FalkorDbConnection, StoreChangeFeed, FalkorDbHealthIndicator, UserConnectionFactory, UserConnectionPool],
-  exports: [GRAPH_MODULE_OPTIONS, FalkorDbConnection, StoreChangeFeed, FalkorDbHealthIndicator, UserConnectionFactory, UserConnectionPool],
+  providers: [FalkorDbConnection, StoreChangeFeed, FalkorDbHealthIndicator, UserConnectionFactory, UserConnectionPool, LoginConnections],
+  exports: [GRAPH_MODULE_OPTIONS, FalkorDbConnection, StoreChangeFeed, FalkorDbHealthIndicator, UserConnectionFactory, UserConnectionPool, LoginConnections],
 })
 export class GraphModule extends ConfigurableGraphModule {}

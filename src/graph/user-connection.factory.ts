@@ -26,14 +26,14 @@ export class UserConnectionFactory {
   /** Resolves the Sentinel-managed server's name to its current primary (FalkorDbConnection.resolve). */
   constructor(@Optional() private readonly store?: FalkorDbConnection) {}
 
-  async open(named: ServerAddress, credentials: UserCredentials): Promise<UserConnection> {
+  /** Without `credentials` the connection signs in as no one: its first command should be an AUTH (LoginConnections). */
+  async open(named: ServerAddress, credentials?: UserCredentials): Promise<UserConnection> {
     const server = this.store?.resolve(named) ?? named;
     const client: UserConnection = createClient({
       socket: server.tls
         ? { host: server.host, port: server.port, tls: true, connectTimeout: CONNECT_TIMEOUT_MS, reconnectStrategy: false }
         : { host: server.host, port: server.port, connectTimeout: CONNECT_TIMEOUT_MS, reconnectStrategy: false },
-      username: credentials.username,
-      password: credentials.password,
+      ...(credentials ? { username: credentials.username, password: credentials.password } : {}),
       disableOfflineQueue: true,
       // No CLIENT SETINFO round trip on every login and user connection.
       disableClientInfo: true,
@@ -49,10 +49,13 @@ export class UserConnectionFactory {
       return client;
     } catch (error) {
       if (client.isOpen) client.destroy();
-      if (error instanceof ErrorReply && /^(WRONGPASS|NOAUTH|ERR invalid password)/i.test(error.message)) {
-        throw new InvalidCredentialsError();
-      }
+      if (isRefusedLogin(error)) throw new InvalidCredentialsError();
       throw new FalkorDbUnreachableError(server.host, server.port, server.tls);
     }
   }
+}
+
+/** FalkorDB's answer to an AUTH with an unknown user or a wrong password. */
+export function isRefusedLogin(error: unknown): boolean {
+  return error instanceof ErrorReply && /^(WRONGPASS|NOAUTH|ERR invalid password)/i.test(error.message);
 }

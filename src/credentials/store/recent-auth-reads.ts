@@ -8,6 +8,21 @@ export const MAX_REMEMBERED_AUTH_READS = 20_000;
 interface Remembered {
   generation: number;
   record: Readonly<CredentialAuthRecord>;
+  /** The presented token this very record was found to match (hash and MAC), once it was. */
+  verifiedToken?: string;
+}
+
+/** A record as authentication found it, and what it can skip re-checking. */
+export interface AuthRead {
+  /** A copy: callers may change it. */
+  record: CredentialAuthRecord;
+  /**
+   * Whether `token` was already found to match this unchanged record (its hash and MAC): both are
+   * functions of the record and the token alone, so they need not be computed again.
+   */
+  matchedBefore(token: string): boolean;
+  /** Notes that `token` matched this record, for the next request with it. */
+  matched(token: string): void;
 }
 
 function frozen(record: CredentialAuthRecord): Readonly<CredentialAuthRecord> {
@@ -38,24 +53,37 @@ export class RecentAuthReads {
     });
   }
 
-  /** The record of credential `id`, remembered or read with `read` (a copy: callers may change it). */
-  async find(kind: CredentialKind, id: string, read: () => Promise<CredentialAuthRecord | undefined>): Promise<CredentialAuthRecord | undefined> {
+  /** The record of credential `id`, remembered or read with `read`. */
+  async find(kind: CredentialKind, id: string, read: () => Promise<CredentialAuthRecord | undefined>): Promise<AuthRead | undefined> {
     const key = `${kind}:${id}`;
     const remembered = this.entries.get(key);
     if (remembered && remembered.generation === this.feed?.generation) {
       const confirmed = await this.feed.barrier();
-      if (confirmed === remembered.generation) return { ...remembered.record };
+      if (confirmed === remembered.generation) return this.readOf({ ...remembered.record }, remembered);
     }
     // Taken before the read: a write the read missed changes the generation, so this entry is void.
     const generation = this.feed?.generation;
     const record = await read();
-    if (record && generation !== undefined && generation === this.feed?.generation) this.remember(key, generation, record);
-    return record;
+    if (!record) return undefined;
+    const entry = generation !== undefined && generation === this.feed?.generation ? this.remember(key, generation, record) : undefined;
+    return this.readOf(record, entry);
   }
 
-  private remember(key: string, generation: number, record: CredentialAuthRecord): void {
+  private readOf(record: CredentialAuthRecord, entry: Remembered | undefined): AuthRead {
+    return {
+      record,
+      matchedBefore: (token) => entry?.verifiedToken === token,
+      matched: (token) => {
+        if (entry) entry.verifiedToken = token;
+      },
+    };
+  }
+
+  private remember(key: string, generation: number, record: CredentialAuthRecord): Remembered {
     this.entries.delete(key);
     if (this.entries.size >= this.maxEntries) this.entries.delete(this.entries.keys().next().value as string);
-    this.entries.set(key, { generation, record: frozen({ ...record }) });
+    const entry: Remembered = { generation, record: frozen({ ...record }) };
+    this.entries.set(key, entry);
+    return entry;
   }
 }

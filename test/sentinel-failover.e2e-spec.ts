@@ -6,6 +6,8 @@ import { startTestApp, TestApp } from './support/test-app';
 import { until } from './support/until';
 
 const SERVICE_USER = { username: 'pat_service', password: 'service-secret-pw' };
+/** The sentinels require a login of their own too. */
+const SENTINEL_USER = { username: 'pat_sentinel', password: 'sentinel-secret-pw' };
 const MASTER = 'pat-primary';
 /** Requests each instance keeps in flight during the failover. */
 const WORKERS_PER_INSTANCE = 4;
@@ -42,7 +44,7 @@ describe('Sentinel failover under load (e2e, real FalkorDB + Valkey Sentinel)', 
   const instances: Instance[] = [];
 
   beforeAll(async () => {
-    deployment = new SentinelDeployment({ masterName: MASTER, dataAuth: SERVICE_USER });
+    deployment = new SentinelDeployment({ masterName: MASTER, dataAuth: SERVICE_USER, sentinelAuth: SENTINEL_USER });
     await deployment.start();
     // ACL users are not replicated: every data server knows the same users (as in production).
     for (const node of deployment.dataAddresses) {
@@ -58,6 +60,8 @@ describe('Sentinel failover under load (e2e, real FalkorDB + Valkey Sentinel)', 
           FALKORDB_SENTINEL_MASTER: MASTER,
           FALKORDB_USERNAME: SERVICE_USER.username,
           FALKORDB_PASSWORD: SERVICE_USER.password,
+          FALKORDB_SENTINEL_USERNAME: SENTINEL_USER.username,
+          FALKORDB_SENTINEL_PASSWORD: SENTINEL_USER.password,
           TOKEN_MAX_ACTIVE_PER_USER: '100000',
           FALKORDB_REPLICA_ACK_TIMEOUT_MS: '800',
         },
@@ -174,6 +178,8 @@ describe('Sentinel failover under load (e2e, real FalkorDB + Valkey Sentinel)', 
       await stopLoad();
       throw new Error(`${(error as Error).message}; statuses so far: ${JSON.stringify(outcomes.map((outcome) => `${outcome.kind} ${outcome.status}`).slice(-20))}`);
     }
+    // Any sentinel may be down: the failover below runs with two of the three.
+    await deployment.killSentinel(0);
     const oldPrimary = await deployment.currentPrimary();
     killedAt = Date.now();
     await deployment.killPrimary();

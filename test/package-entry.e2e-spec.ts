@@ -82,7 +82,7 @@ describe('package entry point', () => {
       '@nestjs/common', '@nestjs/core', '@nestjs/jwt', '@nestjs/passport', '@nestjs/swagger',
       'class-validator', 'class-transformer', 'falkordb', 'reflect-metadata', 'rxjs',
     ];
-    const optional = ['@nestjs/platform-fastify', '@fastify/helmet', '@fastify/static', '@falkordblite/linux-x64'];
+    const optional = ['@nestjs/platform-fastify', '@fastify/static', '@falkordblite/linux-x64'];
     expect(Object.keys(pkg.peerDependencies).sort()).toEqual([...required, ...optional].sort());
     expect(Object.keys(pkg.peerDependenciesMeta).sort()).toEqual([...optional].sort());
     for (const name of optional) expect(pkg.peerDependenciesMeta[name]).toEqual({ optional: true });

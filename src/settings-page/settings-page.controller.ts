@@ -15,8 +15,8 @@ export interface SettingsPagePolicy {
 }
 
 /**
- * For hosts without a Content-Security-Policy of their own (the standalone service's helmet sets
- * one): the page needs nothing beyond its own origin.
+ * For hosts without a Content-Security-Policy of their own (the standalone service's security
+ * headers set one): the page needs nothing beyond its own origin.
  */
 const PAGE_CSP =
   "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; " +

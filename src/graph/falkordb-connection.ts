@@ -15,6 +15,7 @@ import {
   SentinelOptions,
   validateGraphOptions,
 } from './graph.options';
+import { sameAddress } from './sentinel/find-primary';
 import { SentinelMasterLocator } from './sentinel/sentinel-master-locator';
 import { describeAddress, HostAndPort } from './sentinel/sentinel-options';
 import { sameHost, ServerAddress, serverAddressOfUrl } from './server-address';
@@ -290,19 +291,8 @@ export class FalkorDbConnection implements OnModuleInit, OnApplicationShutdown {
    * service instances share (failure counters). StoreUnavailableError when the server is unreachable.
    */
   async command(args: string[]): Promise<unknown> {
-    try {
-      const connection = await this.requireClient().connection;
-      const reply = await withDeadline(connection.sendCommand(args), this.commandTimeoutMs);
-      this.outage.succeeded();
-      return reply;
-    } catch (error) {
-      if (isUnavailableError(error)) {
-        this.outage.failed(reasonOf(error));
-        throw new StoreUnavailableError();
-      }
-      this.outage.succeeded();
-      throw error;
-    }
+    const connection = await this.requireClient().connection;
+    return this.storeCall(() => connection.sendCommand(args));
   }
 
   /** True when FalkorDB answers PING in time. */
@@ -312,7 +302,7 @@ export class FalkorDbConnection implements OnModuleInit, OnApplicationShutdown {
       await withDeadline(connection.ping(), this.commandTimeoutMs);
       // Under Sentinel the store must be on the primary the sentinels name now, not a demoted one.
       const primary = this.locator?.current;
-      if (primary && this.connectedTo && this.options.tokenStoreUrl === undefined && (primary.host !== this.connectedTo.host || primary.port !== this.connectedTo.port)) {
+      if (primary && this.connectedTo && this.options.tokenStoreUrl === undefined && !sameAddress(primary, this.connectedTo)) {
         throw new Error(`still connected to ${describeAddress(this.connectedTo)}, the primary is now ${describeAddress(primary)}`);
       }
       this.outage.succeeded();
@@ -337,24 +327,31 @@ export class FalkorDbConnection implements OnModuleInit, OnApplicationShutdown {
     const client = this.requireClient();
     const selected = client.selectGraph(graph);
     const options = params ? { params } : undefined;
-    let reply;
+    const reply = await this.storeCall(() => (readOnly ? selected.roQuery<T>(cypher, options) : selected.query<T>(cypher, options)));
+    if (!readOnly) await this.confirmReplicated(client);
+    return reply.data ?? [];
+  }
+
+  /**
+   * One call to the store within the command timeout. Unreachable, or a demoted primary refusing a
+   * write (READONLY): StoreUnavailableError, and under Sentinel the primary is looked up now rather
+   * than at the next announcement or poll. Any other rejection is the server's answer: it is
+   * reachable, and the error goes to the caller as it is.
+   */
+  private async storeCall<T>(work: () => Promise<T>): Promise<T> {
     try {
-      const work = readOnly ? selected.roQuery<T>(cypher, options) : selected.query<T>(cypher, options);
-      reply = await withDeadline(work, this.commandTimeoutMs);
+      const reply = await withDeadline(work(), this.commandTimeoutMs);
       this.outage.succeeded();
+      return reply;
     } catch (error) {
       if (isUnavailableError(error) || isReadOnlyReply(error)) {
         this.outage.failed(reasonOf(error));
-        // The primary may have moved: look now rather than at the next announcement or poll.
         this.locator?.refresh().catch(() => undefined);
         throw new StoreUnavailableError();
       }
-      // A reply rejecting the command: the server answered, so it is reachable.
       this.outage.succeeded();
       throw error;
     }
-    if (!readOnly) await this.confirmReplicated(client);
-    return reply.data ?? [];
   }
 
   /**

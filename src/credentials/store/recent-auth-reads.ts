@@ -13,16 +13,25 @@ interface Remembered {
 }
 
 /** A record as authentication found it, and what it can skip re-checking. */
-export interface AuthRead {
-  /** A copy: callers may change it. */
-  record: CredentialAuthRecord;
+export class AuthRead {
+  constructor(
+    /** A copy: callers may change it. */
+    readonly record: CredentialAuthRecord,
+    private readonly remembered: Remembered | undefined,
+  ) {}
+
   /**
    * Whether `token` was already found to match this unchanged record (its hash and MAC): both are
    * functions of the record and the token alone, so they need not be computed again.
    */
-  matchedBefore(token: string): boolean;
+  matchedBefore(token: string): boolean {
+    return this.remembered?.verifiedToken === token;
+  }
+
   /** Notes that `token` matched this record, for the next request with it. */
-  matched(token: string): void;
+  matched(token: string): void {
+    if (this.remembered) this.remembered.verifiedToken = token;
+  }
 }
 
 function frozen(record: CredentialAuthRecord): Readonly<CredentialAuthRecord> {
@@ -59,24 +68,14 @@ export class RecentAuthReads {
     const remembered = this.entries.get(key);
     if (remembered && remembered.generation === this.feed?.generation) {
       const confirmed = await this.feed.barrier();
-      if (confirmed === remembered.generation) return this.readOf({ ...remembered.record }, remembered);
+      if (confirmed === remembered.generation) return new AuthRead({ ...remembered.record }, remembered);
     }
     // Taken before the read: a write the read missed changes the generation, so this entry is void.
     const generation = this.feed?.generation;
     const record = await read();
     if (!record) return undefined;
     const entry = generation !== undefined && generation === this.feed?.generation ? this.remember(key, generation, record) : undefined;
-    return this.readOf(record, entry);
-  }
-
-  private readOf(record: CredentialAuthRecord, entry: Remembered | undefined): AuthRead {
-    return {
-      record,
-      matchedBefore: (token) => entry?.verifiedToken === token,
-      matched: (token) => {
-        if (entry) entry.verifiedToken = token;
-      },
-    };
+    return new AuthRead(record, entry);
   }
 
   private remember(key: string, generation: number, record: CredentialAuthRecord): Remembered {

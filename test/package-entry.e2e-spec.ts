@@ -1,9 +1,10 @@
 import { execFile, spawn } from 'node:child_process';
-import { copyFile, mkdtemp, readFile, rm, symlink } from 'node:fs/promises';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { freePort, refusesConnections } from './support/free-port';
+import { buildIntoPackageCopy, createPackageCopy } from './support/package-copy';
 import { until } from './support/until';
 
 const run = promisify(execFile);
@@ -32,15 +33,8 @@ describe('package entry point', () => {
 
   beforeAll(async () => {
     pkg = JSON.parse(await readFile(join(ROOT, 'package.json'), 'utf8')) as PackageJson;
-    packageDir = await mkdtemp(join(tmpdir(), 'pat-package-'));
-    await copyFile(join(ROOT, 'package.json'), join(packageDir, 'package.json'));
-    await symlink(join(ROOT, 'node_modules'), join(packageDir, 'node_modules'), 'dir');
-    // The production build's settings (tsconfig.build.json), into the copy's dist/.
-    const tsc = join(ROOT, 'node_modules/typescript/bin/tsc');
-    await run(process.execPath, [tsc, '-p', join(ROOT, 'tsconfig.build.json'), '--outDir', join(packageDir, 'dist'), '--incremental', 'false'], {
-      cwd: ROOT,
-      timeout: 120_000,
-    });
+    packageDir = await createPackageCopy('pat-package-');
+    await buildIntoPackageCopy(packageDir);
   });
 
   afterAll(async () => {

@@ -1,15 +1,13 @@
-import { ChildProcess, execFile, spawn } from 'node:child_process';
-import { copyFile, mkdtemp, readdir, readFile, rm, symlink } from 'node:fs/promises';
+import { ChildProcess, spawn } from 'node:child_process';
+import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { Agent, request as httpRequest } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { FalkorDbTestServer, TEST_USERS } from './support/falkordb-test-server';
 import { freePort, refusesConnections } from './support/free-port';
+import { buildIntoPackageCopy, createPackageCopy } from './support/package-copy';
 import { until } from './support/until';
 
-const run = promisify(execFile);
-const ROOT = join(__dirname, '..');
 
 /** Production refuses to start without real secrets. */
 const SECRETS = {
@@ -127,18 +125,8 @@ describe('shutdown of `node dist/main.js` (e2e)', () => {
   const services: Service[] = [];
 
   beforeAll(async () => {
-    packageDir = await mkdtemp(join(tmpdir(), 'pat-shutdown-'));
-    await copyFile(join(ROOT, 'package.json'), join(packageDir, 'package.json'));
-    await symlink(join(ROOT, 'node_modules'), join(packageDir, 'node_modules'), 'dir');
-    const tsc = join(ROOT, 'node_modules/typescript/bin/tsc');
-    await run(process.execPath, [tsc, '-p', join(ROOT, 'tsconfig.build.json'), '--outDir', join(packageDir, 'dist'), '--incremental', 'false'], {
-      cwd: ROOT,
-      timeout: 120_000,
-    }).catch(async (error: Error & { stdout?: string }) => {
-      // Type errors still emit JavaScript (they are `npm run typecheck`'s business); anything else is fatal.
-      if (!(await readFile(join(packageDir, 'dist', 'main.js')).then(() => true, () => false))) throw error;
-      console.warn(`tsc reported type errors; testing the emitted JavaScript anyway:\n${error.stdout ?? ''}`);
-    });
+    packageDir = await createPackageCopy('pat-shutdown-');
+    await buildIntoPackageCopy(packageDir, (report) => console.warn(`tsc reported type errors; testing the emitted JavaScript anyway:\n${report}`));
   }, 150_000);
 
   afterEach(() => {

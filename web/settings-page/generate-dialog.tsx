@@ -3,6 +3,7 @@ import type { Api, CreateTokenBody, CreatedToken, Role, TokenAccess } from './ap
 import { problemMessage } from './api';
 import type { PageConfig } from './config';
 import { Dialog } from './dialog';
+import { ListInputField } from './list-input-field';
 import { type ExpiryChoice, expiryFields, expiryOptions, isoDay, listField } from './format';
 
 interface GenerateDialogProps {
@@ -21,7 +22,7 @@ function fieldProblems(error: unknown): string[] {
 
 /** "Generate token": name, expiration, access, graphs and allowed IPs → `POST /api/auth/tokens`. */
 export function GenerateDialog({ api, config, role, onCreated, onCancel }: GenerateDialogProps) {
-  const ids = { name: useId(), expiry: useId(), date: useId(), access: useId(), graphs: useId(), graphsHint: useId(), ips: useId(), ipsHint: useId() };
+  const ids = { name: useId(), expiry: useId(), date: useId(), access: useId() };
   const options = expiryOptions(config.maxTtlSeconds, config.allowNeverExpiring);
   const readOnlyUser = role === 'Read-Only';
   const today = new Date();
@@ -85,36 +86,20 @@ export function GenerateDialog({ api, config, role, onCreated, onCancel }: Gener
             <option value="read">Read only</option>
           </select>
         </div>
-        <div class="field">
-          <label for={ids.graphs}>Graphs</label>
-          <input
-            id={ids.graphs}
-            type="text"
-            autocomplete="off"
-            placeholder="all graphs"
-            aria-describedby={ids.graphsHint}
-            value={graphs}
-            onInput={(e) => setGraphs(e.currentTarget.value)}
-          />
-          <p class="hint" id={ids.graphsHint}>
-            Optional. Comma-separated graph names, or prefixes ending in * (e.g. social, sales_*). Empty: every graph you can use.
-          </p>
-        </div>
-        <div class="field">
-          <label for={ids.ips}>Allowed IPs</label>
-          <input
-            id={ids.ips}
-            type="text"
-            autocomplete="off"
-            placeholder="anywhere"
-            aria-describedby={ids.ipsHint}
-            value={ips}
-            onInput={(e) => setIps(e.currentTarget.value)}
-          />
-          <p class="hint" id={ids.ipsHint}>
-            Optional. Comma-separated addresses or CIDR ranges (e.g. 203.0.113.0/24). Empty: from anywhere.
-          </p>
-        </div>
+        <ListInputField
+          label="Graphs"
+          placeholder="all graphs"
+          hint="Optional. Comma-separated graph names, or prefixes ending in * (e.g. social, sales_*). Empty: every graph you can use."
+          value={graphs}
+          onInput={setGraphs}
+        />
+        <ListInputField
+          label="Allowed IPs"
+          placeholder="anywhere"
+          hint="Optional. Comma-separated addresses or CIDR ranges (e.g. 203.0.113.0/24). Empty: from anywhere."
+          value={ips}
+          onInput={setIps}
+        />
         {error && (
           <div role="alert" class="error">
             <p>{error.message}</p>

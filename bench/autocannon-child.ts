@@ -7,7 +7,9 @@
  * Input: a LoadSpec as JSON on stdin. Output: one LoadResult as JSON on stdout.
  */
 import autocannon from 'autocannon';
-import type { LoadResult, LoadSpec } from './load-generator';
+import { performance } from 'node:perf_hooks';
+import { CpuUse, LOAD_GENERATOR, LoadResult, LoadSpec } from './load-generator';
+import { cpuMillisOf } from './process-cpu';
 
 async function readStdin(): Promise<string> {
   let text = '';
@@ -30,7 +32,21 @@ function run(spec: LoadSpec, seconds: number): Promise<autocannon.Result> {
 async function main(): Promise<void> {
   const spec = JSON.parse(await readStdin()) as LoadSpec;
   if (spec.warmupSeconds > 0) await run(spec, spec.warmupSeconds);
+  const watched = Object.entries(spec.watch ?? {});
+  const cpuBefore = watched.map(([, pid]) => cpuMillisOf(pid));
+  const ownBefore = process.cpuUsage();
+  const startedAt = performance.now();
   const result = await run(spec, spec.seconds);
+  const wallMs = performance.now() - startedAt;
+  const own = process.cpuUsage(ownBefore);
+  const byProcess: Record<string, number> = { [LOAD_GENERATOR]: (own.user + own.system) / 1000 };
+  let cpu: CpuUse | undefined = { wallMs, byProcess };
+  for (const [index, [name, pid]] of watched.entries()) {
+    const after = cpuMillisOf(pid);
+    const before = cpuBefore[index];
+    if (before === undefined || after === undefined) cpu = undefined;
+    else byProcess[name] = after - before;
+  }
   const statusCodes: Record<string, number> = {};
   for (const [code, stats] of Object.entries(result.statusCodeStats ?? {})) statusCodes[code] = stats.count ?? 0;
   const output: LoadResult = {
@@ -42,6 +58,7 @@ async function main(): Promise<void> {
     transportErrors: result.errors,
     timeouts: result.timeouts,
     statusCodes,
+    cpu,
   };
   process.stdout.write(`${JSON.stringify(output)}\n`);
 }

@@ -25,6 +25,8 @@ export interface BenchSettings {
   heldTokens: number;
   /** Revoke-on-A, poll-B trials. */
   revocationTrials: number;
+  /** Unmeasured trials before them (JIT warm-up of the freshly started B). */
+  revocationWarmupTrials: number;
   /**
    * Sign the seeded tokens as the service does and mark the store current (default).
    * BENCH_SIGN_SEEDED=false leaves them unsigned and unmarked, so service A's startup includes
@@ -54,6 +56,7 @@ export function readBenchSettings(): BenchSettings {
     mintLatencySamples: readCount('BENCH_MINT_SAMPLES', 200, 10),
     heldTokens: readCount('BENCH_HELD_TOKENS', 20_000, 1),
     revocationTrials: readCount('BENCH_REVOCATION_TRIALS', 200, 1),
+    revocationWarmupTrials: readCount('BENCH_REVOCATION_WARMUP_TRIALS', 20, 0),
     signSeededTokens: !/^(0|false|no)$/i.test(process.env.BENCH_SIGN_SEEDED?.trim() ?? ''),
     deadlineMs: readCount('BENCH_DEADLINE_MINUTES', 30, 1) * 60_000,
   };

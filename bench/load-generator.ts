@@ -12,7 +12,19 @@ export interface LoadSpec {
   connections: number;
   seconds: number;
   warmupSeconds: number;
+  /** Processes whose CPU time over the measured run is reported (by name), besides the load generator's own. */
+  watch?: Record<string, number>;
 }
+
+/** CPU time each process used during the measured run, in ms (absent where /proc is not available). */
+export interface CpuUse {
+  /** Wall-clock length of the measured run, ms. */
+  wallMs: number;
+  /** By process name (the `watch` names, and LOAD_GENERATOR). */
+  byProcess: Record<string, number>;
+}
+
+export const LOAD_GENERATOR = 'load generator';
 
 export interface LoadResult {
   /** autocannon's "Req/Sec Avg": the mean of its per-second samples. */
@@ -24,6 +36,7 @@ export interface LoadResult {
   transportErrors: number;
   timeouts: number;
   statusCodes: Record<string, number>;
+  cpu?: CpuUse;
 }
 
 export const errorsOf = (result: LoadResult): number => result.non2xx + result.transportErrors + result.timeouts;

@@ -1,10 +1,11 @@
 import type { BenchSettings } from './bench-settings';
-import { errorsOf } from './load-generator';
+import { errorsOf, LOAD_GENERATOR, LoadResult } from './load-generator';
 import { formatMs } from './latency-stats';
+import type { FalkorDbAloneRun } from './falkordb-alone';
 import type { MachineInfo } from './machine-info';
 import type { MintLatencyComparison } from './mint-latency';
 import type { RevocationLatency } from './revocation-latency';
-import type { RouteMeasurement } from './route-throughput';
+import { FALKORDB_PROCESS, RouteMeasurement, SERVICE_PROCESS } from './route-throughput';
 
 /** Everything printed by the bench; the phases compute, this file only formats. */
 
@@ -37,6 +38,27 @@ export function printHeader(info: MachineInfo, settings: BenchSettings, build: s
   console.log(`  Figures are from a shared ${info.cores}-core machine where other work (tests) may run: they vary run to run; compare ratios.\n`);
 }
 
+/** The processes the CPU columns show, in order. */
+const CPU_COLUMNS = [SERVICE_PROCESS, FALKORDB_PROCESS, LOAD_GENERATOR];
+
+/** Whether every run has CPU times for every process of the CPU columns (not where /proc is missing). */
+function hasCpu(measured: RouteMeasurement[]): boolean {
+  return measured.every(({ result }) => result.cpu && CPU_COLUMNS.every((name) => result.cpu!.byProcess[name] !== undefined));
+}
+
+/**
+ * CPU time per request of the service, FalkorDB and the load generator (µs, "a / b / c"), and how
+ * many cores the three kept busy together (their CPU time over the run's wall time).
+ */
+function cpuCells(result: LoadResult): [string, string] {
+  const cpu = result.cpu!;
+  const perRequest = CPU_COLUMNS.map((name) => String(Math.round((cpu.byProcess[name] * 1000) / Math.max(1, result.totalRequests))));
+  const busy = CPU_COLUMNS.reduce((sum, name) => sum + cpu.byProcess[name], 0) / cpu.wallMs;
+  return [perRequest.join(' / '), busy.toFixed(2)];
+}
+
+const CPU_HEADERS = ['CPU µs/req (service / FalkorDB / load gen)', 'cores busy'];
+
 /** req/s of /health/live: the mean of its runs in this bench (first and last). */
 export function baselineOf(measured: RouteMeasurement[]): number {
   const runs = measured.filter((entry) => entry.baseline);
@@ -54,14 +76,30 @@ export function printRouteTable(measured: RouteMeasurement[]): void {
     formatMs(result.p99Ms),
     errorsOf(result) ? `${errorsOf(result)} (${statusSummary(result.statusCodes)}, ${result.transportErrors} errors, ${result.timeouts} timeouts)` : '0',
   ]);
+  const withCpu = hasCpu(measured);
+  if (withCpu) measured.forEach(({ result }, index) => rows[index].push(...cpuCells(result)));
   console.log(`\nThroughput (ratio = req/s / ${count(baseline)}, the mean req/s of the two GET /health/live runs)`);
-  console.log(table(['route', 'conns', 'req/s', 'ratio', 'p50', 'p99', 'errors'], rows, [false, true, true, true, true, true, false]));
+  const header = ['route', 'conns', 'req/s', 'ratio', 'p50', 'p99', 'errors', ...(withCpu ? CPU_HEADERS : [])];
+  console.log(table(header, rows, [false, true, true, true, true, true, false, true, true]));
   for (const { route, what } of measured) console.log(`  ${route}: ${what}`);
+  if (withCpu) console.log('  CPU: each process\'s user + system time during the measured run, all its threads (from /proc); cores busy = the three together / wall time.');
 }
 
 function statusSummary(codes: Record<string, number>): string {
   const failing = Object.entries(codes).filter(([code]) => !code.startsWith('2'));
   return failing.length ? failing.map(([code, n]) => `${n} x ${code}`).join(', ') : 'no non-2xx';
+}
+
+function falkordbAloneLine(run: FalkorDbAloneRun, baseline: number): string {
+  const cpu = run.cpuMicrosPerQuery === undefined ? '' : `, FalkorDB CPU ${Math.round(run.cpuMicrosPerQuery)} µs/query`;
+  const how = run.connections === 1 ? 'one connection (as one token\'s queries reach it)' : `${run.connections} connections`;
+  return `${how}: ${count(run.queriesPerSecond)} queries/s (${(run.queriesPerSecond / baseline).toFixed(2)} x /health/live)${cpu}`;
+}
+
+export function printFalkorDbAlone(runs: FalkorDbAloneRun[], measured: RouteMeasurement[]): void {
+  const baseline = baselineOf(measured);
+  console.log('\nFalkorDB alone: the Graph API route\'s query sent by the bench straight to FalkorDB, 50 in flight, no service');
+  for (const run of runs) console.log(`  ${falkordbAloneLine(run, baseline)}`);
 }
 
 export function printMintLatency(comparison: MintLatencyComparison): void {
@@ -82,7 +120,7 @@ export function printMintLatency(comparison: MintLatencyComparison): void {
 export function printRevocationLatency(revocation: RevocationLatency): void {
   console.log('\nRevocation seen by a second instance (DELETE on A answered 200 -> first 401 on B, B polled back to back)');
   console.log(
-    `  trials ${revocation.count}  p50 ${formatMs(revocation.p50)}  p99 ${formatMs(revocation.p99)}  max ${formatMs(revocation.max)}  ` +
+    `  trials ${revocation.count} (after ${revocation.warmupTrials} unmeasured)  p50 ${formatMs(revocation.p50)}  p99 ${formatMs(revocation.p99)}  max ${formatMs(revocation.max)}  ` +
       `requests B still accepted after A's 200: ${revocation.staleAcceptances} (most polls in one trial: ${revocation.maxPolls})`,
   );
 }
@@ -115,21 +153,25 @@ export function printReadmeBlock(
   info: MachineInfo,
   settings: BenchSettings,
   measured: RouteMeasurement[],
+  falkordbAlone: FalkorDbAloneRun[],
   mint: MintLatencyComparison,
   revocation: RevocationLatency,
 ): void {
   const baseline = baselineOf(measured);
+  const withCpu = hasCpu(measured);
+  const cpuHeader = withCpu ? ` ${CPU_HEADERS.join(' | ')} |` : '';
+  const cpuRow = (result: LoadResult) => (withCpu ? ` ${cpuCells(result).join(' | ')} |` : '');
   const lines = [
     `On a ${info.cores}-core machine (${info.cpuModel}, Node ${info.nodeVersion}, ${info.date.slice(0, 10)}), ` +
       `${count(settings.seededTokens)} tokens in the store, \`node dist/main.js\` in production mode with its request log on, ` +
       `autocannon in another process on the same cores, ${settings.connections} connections (minting ${settings.mintConnections}), ${settings.secondsPerRoute} s per route ` +
       `(\`/health/live\` first and last; ratios to the mean of the two):`,
     '',
-    '| route | req/s | ratio to /health/live | p50 | p99 |',
-    '|---|---|---|---|---|',
+    `| route | req/s | ratio to /health/live | p50 | p99 |${cpuHeader}`,
+    `|---|---|---|---|---|${withCpu ? '---|---|' : ''}`,
     ...measured.map(
       ({ route, result }) =>
-        `| \`${route}\` | ${count(result.requestsPerSecond)} | ${(result.requestsPerSecond / baseline).toFixed(2)} | ${formatMs(result.p50Ms)} | ${formatMs(result.p99Ms)} |`,
+        `| \`${route}\` | ${count(result.requestsPerSecond)} | ${(result.requestsPerSecond / baseline).toFixed(2)} | ${formatMs(result.p50Ms)} | ${formatMs(result.p99Ms)} |${cpuRow(result)}`,
     ),
     ...measured
       .filter(({ result }) => errorsOf(result) > 0)
@@ -139,10 +181,11 @@ export function printReadmeBlock(
           `(${statusSummary(result.statusCodes)}, ${result.transportErrors} errors, ${result.timeouts} timeouts); its req/s counts them.`,
       ),
     '',
+    `The Graph API route's query sent straight to FalkorDB by the bench (no service, 50 in flight): ${falkordbAlone.map((run) => falkordbAloneLine(run, baseline)).join('; ')}.`,
     `Minting one token at a time (two users alternating): p50 ${formatMs(mint.fresh.p50)} / p99 ${formatMs(mint.fresh.p99)} for a user holding ${count(mint.fresh.heldBefore)} tokens, ` +
       `p50 ${formatMs(mint.loaded.p50)} / p99 ${formatMs(mint.loaded.p99)} once it holds ${count(mint.loaded.heldBefore)}.`,
     `A token revoked on one instance is refused by a second instance ${formatMs(revocation.p50)} (p50), ${formatMs(revocation.p99)} (p99), ` +
-      `${formatMs(revocation.max)} (max) after the revocation returned (${revocation.count} trials).`,
+      `${formatMs(revocation.max)} (max) after the revocation returned (${revocation.count} trials, after ${revocation.warmupTrials} unmeasured ones).`,
   ];
   console.log('\nFor README.md (Performance):\n');
   console.log('```markdown');

@@ -7,7 +7,11 @@ import type { Credentials, MintedToken, ServiceClient } from './service-client';
 /** A small graph of the writer's own for the Graph API route: what is measured is the path to FalkorDB, not the query. */
 export const BENCH_GRAPH = 'bench_graph';
 const BENCH_GRAPH_NODES = 100;
-const GRAPH_READ = { query: 'MATCH (n:Bench) RETURN count(n)', readOnly: true };
+export const GRAPH_READ = { query: 'MATCH (n:Bench) RETURN count(n)', readOnly: true };
+
+/** Names of the processes whose CPU time the route table shows (besides the load generator). */
+export const SERVICE_PROCESS = 'service';
+export const FALKORDB_PROCESS = 'FalkorDB';
 
 export interface RouteMeasurement {
   /** As the README names the route. */
@@ -35,11 +39,13 @@ export async function measureRoutes(
   tokens: { writer: MintedToken; admin: MintedToken; graphWriter: MintedToken; minter: Credentials },
   settings: BenchSettings,
   cleanup: Cleanup,
+  /** Processes whose CPU time per route is reported, by name (the service, FalkorDB). */
+  watch: Record<string, number>,
 ): Promise<RouteMeasurement[]> {
   const base = client.baseUrl;
   const bearer = (minted: MintedToken) => ({ authorization: `Bearer ${minted.token}` });
   const json = { 'content-type': 'application/json' };
-  const timing = { seconds: settings.secondsPerRoute, warmupSeconds: settings.warmupSeconds };
+  const timing = { seconds: settings.secondsPerRoute, warmupSeconds: settings.warmupSeconds, watch };
   const baseline: LoadSpec = { url: `${base}/health/live`, method: 'GET', headers: {}, connections: settings.connections, ...timing };
   const routes: { route: string; what: string; spec: LoadSpec }[] = [
     { route: 'GET /health/live', what: 'no auth: the baseline, measured first', spec: baseline },

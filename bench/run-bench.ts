@@ -19,6 +19,7 @@ import { Cleanup, runWithCleanup } from './cleanup';
 import { machineInfo } from './machine-info';
 import { compareMintLatency } from './mint-latency';
 import {
+  printFalkorDbAlone,
   printHeader,
   printLogSizes,
   printMintLatency,
@@ -28,7 +29,8 @@ import {
   printSetup,
 } from './report';
 import { measureRevocationLatency } from './revocation-latency';
-import { createBenchGraph, measureRoutes } from './route-throughput';
+import { BENCH_GRAPH, createBenchGraph, FALKORDB_PROCESS, GRAPH_READ, measureRoutes, SERVICE_PROCESS } from './route-throughput';
+import { FalkorDbAloneRun, measureFalkorDbAlone } from './falkordb-alone';
 import { ServiceClient } from './service-client';
 import { randomServiceSecrets, ServiceProcess } from './service-process';
 import { TokenStore } from './token-store';
@@ -87,8 +89,18 @@ async function runPhases(settings: BenchSettings, cleanup: Cleanup): Promise<voi
   await createBenchGraph(a, graphWriter);
 
   console.log('\nThroughput, one route at a time:');
-  const measured = await measureRoutes(a, { writer, admin, graphWriter, minter: TEST_USERS.writer }, settings, cleanup);
+  const watch: Record<string, number> = {};
+  if (serviceA.pid !== undefined) watch[SERVICE_PROCESS] = serviceA.pid;
+  if (store.server.pid !== undefined) watch[FALKORDB_PROCESS] = store.server.pid;
+  const measured = await measureRoutes(a, { writer, admin, graphWriter, minter: TEST_USERS.writer }, settings, cleanup, watch);
   printRouteTable(measured);
+
+  // The same query without the service: what FalkorDB alone serves one connection (one token) and fifty.
+  const falkordbAlone: FalkorDbAloneRun[] = [];
+  for (const connections of [1, settings.connections]) {
+    falkordbAlone.push(await measureFalkorDbAlone(store.url, BENCH_GRAPH, GRAPH_READ.query, connections, settings.secondsPerRoute, store.server.pid));
+  }
+  printFalkorDbAlone(falkordbAlone, measured);
 
   const mintUsers = {
     fresh: { username: MINT_LATENCY_USERNAMES.fresh, password: randomBytes(16).toString('hex') },
@@ -101,7 +113,7 @@ async function runPhases(settings: BenchSettings, cleanup: Cleanup): Promise<voi
   // B starts only now: an idle second service would not change the throughput figures, but its startup would.
   const serviceB = await ServiceProcess.start({ name: 'B', ...serviceOptions }, cleanup);
   startedServices.push(serviceB);
-  const revocation = await measureRevocationLatency(a, new ServiceClient(serviceB.baseUrl), TEST_USERS.writer, settings.revocationTrials);
+  const revocation = await measureRevocationLatency(a, new ServiceClient(serviceB.baseUrl), TEST_USERS.writer, settings.revocationTrials, settings.revocationWarmupTrials);
   printRevocationLatency(revocation);
 
   // Stopped before the logs are measured, so the figures include everything each service wrote.
@@ -111,7 +123,7 @@ async function runPhases(settings: BenchSettings, cleanup: Cleanup): Promise<voi
     { name: 'A', ...(await serviceA.logSize()) },
     { name: 'B', ...(await serviceB.logSize()) },
   ]);
-  printReadmeBlock(info, settings, measured, mintLatency, revocation);
+  printReadmeBlock(info, settings, measured, falkordbAlone, mintLatency, revocation);
   console.log(`\nBench finished in ${((Date.now() - runStarted) / 60_000).toFixed(1)} min (cleanup follows).`);
 }
 

@@ -622,8 +622,9 @@ describe('fuzzing every endpoint (e2e, real FalkorDB)', () => {
       if (!object || Object.keys(object).some((key) => !(SPEC_FIELDS as readonly string[]).includes(key))) return false;
       const { name, ttlSeconds, expiresAt } = object;
       const nameOk = typeof name === 'string' && /\S/.test(name) && name.length <= 100 && name.isWellFormed();
-      const ttlOk = ttlSeconds === undefined || (typeof ttlSeconds === 'number' && Number.isInteger(ttlSeconds) && ttlSeconds > 0);
-      const expiresOk = expiresAt === undefined || (typeof expiresAt === 'string' && /^\d{4}-/.test(expiresAt));
+      // null is the same as absent for both (the DTO's documented contract).
+      const ttlOk = ttlSeconds === undefined || ttlSeconds === null || (typeof ttlSeconds === 'number' && Number.isInteger(ttlSeconds) && ttlSeconds > 0);
+      const expiresOk = expiresAt === undefined || expiresAt === null || (typeof expiresAt === 'string' && /^\d{4}-/.test(expiresAt));
       return nameOk && ttlOk && expiresOk;
     };
     const statuses = await fuzz(

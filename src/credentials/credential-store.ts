@@ -10,7 +10,7 @@ import { UserConnectionPool } from '../graph/user-connection-pool';
 import { DecryptionFailedError, PasswordCipher } from './crypto/password-cipher';
 import { RecordIdentity, RecordMac } from './crypto/record-mac';
 import { hashesEqual, hashToken } from './crypto/token-hash';
-import { CredentialNodes } from './store/credential-nodes';
+import { CredentialNodes, VOID_MAC } from './store/credential-nodes';
 import { CredentialAuthRecord, CredentialOwner, CredentialRecord, StoredRestrictions } from './store/credential.record';
 import { SessionRepository } from './store/session.repository';
 import { NewTokenRecord, TokenListFilter, TokenRecord, TokenScope, TokenSort } from './store/token.record';
@@ -19,6 +19,9 @@ import { CredentialUse, isUseWriteDue, LAST_USED_WRITE_INTERVAL_MS, recentIpsAft
 import { PageRequest } from '../paging/keyset';
 import { StoreChangeFeed } from '../graph/store-change-feed';
 import { RecentAuthReads } from './store/recent-auth-reads';
+import { RevocationNotices } from './store/revocation-notices';
+import { CredentialOwnerRef } from './store/revoked-credentials';
+import { FalkorDbConnection } from '../graph/falkordb-connection';
 
 export { LAST_USED_WRITE_INTERVAL_MS };
 
@@ -97,10 +100,12 @@ export class CredentialStore {
   private readonly cipher: PasswordCipher;
   private readonly mac: RecordMac;
   private readonly recentReads: RecentAuthReads;
+  private readonly revocations: RevocationNotices;
 
   constructor(
     private readonly tokens: TokenRepository,
     private readonly sessions: SessionRepository,
+    store: FalkorDbConnection,
     @Inject(CREDENTIAL_STORE_OPTIONS) private readonly options: CredentialStoreOptions,
     /** Failed authentications are recorded (aggregated) as `auth.failed` audit events. */
     private readonly repeatedEvents: AuditEventAggregator,
@@ -111,6 +116,7 @@ export class CredentialStore {
   ) {
     this.nodes = { pat: tokens, session: sessions };
     this.recentReads = new RecentAuthReads(changes);
+    this.revocations = new RevocationNotices(store, changes, options.encryptionKey);
     this.cipher = new PasswordCipher(options.encryptionKey);
     this.mac = new RecordMac(options.encryptionKey);
   }
@@ -121,31 +127,41 @@ export class CredentialStore {
    * constant time), and its MAC proves nobody without the key rewrote it. One indexed read (none
    * while the store provably has not changed since this instance last read it: RecentAuthReads),
    * plus a usage write when one is due (usage-tracking.ts: `last_used` every 5 minutes, a new address at
-   * most every minute). A refusal is recorded as an `auth.failed` audit event (aggregated).
+   * most every minute); none at all for a credential known to be revoked (RevocationNotices). A
+   * refusal is recorded as an `auth.failed` audit event (aggregated).
    */
   async verify(presented: PresentedCredential, now: number): Promise<CredentialRecord | undefined> {
+    const use: CredentialUse = { at: now, ip: presented.clientAddress ?? null, userAgent: presented.userAgent ?? null };
+    const refuse = (reason: AuthFailureReason, owner: CredentialOwnerRef | undefined): undefined => {
+      this.repeatedEvents.record(knownCredentialFailure(presented.kind, presented.id, owner ?? null, reason, use));
+      return undefined;
+    };
+    // Known revoked (told by the instance that revoked it, or read here before): refused without a
+    // read. Only refusals come from this, so skipping the hash check weakens nothing.
+    const revokedOwner = this.revocations.revokedOwnerOf(presented.kind, presented.id);
+    if (revokedOwner) return refuse('revoked', revokedOwner);
     const nodes = this.nodes[presented.kind];
     const found = await this.recentReads.find(presented.kind, presented.id, () => nodes.findForAuthentication(presented.id));
     const stored = found?.record;
     // The same token against the same unchanged record: its hash and MAC were checked already.
     const matchedBefore = found?.matchedBefore(presented.token) ?? false;
-    const use: CredentialUse = { at: now, ip: presented.clientAddress ?? null, userAgent: presented.userAgent ?? null };
-    const refuse = (reason: AuthFailureReason, owner = stored): undefined => {
-      this.repeatedEvents.record(knownCredentialFailure(presented.kind, presented.id, owner ?? null, reason, use));
-      return undefined;
-    };
-    if (!stored) return refuse('unknown_credential');
-    if (stored.userId !== presented.subject || (!matchedBefore && !hashesEqual(stored.hash, hashToken(presented.token)))) return refuse('mismatch');
+    if (!stored) return refuse('unknown_credential', undefined);
+    if (stored.userId !== presented.subject || (!matchedBefore && !hashesEqual(stored.hash, hashToken(presented.token)))) return refuse('mismatch', stored);
     if (stored.revoked) {
       // A genuine token that was rotated away is being used again: whoever holds it (its owner, or
       // whoever it leaked to) now races the holder of its successors. Revoke the whole chain.
-      if (stored.revokedReason === 'rotated') await this.revokeSuccessorsOf(stored.id, now, { actor: NOBODY, ip: use.ip, userAgent: use.userAgent });
-      return refuse(stored.revokedReason === 'rotated' ? 'rotated' : 'revoked');
+      if (stored.revokedReason === 'rotated') {
+        await this.revokeSuccessorsOf(stored.id, now, { actor: NOBODY, ip: use.ip, userAgent: use.userAgent });
+        return refuse('rotated', stored);
+      }
+      // Only a revocation this service wrote (its MAC voided with it) is final: remembered for good.
+      if (stored.mac === VOID_MAC) this.revocations.remember(presented.kind, stored.id, stored);
+      return refuse('revoked', stored);
     }
-    if (stored.expiresAt !== null && stored.expiresAt <= now) return refuse('expired');
+    if (stored.expiresAt !== null && stored.expiresAt <= now) return refuse('expired', stored);
     if (!matchedBefore && !this.mac.verify(this.identityOf(presented.kind, stored), stored.mac)) {
       this.logger.warn(`Credential ${stored.id} failed its integrity check: its stored record was changed without the key; refused`);
-      return refuse('integrity');
+      return refuse('integrity', stored);
     }
     found?.matched(presented.token);
     // A request from outside the token's allowed addresses is refused (JwtAuthGuard records it as
@@ -229,14 +245,18 @@ export class CredentialStore {
     by: string | null = null,
     context: AuditContext = NO_AUDIT_CONTEXT,
   ): Promise<void> {
-    await this.nodes[credential.kind].revoke(credential.id, now, reason, by, context);
+    const revoked = await this.nodes[credential.kind].revoke(credential.id, now, reason, by, context);
     this.pool?.evict(credential.id);
+    // Told before the revocation answers, so other instances refuse the next use without a read.
+    await this.revocations.announce(credential.kind, revoked);
   }
 
   /** Revokes every active token of `username` on `server`; returns how many. */
   async revokeTokensOf(server: { host: string; port: number }, username: string, now: number, by: string, context: AuditContext = NO_AUDIT_CONTEXT): Promise<number> {
-    const ids = await this.tokens.revokeAllOf(server, username, now, by, context);
+    const revoked = await this.tokens.revokeAllOf(server, username, now, by, context);
+    const ids = revoked.flatMap((group) => group.ids);
     for (const id of ids) this.pool?.evict(id);
+    await this.revocations.announce('pat', revoked);
     return ids.length;
   }
 
@@ -262,8 +282,10 @@ export class CredentialStore {
   }
 
   private async revokeSuccessorsOf(tokenId: string, now: number, context: AuditContext): Promise<void> {
-    const ids = await this.tokens.revokeSuccessors(tokenId, now, context);
+    const revoked = await this.tokens.revokeSuccessors(tokenId, now, context);
+    const ids = revoked.flatMap((group) => group.ids);
     for (const id of [tokenId, ...ids]) this.pool?.evict(id);
+    await this.revocations.announce('pat', revoked);
     if (ids.length) this.logger.warn(`Token ${tokenId} was used after it had been rotated: revoked ${ids.length} token(s) rotated from it`);
   }
 

@@ -9,6 +9,7 @@ type FeedClient = {
   on(event: string, listener: (...args: unknown[]) => void): unknown;
   connect(): Promise<unknown>;
   sendCommand(args: string[]): Promise<unknown>;
+  subscribe(channel: string, listener: (message: string, channel: string) => void): Promise<unknown>;
   destroy(): void;
   readonly isReady: boolean;
   readonly isOpen: boolean;
@@ -31,6 +32,10 @@ type FeedClient = {
  * replies in order. So a request that arrives after a revocation answered, and waits for a barrier,
  * always sees that revocation's invalidation. When the feed is down or the barrier fails or is slow,
  * it answers `undefined` and callers read the store (fail closed).
+ *
+ * The same connection carries messages the instances publish to each other on the store's server
+ * (`onMessage`): whoever listens must treat them as hints that can only ever make it refuse more,
+ * since any FalkorDB user may publish, and a message sent while the feed was down is never seen.
  */
 @Injectable()
 export class StoreChangeFeed implements OnApplicationBootstrap, OnApplicationShutdown {
@@ -42,6 +47,7 @@ export class StoreChangeFeed implements OnApplicationBootstrap, OnApplicationShu
   /** Identifies one connection of the feed; a tracking setup finishing on an older one is ignored. */
   private connectionEpoch = 0;
   private readonly listeners = new Set<() => void>();
+  private readonly messageListeners = new Map<string, Set<(message: string) => void>>();
   /** The PING the callers of this event-loop turn wait for (not sent yet). */
   private gathering?: Promise<number | undefined>;
   private warnedDown = false;
@@ -102,6 +108,21 @@ export class StoreChangeFeed implements OnApplicationBootstrap, OnApplicationShu
   }
 
   /**
+   * Calls `listener` with every message published on `channel` while the feed is connected
+   * (subscribed again on every new connection of the feed).
+   */
+  onMessage(channel: string, listener: (message: string) => void): () => void {
+    let listeners = this.messageListeners.get(channel);
+    if (!listeners) {
+      listeners = new Set();
+      this.messageListeners.set(channel, listeners);
+      if (this.live && this.client) void this.subscribe(this.client, channel);
+    }
+    listeners.add(listener);
+    return () => listeners.delete(listener);
+  }
+
+  /**
    * Resolves to the generation current once every store write finished before this call has been
    * signalled here, or undefined when that cannot be established (feed down, PING failed or slow).
    */
@@ -147,10 +168,27 @@ export class StoreChangeFeed implements OnApplicationBootstrap, OnApplicationShu
       return;
     }
     if (epoch !== this.connectionEpoch || this.stopped) return;
+    // Subscribing twice on one client is a no-op (the client also resubscribes after its own reconnects).
+    await Promise.all([...this.messageListeners.keys()].map((channel) => this.subscribe(client, channel)));
+    if (epoch !== this.connectionEpoch || this.stopped) return;
     this.live = true;
     this.bump();
     if (this.warnedDown) this.logger.log('Store change tracking available again');
     this.warnedDown = false;
+  }
+
+  /** One function for every subscription, so subscribing again adds no second listener. */
+  private readonly dispatch = (message: string, channel: string): void => {
+    for (const listener of this.messageListeners.get(channel) ?? []) listener(message);
+  };
+
+  private async subscribe(client: FeedClient, channel: string): Promise<void> {
+    try {
+      await client.subscribe(channel, this.dispatch);
+    } catch (error) {
+      // A lost connection says so through its own events; until it is back nobody gets messages.
+      this.logger.debug(`Subscribing to ${channel} failed: ${error instanceof Error ? error.message : String(error)}`);
+    }
   }
 
   /**

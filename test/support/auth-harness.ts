@@ -4,7 +4,7 @@ import { AuthModule } from '../../src/auth/auth.module';
 import { AuthModuleOptions } from '../../src/auth/auth.options';
 import { JwtIssuer } from '../../src/auth/jwt-issuer';
 import { Role } from '../../src/auth/role';
-import { CredentialStore } from '../../src/credentials/credential-store';
+import { CredentialStore, NewToken } from '../../src/credentials/credential-store';
 import { userIdOf } from '../../src/auth/user-id';
 import { GraphModule } from '../../src/graph/graph.module';
 import { newTokenId } from '../../src/tokens/token-id';
@@ -89,22 +89,30 @@ export class AuthHarness {
 
   /** As storePat, within a per-user cap: undefined when the cap refused it. */
   async tryStorePat(expiresAt: number | null, now: number, cap: number): Promise<{ tokenId: string; token: string } | undefined> {
+    const pat = this.newPat(expiresAt, now);
+    const stored = await this.get(CredentialStore).storeToken(pat, cap);
+    return stored ? { tokenId: pat.id, token: pat.token } : undefined;
+  }
+
+  /** Replaces the active token `oldId` by a new one, as TokensService's rotation does (no expiry). */
+  async rotatePat(oldId: string, now = Date.now()): Promise<{ tokenId: string; token: string }> {
+    const pat = this.newPat(null, now);
+    if (!(await this.get(CredentialStore).rotateToken(oldId, pat, now, this.user.username))) throw new Error(`token ${oldId} was not rotated`);
+    return { tokenId: pat.id, token: pat.token };
+  }
+
+  private newPat(expiresAt: number | null, now: number): NewToken {
     const tokenId = newTokenId(now);
-    const token = this.get(JwtIssuer).signPat(tokenId, this.userId, expiresAt);
-    const stored = await this.get(CredentialStore).storeToken(
-      {
-        ...this.owner(now),
-        id: tokenId,
-        token,
-        password: this.user.password,
-        name: 'unit test token',
-        expiresAt,
-        permissions: { access: reachOf(this.user.role), graphs: null },
-        allowedIps: null,
-      },
-      cap,
-    );
-    return stored ? { tokenId, token } : undefined;
+    return {
+      ...this.owner(now),
+      id: tokenId,
+      token: this.get(JwtIssuer).signPat(tokenId, this.userId, expiresAt),
+      password: this.user.password,
+      name: 'unit test token',
+      expiresAt,
+      permissions: { access: reachOf(this.user.role), graphs: null },
+      allowedIps: null,
+    };
   }
 
   /** Signs a session token and stores its record, as SessionService does. */

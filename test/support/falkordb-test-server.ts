@@ -70,6 +70,11 @@ export class FalkorDbTestServer {
     await rm(this.dataDir, { recursive: true, force: true });
   }
 
+  /** The server process's id while it runs (e.g. to read its CPU time). */
+  get pid(): number | undefined {
+    return this.server?.pid;
+  }
+
   /** The server process, for freeze() and thaw(). */
   private processId(): number {
     const pid = this.server?.pid;

@@ -1,6 +1,4 @@
-import { createHmac, hkdfSync, timingSafeEqual } from 'node:crypto';
-
-const VERSION = 'm1';
+import { KeyedMac } from './keyed-mac';
 
 /** What a credential record's MAC covers: everything that decides who it is and what it may do. */
 export interface RecordIdentity {
@@ -27,26 +25,26 @@ export interface RecordIdentity {
  * change a record's owner, server, role or expiry without authentication failing closed.
  */
 export class RecordMac {
-  private readonly key: Buffer;
+  private readonly mac: KeyedMac;
 
   constructor(encryptionKeyHex: string) {
-    this.key = Buffer.from(hkdfSync('sha256', Buffer.from(encryptionKeyHex, 'hex'), Buffer.alloc(0), 'falkordb-pat record mac v1', 32));
+    this.mac = new KeyedMac(encryptionKeyHex, 'falkordb-pat record mac v1', 'm1');
   }
 
   sign(record: RecordIdentity): string {
-    // A JSON array in a fixed order: unambiguous, whatever the values contain.
-    const fields: unknown[] = [record.kind, record.id, record.hash, record.userId, record.username, record.role, record.host, record.port, record.tls, record.createdAt, record.expiresAt];
-    // Restrictions are covered whenever a record has any: removing them breaks the MAC too.
-    const restrictions = [record.access ?? null, record.graphs ?? null, record.allowedIps ?? null];
-    if (restrictions.some((value) => value !== null)) fields.push(...restrictions);
-    return `${VERSION}.${createHmac('sha256', this.key).update(JSON.stringify(fields)).digest('base64url')}`;
+    return this.mac.sign(fieldsOf(record));
   }
 
   /** Constant-time comparison with the stored MAC; anything that is not this version's MAC fails. */
   verify(record: RecordIdentity, stored: unknown): boolean {
-    if (typeof stored !== 'string') return false;
-    const expected = Buffer.from(this.sign(record));
-    const actual = Buffer.from(stored);
-    return expected.length === actual.length && timingSafeEqual(expected, actual);
+    return this.mac.verify(fieldsOf(record), stored);
   }
+}
+
+function fieldsOf(record: RecordIdentity): unknown[] {
+  const fields: unknown[] = [record.kind, record.id, record.hash, record.userId, record.username, record.role, record.host, record.port, record.tls, record.createdAt, record.expiresAt];
+  // Restrictions are covered whenever a record has any: removing them breaks the MAC too.
+  const restrictions = [record.access ?? null, record.graphs ?? null, record.allowedIps ?? null];
+  if (restrictions.some((value) => value !== null)) fields.push(...restrictions);
+  return fields;
 }

@@ -1,3 +1,4 @@
+import { RevokedCredentials, revokedCredentialsOf } from './revoked-credentials';
 import { AuditContext, AuditEventType, NO_AUDIT_CONTEXT } from '../../audit/audit-event';
 import { FalkorDbConnection, Row } from '../../graph/falkordb-connection';
 import { isRole } from '../../auth/role';
@@ -205,15 +206,18 @@ export class CredentialNodes {
   /**
    * Marks the credential revoked (idempotent: the first revocation time is kept) and voids its MAC,
    * so writing `revoked = false` back cannot revive it without the MAC saved before revocation. The
-   * audit event is created in the same write, only when the revocation happened.
+   * audit event is created in the same write, only when the revocation happened. Answers what this
+   * write revoked: nothing when the credential was revoked already (or does not exist).
    */
-  async revoke(id: string, now: number, reason: RevocationReason, by: string | null, context: AuditContext = NO_AUDIT_CONTEXT): Promise<void> {
-    await this.store.query(
+  async revoke(id: string, now: number, reason: RevocationReason, by: string | null, context: AuditContext = NO_AUDIT_CONTEXT): Promise<RevokedCredentials[]> {
+    const rows = await this.store.query(
       this.graph,
       `${this.match} WHERE c.revoked = false
        SET c.revoked = true, c.revoked_at = $now, c.revoked_reason = $reason, c.revoked_by = $by, c.mac = $void
-       ${createAuditEvent('event', this.shape.subject('c'))}`,
+       ${createAuditEvent('event', this.shape.subject('c'))}
+       RETURN [c.${this.shape.idProperty}] AS ids, c.username AS username, c.host AS host, c.port AS port`,
       { id, now, reason, by, void: VOID_MAC, ...auditEventParams('event', this.shape.revokedEvent, now, context, { reason }) },
     );
+    return rows.map(revokedCredentialsOf);
   }
 }

@@ -11,6 +11,7 @@ import { auditEventParams, auditEventValues, createAuditEvent, createAuditEventF
 import { PendingInsert, TokenInsertBatches } from './token-insert-batches';
 import { credentialFields, CredentialNodes, TOKEN_NODES, toCredentialRecord, VOID_MAC } from './credential-nodes';
 import { tokenListing } from './token-listing';
+import { RevokedCredentials, revokedCredentialsOf } from './revoked-credentials';
 import { EXPIRES_ORDER_CYPHER, expiresOrderOf, LAST_USED_ORDER_CYPHER, lastUsedOrderOf, NULL_ORDER_OFFSET } from './token-order-keys';
 import { NewTokenRecord, TokenListFilter, TokenRecord, TokenScope, TokenSort } from './token.record';
 
@@ -155,12 +156,12 @@ export class TokenRepository extends CredentialNodes {
    * Revokes a token (idempotent: the first revocation, its time, reason and author, is kept),
    * voiding its MAC and uncounting it in the same write.
    */
-  override async revoke(tokenId: string, now: number, reason: RevocationReason, by: string | null, context: AuditContext = NO_AUDIT_CONTEXT): Promise<void> {
-    await this.revokeMatching('MATCH (t:Token {token_id: $id}) WHERE t.revoked = false', { id: tokenId }, now, reason, by, context);
+  override async revoke(tokenId: string, now: number, reason: RevocationReason, by: string | null, context: AuditContext = NO_AUDIT_CONTEXT): Promise<RevokedCredentials[]> {
+    return this.revokeMatching('MATCH (t:Token {token_id: $id}) WHERE t.revoked = false', { id: tokenId }, now, reason, by, context);
   }
 
   /** Revokes every active token of `username` on a server; returns their ids. */
-  revokeAllOf(server: { host: string; port: number }, username: string, now: number, by: string, context: AuditContext = NO_AUDIT_CONTEXT): Promise<string[]> {
+  revokeAllOf(server: { host: string; port: number }, username: string, now: number, by: string, context: AuditContext = NO_AUDIT_CONTEXT): Promise<RevokedCredentials[]> {
     return this.revokeMatching(
       `MATCH (t:Token) WHERE t.username = $username AND t.host = $host AND t.port = $port
          AND t.revoked = false AND (t.expires_at IS NULL OR t.expires_at > $now)`,
@@ -172,8 +173,8 @@ export class TokenRepository extends CredentialNodes {
     );
   }
 
-  /** Revokes every still-active token rotated (directly or not) from `tokenId`; returns their ids. */
-  revokeSuccessors(tokenId: string, now: number, context: AuditContext = NO_AUDIT_CONTEXT): Promise<string[]> {
+  /** Revokes every still-active token rotated (directly or not) from `tokenId`. */
+  revokeSuccessors(tokenId: string, now: number, context: AuditContext = NO_AUDIT_CONTEXT): Promise<RevokedCredentials[]> {
     return this.revokeMatching(
       'MATCH (:Token {token_id: $id})-[:ROTATED_TO*1..1000]->(t:Token) WHERE t.revoked = false',
       { id: tokenId },
@@ -228,7 +229,7 @@ export class TokenRepository extends CredentialNodes {
     by: string | null,
     context: AuditContext,
     detail: Record<string, unknown> = {},
-  ): Promise<string[]> {
+  ): Promise<RevokedCredentials[]> {
     // sum() answers a float in FalkorDB: toInteger keeps the counter an integer (minting slices a list by it).
     const rows = await this.store.query(
       this.graph,
@@ -239,10 +240,11 @@ export class TokenRepository extends CredentialNodes {
          SET t.revoked = true, t.revoked_at = $now, t.revoked_reason = $reason, t.revoked_by = $by, t.mac = $void, t.counts_until = NULL
          ${createAuditEvent('event', tokenSubject('t'))})
        SET u.active_tokens = toInteger(u.active_tokens - counted)
-       RETURN [t IN revoked | t.token_id] AS ids`,
+       WITH revoked, revoked[0] AS first
+       RETURN [t IN revoked | t.token_id] AS ids, first.username AS username, first.host AS host, first.port AS port`,
       { ...params, now, reason, by, void: VOID_MAC, ...auditEventParams('event', REVOCATION_EVENT[reason], now, context, { reason, ...detail }) },
     );
-    return rows.flatMap((row) => (Array.isArray(row.ids) ? row.ids.map(String) : []));
+    return rows.map(revokedCredentialsOf).filter((revoked) => revoked.ids.length > 0);
   }
 
   /**

@@ -51,6 +51,8 @@ export class StoreChangeFeed implements OnApplicationBootstrap, OnApplicationShu
   /** The PING the callers of this event-loop turn wait for (not sent yet). */
   private gathering?: Promise<number | undefined>;
   private warnedDown = false;
+  /** Channels a subscription was refused for, warned about once each. */
+  private readonly refusedChannels = new Set<string>();
   private stopped = false;
 
   constructor(private readonly connection: FalkorDbConnection) {}
@@ -186,8 +188,10 @@ export class StoreChangeFeed implements OnApplicationBootstrap, OnApplicationShu
     try {
       await client.subscribe(channel, this.dispatch);
     } catch (error) {
-      // A lost connection says so through its own events; until it is back nobody gets messages.
-      this.logger.debug(`Subscribing to ${channel} failed: ${error instanceof Error ? error.message : String(error)}`);
+      // A lost connection says so through its own events; a refusal (the ACL) is said here, once.
+      if (!client.isReady || this.refusedChannels.has(channel)) return;
+      this.refusedChannels.add(channel);
+      this.logger.warn(`Subscribing to ${channel} was refused (${error instanceof Error ? error.message : String(error)}): its messages are not heard`);
     }
   }
 

@@ -106,6 +106,28 @@ describe('Revocation notices between instances (real FalkorDB)', () => {
     expect(readsOnB()).toBe(reads);
   });
 
+  it('revokes all the same when the service user may not publish: the other instance reads the revocation', async () => {
+    const service = { username: 'pat_service_no_channels', password: 'service-no-channels-pw' };
+    await a.server.command(['ACL', 'SETUSER', service.username, 'on', `>${service.password}`, '~*', 'resetchannels', '+@all']);
+    const limited = await a.anotherInstance({}, `redis://${service.username}:${service.password}@127.0.0.1:${a.server.port}`);
+    try {
+      const { tokenId, token } = await a.storePat();
+      await expect(b.get(CredentialStore).verify(presented(tokenId, token), Date.now())).resolves.toMatchObject({ id: tokenId });
+      const notices = heardByB.length;
+      await limited.get(CredentialStore).revoke({ kind: 'pat', id: tokenId }, Date.now(), 'owner', USER.username);
+
+      const reads = readsOnB();
+      await expect(b.get(CredentialStore).verify(presented(tokenId, token), Date.now())).resolves.toBeUndefined();
+      expect(readsOnB()).toBe(reads + 1);
+      // Nothing came before a marker published after the revocation: no notice was sent at all.
+      await a.server.command(['PUBLISH', CHANNEL, 'marker']);
+      await heard(notices + 1);
+      expect(heardByB.slice(notices)).toEqual(['marker']);
+    } finally {
+      await limited.close();
+    }
+  });
+
   it('ignores notices without this deployment\'s MAC: junk, a wrong MAC, or one made with another key', async () => {
     const { tokenId, token } = await a.storePat();
     const owner = { username: USER.username, host: 'localhost', port: a.server.port };

@@ -72,6 +72,7 @@ export class RevocationNotices {
   private readonly mac: KeyedMac;
   private readonly channel: string;
   private forgeryWarnedAt = -Infinity;
+  private publishWarned = false;
 
   constructor(
     private readonly store: FalkorDbConnection,
@@ -111,10 +112,12 @@ export class RevocationNotices {
         published.push(this.store.command(['PUBLISH', this.channel, message]));
       }
     }
-    for (const outcome of await Promise.allSettled(published)) {
-      if (outcome.status === 'rejected') {
-        this.logger.debug(`A revocation notice was not published (${String(outcome.reason)}); other instances read the store instead`);
-      }
+    const failed = (await Promise.allSettled(published)).find((outcome) => outcome.status === 'rejected');
+    if (failed && !this.publishWarned) {
+      // Once: a service user without the channel in its ACL would otherwise log this per revocation.
+      this.publishWarned = true;
+      const reason = failed.reason instanceof Error ? failed.reason.message : String(failed.reason);
+      this.logger.warn(`Revocation notices cannot be published on ${this.channel} (${reason}): other instances read the store for revoked credentials instead`);
     }
   }
 

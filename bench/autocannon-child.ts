@@ -10,12 +10,7 @@ import autocannon from 'autocannon';
 import { performance } from 'node:perf_hooks';
 import { CpuUse, LOAD_GENERATOR, LoadResult, LoadSpec } from './load-generator';
 import { cpuMillisOf } from './process-cpu';
-
-async function readStdin(): Promise<string> {
-  let text = '';
-  for await (const chunk of process.stdin as AsyncIterable<Buffer>) text += chunk.toString('utf8');
-  return text;
-}
+import { readChildInput } from './bench-child';
 
 function run(spec: LoadSpec, seconds: number): Promise<autocannon.Result> {
   return autocannon({
@@ -30,7 +25,7 @@ function run(spec: LoadSpec, seconds: number): Promise<autocannon.Result> {
 }
 
 async function main(): Promise<void> {
-  const spec = JSON.parse(await readStdin()) as LoadSpec;
+  const spec = await readChildInput<LoadSpec>();
   if (spec.warmupSeconds > 0) await run(spec, spec.warmupSeconds);
   const watched = Object.entries(spec.watch ?? {});
   const cpuBefore = watched.map(([, pid]) => cpuMillisOf(pid));

@@ -1,5 +1,4 @@
-import { spawn } from 'node:child_process';
-import { join } from 'node:path';
+import { runBenchChild } from './bench-child';
 import type { Cleanup } from './cleanup';
 
 /** One route under load. */
@@ -49,28 +48,6 @@ const CHILD_OVERHEAD_MS = 60_000;
  * figures. The child is killed if it outlives the load by a minute, or if the bench is cleaned up.
  */
 export function generateLoad(spec: LoadSpec, cleanup: Cleanup): Promise<LoadResult> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['-r', 'ts-node/register/transpile-only', join(__dirname, 'autocannon-child.ts')], {
-      cwd: join(__dirname, '..'),
-      stdio: ['pipe', 'pipe', 'inherit'],
-    });
-    const forget = cleanup.add('stop the autocannon process', () => {
-      if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
-    });
-    const timer = setTimeout(() => child.kill('SIGKILL'), (spec.warmupSeconds + spec.seconds) * 1000 + CHILD_OVERHEAD_MS);
-    let output = '';
-    child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString('utf8')));
-    child.once('error', reject);
-    child.once('exit', (code, signal) => {
-      clearTimeout(timer);
-      void forget();
-      if (code !== 0) return reject(new Error(`autocannon process for ${spec.method} ${spec.url} failed (${signal ?? `exit code ${code}`})`));
-      try {
-        resolve(JSON.parse(output) as LoadResult);
-      } catch {
-        reject(new Error(`autocannon process printed no result: ${output.slice(0, 500)}`));
-      }
-    });
-    child.stdin.end(JSON.stringify(spec));
-  });
+  const timeoutMs = (spec.warmupSeconds + spec.seconds) * 1000 + CHILD_OVERHEAD_MS;
+  return runBenchChild<LoadResult>('autocannon-child.ts', spec, timeoutMs, cleanup, `autocannon (${spec.method} ${spec.url})`);
 }

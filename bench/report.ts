@@ -118,7 +118,7 @@ export function printMintLatency(comparison: MintLatencyComparison): void {
 }
 
 export function printRevocationLatency(revocation: RevocationLatency): void {
-  console.log('\nRevocation seen by a second instance (DELETE on A answered 200 -> first 401 on B, B polled back to back)');
+  console.log('\nRevocation seen by a second instance (DELETE on A answered 200 -> first 401 on B, B polled back to back, by a client process of its own)');
   console.log(
     `  trials ${revocation.count} (after ${revocation.warmupTrials} unmeasured)  p50 ${formatMs(revocation.p50)}  p99 ${formatMs(revocation.p99)}  max ${formatMs(revocation.max)}  ` +
       `requests B still accepted after A's 200: ${revocation.staleAcceptances} (most polls in one trial: ${revocation.maxPolls})`,

@@ -1,5 +1,29 @@
+import { runBenchChild } from './bench-child';
+import type { Cleanup } from './cleanup';
 import { LatencyStats, latencyStats } from './latency-stats';
 import type { Credentials, ServiceClient } from './service-client';
+
+/** What revocation-child.ts is given: the two instances, the user minting, how many trials. */
+export interface RevocationTrialsSpec {
+  aUrl: string;
+  bUrl: string;
+  user: Credentials;
+  trials: number;
+  warmupTrials: number;
+}
+
+/** Per trial at most (mint, check, revoke, poll), beyond the child's startup. */
+const TRIAL_TIMEOUT_MS = 35_000;
+const CHILD_STARTUP_MS = 60_000;
+
+/**
+ * measureRevocationLatency from a fresh process of its own (revocation-child.ts): the bench
+ * driver's heap (it seeded the store) and its event loop stay out of the latencies.
+ */
+export function measureRevocationLatencyInChild(spec: RevocationTrialsSpec, cleanup: Cleanup): Promise<RevocationLatency> {
+  const timeoutMs = CHILD_STARTUP_MS + (spec.trials + spec.warmupTrials) * TRIAL_TIMEOUT_MS;
+  return runBenchChild<RevocationLatency>('revocation-child.ts', spec, timeoutMs, cleanup, 'revocation trials');
+}
 
 export interface RevocationLatency extends LatencyStats {
   /** Requests B still accepted (200) after A had confirmed the revocation, over all trials. */

@@ -28,7 +28,7 @@ import {
   printRouteTable,
   printSetup,
 } from './report';
-import { measureRevocationLatency } from './revocation-latency';
+import { measureRevocationLatencyInChild } from './revocation-latency';
 import { BENCH_GRAPH, createBenchGraph, FALKORDB_PROCESS, GRAPH_READ, measureRoutes, SERVICE_PROCESS } from './route-throughput';
 import { FalkorDbAloneRun, measureFalkorDbAlone } from './falkordb-alone';
 import { ServiceClient } from './service-client';
@@ -113,7 +113,10 @@ async function runPhases(settings: BenchSettings, cleanup: Cleanup): Promise<voi
   // B starts only now: an idle second service would not change the throughput figures, but its startup would.
   const serviceB = await ServiceProcess.start({ name: 'B', ...serviceOptions }, cleanup);
   startedServices.push(serviceB);
-  const revocation = await measureRevocationLatency(a, new ServiceClient(serviceB.baseUrl), TEST_USERS.writer, settings.revocationTrials, settings.revocationWarmupTrials);
+  const revocation = await measureRevocationLatencyInChild(
+    { aUrl: serviceA.baseUrl, bUrl: serviceB.baseUrl, user: TEST_USERS.writer, trials: settings.revocationTrials, warmupTrials: settings.revocationWarmupTrials },
+    cleanup,
+  );
   printRevocationLatency(revocation);
 
   // Stopped before the logs are measured, so the figures include everything each service wrote.

@@ -63,7 +63,6 @@ export class AttemptLimiter {
     await Promise.all([this.loginsByClient.record(client, now), this.loginsByUsername.record(username.toLowerCase(), now)]);
   }
 
-  /** `credential`: the presented token or cookie value, or undefined when the request carried none. */
   /**
    * Settles once this credential's earlier failures have come back from the shared count, so the
    * check that follows sees every instance's total; undefined when none is on its way (the usual
@@ -74,6 +73,7 @@ export class AttemptLimiter {
     return this.failuresByCredential.beingCounted(credentialKey(credential));
   }
 
+  /** `credential`: the presented token or cookie value, or undefined when the request carried none. */
   assertAuthenticationAllowed(client: string, credential: string | undefined): void {
     const wait =
       credential === undefined

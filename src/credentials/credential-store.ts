@@ -20,7 +20,7 @@ import { PageRequest } from '../paging/keyset';
 import { StoreChangeFeed } from '../graph/store-change-feed';
 import { RecentAuthReads } from './store/recent-auth-reads';
 import { RevocationNotices } from './store/revocation-notices';
-import { CredentialOwnerRef } from './store/revoked-credentials';
+import { CredentialOwnerRef, RevokedCredentials } from './store/revoked-credentials';
 import { FalkorDbConnection } from '../graph/falkordb-connection';
 
 export { LAST_USED_WRITE_INTERVAL_MS };
@@ -246,18 +246,26 @@ export class CredentialStore {
     context: AuditContext = NO_AUDIT_CONTEXT,
   ): Promise<void> {
     const revoked = await this.nodes[credential.kind].revoke(credential.id, now, reason, by, context);
+    // Evicted even when it was revoked already (a connection opened meanwhile goes too).
     this.pool?.evict(credential.id);
-    // Told before the revocation answers, so other instances refuse the next use without a read.
-    await this.revocations.announce(credential.kind, revoked);
+    await this.released(credential.kind, revoked);
   }
 
   /** Revokes every active token of `username` on `server`; returns how many. */
   async revokeTokensOf(server: { host: string; port: number }, username: string, now: number, by: string, context: AuditContext = NO_AUDIT_CONTEXT): Promise<number> {
-    const revoked = await this.tokens.revokeAllOf(server, username, now, by, context);
+    const ids = await this.released('pat', await this.tokens.revokeAllOf(server, username, now, by, context));
+    return ids.length;
+  }
+
+  /**
+   * What one write revoked: their pooled connections close, and the other instances are told
+   * before the revocation answers, so they refuse the next use without a read. Answers the ids.
+   */
+  private async released(kind: CredentialKind, revoked: readonly RevokedCredentials[]): Promise<string[]> {
     const ids = revoked.flatMap((group) => group.ids);
     for (const id of ids) this.pool?.evict(id);
-    await this.revocations.announce('pat', revoked);
-    return ids.length;
+    await this.revocations.announce(kind, revoked);
+    return ids;
   }
 
   /**
@@ -282,10 +290,8 @@ export class CredentialStore {
   }
 
   private async revokeSuccessorsOf(tokenId: string, now: number, context: AuditContext): Promise<void> {
-    const revoked = await this.tokens.revokeSuccessors(tokenId, now, context);
-    const ids = revoked.flatMap((group) => group.ids);
-    for (const id of [tokenId, ...ids]) this.pool?.evict(id);
-    await this.revocations.announce('pat', revoked);
+    const ids = await this.released('pat', await this.tokens.revokeSuccessors(tokenId, now, context));
+    this.pool?.evict(tokenId);
     if (ids.length) this.logger.warn(`Token ${tokenId} was used after it had been rotated: revoked ${ids.length} token(s) rotated from it`);
   }
 

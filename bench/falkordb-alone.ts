@@ -10,6 +10,8 @@ export interface FalkorDbAloneRun {
   cpuMicrosPerQuery?: number;
 }
 
+type CommandClient = { sendCommand(args: string[]): Promise<unknown> };
+
 /** Queries kept in flight in all, as autocannon keeps 50 requests in flight on the Graph API route. */
 const IN_FLIGHT = 50;
 
@@ -45,10 +47,10 @@ export async function measureFalkorDbAlone(
 }
 
 /** Keeps IN_FLIGHT queries going, spread over the clients, for `ms`; answers how many completed. */
-async function drive(clients: { sendCommand(args: string[]): Promise<unknown> }[], args: string[], ms: number): Promise<number> {
+async function drive(clients: CommandClient[], args: string[], ms: number): Promise<number> {
   const until = performance.now() + ms;
   let done = 0;
-  const lane = async (client: { sendCommand(args: string[]): Promise<unknown> }): Promise<void> => {
+  const lane = async (client: CommandClient): Promise<void> => {
     while (performance.now() < until) {
       await client.sendCommand(args);
       done += 1;

@@ -52,34 +52,38 @@ export async function measureRevocationLatency(
   /** Unmeasured trials first: a freshly started B runs its refusal path for the first time in them. */
   warmupTrials: number,
 ): Promise<RevocationLatency> {
-  let samples: number[] = [];
-  let staleAcceptances = 0;
-  let maxPolls = 0;
-  for (let trial = -warmupTrials; trial < trials; trial++) {
-    if (trial === 0) {
-      samples = [];
-      staleAcceptances = 0;
-      maxPolls = 0;
-    }
-    const minted = await a.mint(user, 'bench revocation');
-    const before = await b.getToken(minted);
-    if (before.status !== 200) throw new Error(`trial ${trial}: a token minted on A answered ${before.status} on B before revocation: ${before.body}`);
+  for (let trial = 0; trial < warmupTrials; trial++) await runTrial(a, b, user, `warm-up trial ${trial}`);
+  const results: TrialResult[] = [];
+  for (let trial = 0; trial < trials; trial++) results.push(await runTrial(a, b, user, `trial ${trial}`));
+  return {
+    ...latencyStats(results.map((result) => result.latencyMs)),
+    staleAcceptances: results.reduce((sum, result) => sum + result.staleAcceptances, 0),
+    maxPolls: Math.max(0, ...results.map((result) => result.polls)),
+    warmupTrials,
+  };
+}
 
-    const revoked = await a.revoke(minted);
-    if (revoked.status !== 200) throw new Error(`trial ${trial}: revoking on A answered ${revoked.status}: ${revoked.body}`);
-    const confirmedAt = revoked.arrivedAt;
+interface TrialResult {
+  latencyMs: number;
+  /** Polls of B until its 401. */
+  polls: number;
+  /** Of those, the ones B still answered 200. */
+  staleAcceptances: number;
+}
 
-    for (let polls = 1; ; polls++) {
-      const answer = await b.getToken(minted);
-      if (answer.status === 401) {
-        samples.push(answer.arrivedAt - confirmedAt);
-        maxPolls = Math.max(maxPolls, polls);
-        break;
-      }
-      if (answer.status !== 200) throw new Error(`trial ${trial}: B answered ${answer.status} for a revoked token: ${answer.body}`);
-      staleAcceptances += 1;
-      if (answer.arrivedAt - confirmedAt > GIVE_UP_AFTER_MS) throw new Error(`trial ${trial}: B still accepts the token ${GIVE_UP_AFTER_MS / 1000} s after its revocation on A`);
-    }
+async function runTrial(a: ServiceClient, b: ServiceClient, user: Credentials, trial: string): Promise<TrialResult> {
+  const minted = await a.mint(user, 'bench revocation');
+  const before = await b.getToken(minted);
+  if (before.status !== 200) throw new Error(`${trial}: a token minted on A answered ${before.status} on B before revocation: ${before.body}`);
+
+  const revoked = await a.revoke(minted);
+  if (revoked.status !== 200) throw new Error(`${trial}: revoking on A answered ${revoked.status}: ${revoked.body}`);
+  const confirmedAt = revoked.arrivedAt;
+
+  for (let polls = 1; ; polls++) {
+    const answer = await b.getToken(minted);
+    if (answer.status === 401) return { latencyMs: answer.arrivedAt - confirmedAt, polls, staleAcceptances: polls - 1 };
+    if (answer.status !== 200) throw new Error(`${trial}: B answered ${answer.status} for a revoked token: ${answer.body}`);
+    if (answer.arrivedAt - confirmedAt > GIVE_UP_AFTER_MS) throw new Error(`${trial}: B still accepts the token ${GIVE_UP_AFTER_MS / 1000} s after its revocation on A`);
   }
-  return { ...latencyStats(samples), staleAcceptances, maxPolls, warmupTrials };
 }

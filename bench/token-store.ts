@@ -1,6 +1,5 @@
 import type { FalkorDB } from 'falkordb';
 import { FalkorDbTestServer } from '../test/support/falkordb-test-server';
-import { MARK_UPGRADED, STORE_VERSION } from '../src/credentials/store/credential-store.schema';
 import { connectPlainClient, seedTokens } from '../test/support/seed-tokens';
 import type { Cleanup } from './cleanup';
 import { signUnsignedTokensOf } from './seeded-token-signing';
@@ -65,9 +64,6 @@ export class TokenStore {
     if (this.signingKey) {
       console.log(`  signing them (record MACs keyed by the services' ENCRYPTION_KEY)...`);
       await signUnsignedTokensOf(this.client, STORE_GRAPH, seeded.seededUsers.map((user) => user.userId), this.signingKey);
-      // Signed and counted, the store is what the current service writes: marked so, a service starting on it
-      // skips the one-off upgrade of older stores (which would scan every token at startup).
-      await this.client.selectGraph(STORE_GRAPH).query(MARK_UPGRADED, { params: { version: STORE_VERSION } });
     }
     return { elapsedMs, signMs: Date.now() - signing, storedTokens: await this.countTokens() };
   }

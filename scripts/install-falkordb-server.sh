@@ -20,6 +20,7 @@ have_usable_server() {
 }
 
 have_usable_server && exit 0
+installed_now=1
 
 if ! command -v apt-get >/dev/null 2>&1; then
   echo "No valkey-server/redis-server >= 7.2 on PATH and no apt-get to install one." >&2
@@ -46,8 +47,21 @@ else
     || DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq redis-server >/dev/null
 fi
 
-# The package's own service would hold port 6379; we start our own instance on demand.
-if command -v systemctl >/dev/null 2>&1; then $SUDO systemctl disable --now valkey-server >/dev/null 2>&1 || true; fi
-$SUDO pkill -x valkey-server >/dev/null 2>&1 || true
+# The package's own service (started by its install) would hold port 6379; we start our own
+# servers on demand. Stop exactly that service, through its own init script or unit and pid file:
+# never by process name, which would also kill every other valkey on a shared host.
+stop_package_service() {
+  if command -v systemctl >/dev/null 2>&1 && [ -d /run/systemd/system ]; then
+    $SUDO systemctl disable --now valkey-server >/dev/null 2>&1 || true
+    return
+  fi
+  if [ -x /etc/init.d/valkey-server ]; then $SUDO /etc/init.d/valkey-server stop >/dev/null 2>&1 || true; fi
+  local pidfile=/run/valkey/valkey-server.pid pid
+  [ -f "$pidfile" ] || return 0
+  pid=$(cat "$pidfile" 2>/dev/null || true)
+  # Only the package's server: the pid file's process must be valkey-server on the package's config.
+  if [ -n "$pid" ] && grep -qs valkey-server "/proc/$pid/cmdline" 2>/dev/null; then $SUDO kill "$pid" 2>/dev/null || true; fi
+}
+if [ "$installed_now" = 1 ]; then stop_package_service; fi
 
 have_usable_server || { echo "Installed server is older than 7.2; FalkorDB cannot load." >&2; exit 1; }

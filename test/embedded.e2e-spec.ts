@@ -10,10 +10,12 @@ import { startTestApp, TestApp } from './support/test-app';
 describe('embedded FalkorDB default (e2e)', () => {
   let dataDir: string;
   let port: number;
+  let storePort: number;
   let app: TestApp | undefined;
   const env = () => ({
     FALKORDB_URL: undefined,
     FALKORDB_EMBEDDED_PORT: String(port),
+    TOKEN_STORE_EMBEDDED_PORT: String(storePort),
     JWT_SECRET: undefined,
     SESSION_SECRET: undefined,
     ENCRYPTION_KEY: undefined,
@@ -22,6 +24,7 @@ describe('embedded FalkorDB default (e2e)', () => {
   beforeAll(async () => {
     dataDir = await mkdtemp(join(tmpdir(), 'pat-embedded-'));
     port = await freePort();
+    storePort = await freePort();
   });
 
   afterAll(async () => {
@@ -48,5 +51,9 @@ describe('embedded FalkorDB default (e2e)', () => {
     expect(await readFile(secretsFile, 'utf8')).toBe(secrets);
     const again = await request(app.http).get(`/api/auth/tokens/${tokenId}`).set(...bearer(token)).expect(200);
     expect(again.body.token.is_active).toBe(true);
+    // The tokens live on the store's own server (its own data folder), isolated from the users' one.
+    const ready = await request(app.http).get('/health/ready').expect(200);
+    expect(ready.body.tokenStore).toBe('isolated');
+    expect((await stat(join(dataDir, 'token-store', 'appendonlydir'))).isDirectory()).toBe(true);
   });
 });

@@ -87,14 +87,14 @@ describe('package entry point', () => {
   });
 
   it('`npm start` serves on the embedded FalkorDB, and a SIGTERM to npm stops the service and FalkorDB', async () => {
-    const [httpPort, falkordbPort] = [await freePort(), await freePort()];
+    const [httpPort, falkordbPort, storePort] = [await freePort(), await freePort(), await freePort()];
     const dataDir = await mkdtemp(join(tmpdir(), 'pat-npm-start-'));
     // Its own process group, so that whatever is left can be killed at the end whatever happens.
     const npm = spawn('npm', ['start'], {
       cwd: packageDir,
       detached: true,
       stdio: 'ignore',
-      env: { PATH: process.env.PATH, HOME: process.env.HOME, PORT: String(httpPort), FALKORDB_EMBEDDED_PORT: String(falkordbPort), FALKORDB_DATA_DIR: dataDir },
+      env: { PATH: process.env.PATH, HOME: process.env.HOME, PORT: String(httpPort), FALKORDB_EMBEDDED_PORT: String(falkordbPort), TOKEN_STORE_EMBEDDED_PORT: String(storePort), FALKORDB_DATA_DIR: dataDir },
     });
     const exited = new Promise<number | null>((resolve) => npm.once('exit', resolve));
     try {
@@ -105,7 +105,11 @@ describe('package entry point', () => {
       // What a supervisor (systemd, Docker, a CI runner) sends: only to npm itself.
       npm.kill('SIGTERM');
       await exited;
-      await until(async () => (await refusesConnections(httpPort)) && (await refusesConnections(falkordbPort)), 15_000, 'the service and FalkorDB to stop');
+      await until(
+        async () => (await refusesConnections(httpPort)) && (await refusesConnections(falkordbPort)) && (await refusesConnections(storePort)),
+        15_000,
+        'the service and both FalkorDB servers to stop',
+      );
     } finally {
       try {
         process.kill(-(npm.pid as number), 'SIGKILL');

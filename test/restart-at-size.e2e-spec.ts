@@ -2,6 +2,7 @@ import { mkdtemp, readdir, readFile, rm, stat } from 'node:fs/promises';
 import { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { EmbeddedFalkorDb } from '../src/graph/embedded-falkordb';
 import { formatBytes } from '../src/graph/embedded/readiness';
 import { CapturingLogger } from './support/capturing-logger';
 import { freePort } from './support/free-port';
@@ -29,7 +30,7 @@ interface Reply {
 const seconds = (ms: number): string => `${(ms / 1000).toFixed(1)} s`;
 
 /**
- * The store at size, on the embedded FalkorDB (its AOF, its supervisor): a restart after 10,000
+ * The store at size, on the token store's own embedded FalkorDB (its AOF, its supervisor): a restart after 10,000
  * API mints and after 1,000,000 seeded tokens comes back with every token, and a kill -9 of the
  * server heals by itself. The tests share one data folder and run in order (each builds on the
  * store the previous one left). Timings are printed for the README, never asserted.
@@ -37,13 +38,20 @@ const seconds = (ms: number): string => `${(ms / 1000).toFixed(1)} s`;
 describe('restart at size (embedded FalkorDB, e2e)', () => {
   let dataDir: string;
   let port: number;
+  let storePort: number;
   let app: TestApp | undefined;
   let baseUrl = '';
   let logger = new CapturingLogger();
   const minted: Minted[] = [];
 
-  const env = () => ({ FALKORDB_URL: undefined, FALKORDB_EMBEDDED_PORT: String(port), TOKEN_MAX_ACTIVE_PER_USER: '20000' });
-  const falkordbDir = () => join(dataDir, 'falkordb');
+  const env = () => ({
+    FALKORDB_URL: undefined,
+    FALKORDB_EMBEDDED_PORT: String(port),
+    TOKEN_STORE_EMBEDDED_PORT: String(storePort),
+    TOKEN_MAX_ACTIVE_PER_USER: '20000',
+  });
+  /** The token store's own embedded server keeps the tokens. */
+  const storeDir = () => join(dataDir, 'token-store');
 
   /** Starts the service on the shared data folder, listening on a free port; returns how long startTestApp took. */
   async function startService(): Promise<number> {
@@ -92,9 +100,9 @@ describe('restart at size (embedded FalkorDB, e2e)', () => {
     return reply.status === 200;
   }
 
-  /** The AOF files (base + increments + manifest) of the embedded server. */
+  /** The AOF files (base + increments + manifest) of the token store's embedded server. */
   async function aofSize(): Promise<{ bytes: number; files: string }> {
-    const dir = join(falkordbDir(), 'appendonlydir');
+    const dir = join(storeDir(), 'appendonlydir');
     const names = (await readdir(dir)).sort();
     let bytes = 0;
     const files: string[] = [];
@@ -116,6 +124,7 @@ describe('restart at size (embedded FalkorDB, e2e)', () => {
   beforeAll(async () => {
     dataDir = await mkdtemp(join(tmpdir(), 'pat-restart-size-'));
     port = await freePort();
+    storePort = await freePort();
   });
 
   afterAll(async () => {
@@ -167,13 +176,16 @@ describe('restart at size (embedded FalkorDB, e2e)', () => {
       if (!app) await startService();
       const before = minted[0] ?? (await mint('before the seed'));
 
-      // A plain client on the embedded server's port, as any FalkorDB client would write.
-      const client = await connectPlainClient(port);
-      // Signed with the service's key, as the records it writes: the restart is an ordinary start, not the MAC upgrade.
+      // The store's server answers only the service (its password is made at each start): the seed
+      // is written with the service stopped, on the store's data folder served without a password.
+      await stopService();
+      const store = await EmbeddedFalkorDb.start({ dataDir: storeDir(), port: storePort });
+      const client = await connectPlainClient(storePort);
+      // Signed with the service's key, as the records it writes (owned by users of the users' server).
       const seeding = seedTokens(client, { tokens: SEEDED, users: SEEDED_USERS, port, graph: 'token_management', encryptionKey: TEST_SECRETS.ENCRYPTION_KEY });
       const seeded = await seeding.finally(() => client.close());
+      await store.stop();
 
-      await stopService();
       const aof = await aofSize();
       const restartMs = await startService();
       const restartLog = storeLogLines();
@@ -201,18 +213,18 @@ describe('restart at size (embedded FalkorDB, e2e)', () => {
   );
 
   it(
-    'heals by itself after kill -9 of the embedded FalkorDB: /health/ready is 503 meanwhile, no restart of the app',
+    'heals by itself after kill -9 of the token store\'s embedded FalkorDB: /health/ready is 503 meanwhile, no restart of the app',
     async () => {
       if (!app) await startService();
       const token = minted[minted.length - 1] ?? (await mint('before kill -9'));
       expect(await authenticates(token)).toBe(true);
       const nest = app?.app;
 
-      const pidFile = join(falkordbDir(), 'falkordb.pid');
+      const pidFile = join(storeDir(), 'falkordb.pid');
       const pid = Number((await readFile(pidFile, 'utf8')).trim());
       expect(Number.isInteger(pid) && pid > 0).toBe(true);
       const cmdline = await readFile(`/proc/${pid}/cmdline`, 'utf8');
-      expect(cmdline.split('\0')).toContain(String(port));
+      expect(cmdline.split('\0')).toContain(String(storePort));
       logger.lines.length = 0;
 
       const killedAt = performance.now();

@@ -255,7 +255,7 @@ describe('shutdown of `node dist/main.js` (e2e)', () => {
     const server = await FalkorDbTestServer.start();
     try {
       for (const [index, kind] of TRIALS.entries()) {
-        await sigtermUnderLoad(`external, trial ${index + 1} (${kind})`, kind, { FALKORDB_URL: server.url }, TEST_USERS.writer);
+        await sigtermUnderLoad(`external, trial ${index + 1} (${kind})`, kind, { FALKORDB_URL: server.url, TOKEN_STORE_EXPOSURE: 'accept' }, TEST_USERS.writer);
       }
       // An external server is not the service's to stop.
       expect(await server.command(['PING'])).toBe('PONG');
@@ -268,16 +268,19 @@ describe('shutdown of `node dist/main.js` (e2e)', () => {
     for (const [index, kind] of TRIALS.entries()) {
       const dataDir = await mkdtemp(join(tmpdir(), 'pat-shutdown-data-'));
       const falkordbPort = await freePort();
+      const storePort = await freePort();
       try {
         await sigtermUnderLoad(
           `embedded, trial ${index + 1} (${kind})`,
           kind,
-          { FALKORDB_DATA_DIR: dataDir, FALKORDB_EMBEDDED_PORT: String(falkordbPort) },
+          { FALKORDB_DATA_DIR: dataDir, FALKORDB_EMBEDDED_PORT: String(falkordbPort), TOKEN_STORE_EMBEDDED_PORT: String(storePort) },
           { username: 'default', password: '' },
         );
-        // Stopped by the service before it exited, not by the kernel's parent-death signal afterwards.
-        expect(await refusesConnections(falkordbPort)).toBe(true);
-        expect(await serversOnPort(falkordbPort)).toEqual([]);
+        // Both servers stopped by the service before it exited, not by the kernel's parent-death signal afterwards.
+        for (const port of [falkordbPort, storePort]) {
+          expect(await refusesConnections(port)).toBe(true);
+          expect(await serversOnPort(port)).toEqual([]);
+        }
       } finally {
         await rm(dataDir, { recursive: true, force: true });
       }
@@ -287,7 +290,8 @@ describe('shutdown of `node dist/main.js` (e2e)', () => {
   it('embedded FalkorDB: after kill -9 of node, a restart on the same data and ports is ready and old tokens work', async () => {
     const dataDir = await mkdtemp(join(tmpdir(), 'pat-kill9-data-'));
     const falkordbPort = await freePort();
-    const env = { FALKORDB_DATA_DIR: dataDir, FALKORDB_EMBEDDED_PORT: String(falkordbPort) };
+    const storePort = await freePort();
+    const env = { FALKORDB_DATA_DIR: dataDir, FALKORDB_EMBEDDED_PORT: String(falkordbPort), TOKEN_STORE_EMBEDDED_PORT: String(storePort) };
     try {
       const first = await startService(env);
       const { token, tokenId } = await mintToken(first, { username: 'default', password: '' });
@@ -305,14 +309,17 @@ describe('shutdown of `node dist/main.js` (e2e)', () => {
       const servers = await serversOnPort(falkordbPort);
       expect(servers).toHaveLength(1);
       expect(servers).not.toEqual(orphan);
+      // The token store's own server was replaced the same way (the token above was read from it).
+      expect(await serversOnPort(storePort)).toHaveLength(1);
       console.log(`kill -9: orphaned FalkorDB ${orphan[0]} replaced by ${servers[0]}; ${second.messages.filter((m) => /left over|Leftover/.test(m)).join('; ') || 'it had already exited (parent-death signal)'}`);
 
       second.process.kill('SIGTERM');
       expect(await waitForExit(second)).toEqual({ code: 0, signal: null });
       expect(await serversOnPort(falkordbPort)).toEqual([]);
+      expect(await serversOnPort(storePort)).toEqual([]);
     } finally {
       // Never leave a server of this test behind, whatever failed.
-      for (const pid of await serversOnPort(falkordbPort)) process.kill(pid, 'SIGKILL');
+      for (const pid of [...(await serversOnPort(falkordbPort)), ...(await serversOnPort(storePort))]) process.kill(pid, 'SIGKILL');
       await rm(dataDir, { recursive: true, force: true });
     }
   }, 120_000);

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
-import { ForbiddenError } from '../common/domain-errors';
 import { FalkorDbLoginService } from './falkordb-login.service';
 import { Principal } from './principal';
+import { NoGraphCommandsError } from './role-detector';
 import { Role } from './role';
 import { SharedAdminConfirmations } from './shared-admin-confirmations';
 
@@ -77,7 +77,9 @@ export class AdminRoleRecheck {
       return (await this.login.reverify(principal)).user.role;
     } catch (error) {
       // The ACL leaves the user no graph command at all: certainly no admin; the narrowest role.
-      if (error instanceof ForbiddenError) return 'Read-Only';
+      // Any other refusal (the server no longer allowed, say) says nothing about the role: it fails
+      // this request and is neither remembered nor shared.
+      if (error instanceof NoGraphCommandsError) return 'Read-Only';
       throw error;
     }
   }

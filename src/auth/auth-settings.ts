@@ -1,7 +1,7 @@
 import { createHash, createSecretKey, KeyObject } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import { FalkorDbConnection } from '../graph/falkordb-connection';
-import { ServerAddress } from '../graph/server-address';
+import { sameHost, ServerAddress } from '../graph/server-address';
 import { AUTH_MODULE_OPTIONS } from './auth.module-definition';
 import {
   AuthModuleOptions,
@@ -30,6 +30,8 @@ function keyIdInHeader(rawToken: string): string | undefined {
   }
 }
 
+const isStoreServer = (server: ServerAddress, store: ServerAddress): boolean => server.port === store.port && sameHost(server.host, store.host);
+
 let strategiesCreated = 0;
 const nextStrategyNumber = (): number => ++strategiesCreated;
 
@@ -57,6 +59,7 @@ export class AuthSettings {
   readonly secureCookies: boolean;
   readonly trustedOrigins: readonly string[];
   private readonly explicitAllowList?: ServerAddress[];
+  private allowListWithoutStore?: readonly ServerAddress[];
 
   constructor(
     @Inject(AUTH_MODULE_OPTIONS) options: AuthModuleOptions,
@@ -81,9 +84,16 @@ export class AuthSettings {
     this.explicitAllowList = options.allowedServers?.length ? options.allowedServers : undefined;
   }
 
-  /** Servers users may log in to; by default only the store's own server (known once connected). */
+  /**
+   * Servers users may log in to; by default only the users' server (known once connected). A token
+   * store on a server of its own is never one of them, whatever the allow-list says.
+   */
   get allowedServers(): readonly ServerAddress[] {
-    return this.explicitAllowList ?? [this.store.server];
+    if (!this.explicitAllowList) return [this.store.server];
+    if (!this.store.storeIsSeparate) return this.explicitAllowList;
+    // Read once the store is connected (its address is known from then on, and never changes).
+    this.allowListWithoutStore ??= this.explicitAllowList.filter((server) => !isStoreServer(server, this.store.storeServer));
+    return this.allowListWithoutStore;
   }
 
   /** The PAT key for a token's `kid` (the current key when the kid is unknown or absent). */

@@ -4,6 +4,7 @@ import { PassportModule } from '@nestjs/passport';
 import { CREDENTIAL_STORE_OPTIONS, CredentialStore, CredentialStoreOptions } from '../credentials/credential-store';
 import { CREDENTIAL_PROVIDERS } from '../credentials/credentials.providers';
 import { TokenStoreExposure } from '../credentials/token-store-exposure';
+import { DEFAULT_TOKEN_STORE_EXPOSURE } from '../credentials/token-store-exposure-policy';
 import { AuthController } from './auth.controller';
 import { AUTH_MODULE_OPTIONS, ConfigurableAuthModule } from './auth.module-definition';
 import {
@@ -26,6 +27,7 @@ function credentialStoreOptionsOf(options: AuthModuleOptions): CredentialStoreOp
     retentionDays: options.tokenRetentionDays ?? DEFAULT_TOKEN_RETENTION_DAYS,
     auditRetentionDays: options.auditRetentionDays ?? DEFAULT_AUDIT_RETENTION_DAYS,
     purgeIntervalMs: options.purgeIntervalMs ?? DEFAULT_PURGE_INTERVAL_MS,
+    exposurePolicy: options.tokenStoreExposure ?? DEFAULT_TOKEN_STORE_EXPOSURE,
   };
 }
 import { AdminRoleRecheck } from './admin-role-recheck';

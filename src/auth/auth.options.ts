@@ -1,3 +1,4 @@
+import { TOKEN_STORE_EXPOSURE_POLICIES, TokenStoreExposurePolicy } from '../credentials/token-store-exposure-policy';
 import { ServerAddress } from '../graph/server-address';
 
 export interface BruteForceOptions {
@@ -77,6 +78,11 @@ export interface AuthModuleOptions {
   maxSessionsPerUser?: number;
   /** How often ended credentials are purged (in small batches). Default 60000 ms. */
   purgeIntervalMs?: number;
+  /**
+   * When users other than admins can write the token store: `refuse` to start, `warn`, or
+   * `accept`. Default `warn`; the standalone service refuses in production (TOKEN_STORE_EXPOSURE).
+   */
+  tokenStoreExposure?: TokenStoreExposurePolicy;
 }
 
 export const DEFAULT_TOKEN_RETENTION_DAYS = 30;
@@ -138,6 +144,9 @@ export function authOptionProblems(options: AuthModuleOptions): string[] {
     if (value !== undefined && (!Number.isInteger(value) || (value as number) < min || (value as number) > max)) {
       problems.push(`${name} must be an integer from ${min} to ${max}`);
     }
+  }
+  if (options.tokenStoreExposure !== undefined && !TOKEN_STORE_EXPOSURE_POLICIES.includes(options.tokenStoreExposure)) {
+    problems.push(`tokenStoreExposure must be one of ${TOKEN_STORE_EXPOSURE_POLICIES.join(', ')}`);
   }
   if (options.sharedState !== undefined && !SHARED_STATE_MODES.includes(options.sharedState)) {
     problems.push(`sharedState must be one of ${SHARED_STATE_MODES.join(', ')}`);

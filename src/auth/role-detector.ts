@@ -3,6 +3,13 @@ import { ForbiddenError } from '../common/domain-errors';
 import { UserConnection } from '../graph/user-connection.factory';
 import { Role } from './role';
 
+/** The ACL leaves the user no graph command at all: no role of this service fits. */
+export class NoGraphCommandsError extends ForbiddenError {
+  constructor(username: string) {
+    super(`FalkorDB user "${username}" may not run graph queries`);
+  }
+}
+
 /** A key no one uses: the probes below fail before touching it, so nothing is ever created. */
 const PROBE_KEY = '__falkordb_pat_role_probe__';
 
@@ -44,5 +51,5 @@ export async function detectRole(connection: UserConnection, username: string): 
   if (admin) return 'Admin';
   if (mayWrite) return 'Read-Write';
   if (mayRead) return 'Read-Only';
-  throw new ForbiddenError(`FalkorDB user "${username}" may not run graph queries`);
+  throw new NoGraphCommandsError(username);
 }

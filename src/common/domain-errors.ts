@@ -234,13 +234,17 @@ export class QueryTimeoutError extends DomainError {
   }
 }
 
-/** Who is over a Graph API concurrency limit: this credential, this user, or the whole service. */
-export type QueryLimitScope = 'credential' | 'user' | 'service';
+/**
+ * Who is over a Graph API concurrency limit: this credential, this user, or the whole service; or
+ * this credential's connection is held by a query past its time limit (`overdue`).
+ */
+export type QueryLimitScope = 'credential' | 'user' | 'service' | 'overdue';
 
 const QUERY_LIMIT_DETAIL: Readonly<Record<QueryLimitScope, string>> = {
   credential: 'This credential already has the most queries waiting that it may have',
   user: "This user's credentials already run the most queries at once that one user may run",
   service: 'The service already runs the most Graph API queries at once that FalkorDB can take',
+  overdue: "This credential's connection is still held by a query past its time limit",
 };
 
 /** Too much Graph API work in flight for the caller (or for everyone): retry shortly. */

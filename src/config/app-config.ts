@@ -3,8 +3,8 @@ import { AllowedHosts, LOOPBACK_HOSTS } from '../http/host-allow-list';
 import { availableParallelism } from 'node:os';
 import { join, resolve } from 'node:path';
 import { authOptionProblems, AuthModuleOptions, MIN_SECRET_LENGTH } from '../auth/auth.options';
-import { DEFAULT_EMBEDDED_PORT, graphOptionProblems, GraphModuleOptions, SentinelOptions } from '../graph/graph.options';
-import { parseServerAddress, ServerAddress } from '../graph/server-address';
+import { DEFAULT_EMBEDDED_PORT, DEFAULT_TOKEN_STORE_EMBEDDED_PORT, graphOptionProblems, GraphModuleOptions, SentinelOptions } from '../graph/graph.options';
+import { parseServerAddress, sameHost, ServerAddress, serverAddressOfUrl } from '../graph/server-address';
 import { DEFAULT_MAX_QUERY_TIMEOUT_MS, DEFAULT_QUERY_TIMEOUT_MS, graphApiOptionProblems, GraphApiModuleOptions } from '../graph-api/graph-api.options';
 import { tokensOptionProblems, TokensModuleOptions } from '../tokens/tokens.options';
 import { loadOrCreateDevSecrets } from './dev-secrets';
@@ -139,6 +139,9 @@ function checkNotPlaceholder(name: string, value: string, problems: string[]): v
 const VARIABLE_OF_OPTION: Readonly<Record<string, string>> = {
   url: 'FALKORDB_URL',
   tokenStoreUrl: 'TOKEN_STORE_URL',
+  'tokenStoreEmbedded.port': 'TOKEN_STORE_EMBEDDED_PORT',
+  'tokenStoreEmbedded.dataDir': 'FALKORDB_DATA_DIR',
+  tokenStoreExposure: 'TOKEN_STORE_EXPOSURE',
   'embedded.port': 'FALKORDB_EMBEDDED_PORT',
   'embedded.dataDir': 'FALKORDB_DATA_DIR',
   tokenGraph: 'TOKEN_GRAPH',
@@ -257,6 +260,19 @@ function inVariableNames(problem: string): string {
   return problem.replace(OPTION_NAME, (option: string) => VARIABLE_OF_OPTION[option] ?? option);
 }
 
+/** The token store's own server is never a login target: an allow-list naming it is a mistake. */
+function storeServerLoginProblems(graph: GraphModuleOptions, allowedServers: ServerAddress[] | undefined): string[] {
+  let store: { host: string; port: number } | undefined;
+  try {
+    if (graph.tokenStoreUrl) store = serverAddressOfUrl(graph.tokenStoreUrl);
+  } catch {
+    return []; // the module's validator names the bad URL
+  }
+  if (graph.tokenStoreEmbedded) store = { host: '127.0.0.1', port: graph.tokenStoreEmbedded.port };
+  const named = store && allowedServers?.find((server) => server.port === store.port && sameHost(server.host, store.host));
+  return named ? [`FALKORDB_ALLOWED_SERVERS names the token store's own server (${named.host}:${named.port}): users never log in there`] : [];
+}
+
 /**
  * The single place that reads the environment. Outside production, missing secrets are generated
  * once and kept in `<FALKORDB_DATA_DIR>/secrets.json` so restarts keep tokens valid; in production
@@ -294,6 +310,13 @@ export async function loadAppConfig(env: Environment): Promise<AppConfig> {
     maxBusyConnections: readInteger(env, 'GRAPH_MAX_BUSY_CONNECTIONS', problems) ?? Math.max(1, availableParallelism() - 1),
   };
   const embeddedPort = readInteger(env, 'FALKORDB_EMBEDDED_PORT', problems);
+  const embeddedUsersServer = !sentinel && !falkordbUrl;
+  const tokenStoreUrl = env.TOKEN_STORE_URL?.trim() || undefined;
+  const tokenStoreEmbeddedPort = readInteger(env, 'TOKEN_STORE_EMBEDDED_PORT', problems);
+  if (tokenStoreEmbeddedPort !== undefined && !embeddedUsersServer) {
+    problems.push('TOKEN_STORE_EMBEDDED_PORT applies to the embedded FalkorDB only: with FALKORDB_URL or FALKORDB_SENTINELS give the store its own server with TOKEN_STORE_URL');
+  }
+  if (tokenStoreEmbeddedPort !== undefined && tokenStoreUrl) problems.push('give TOKEN_STORE_URL or TOKEN_STORE_EMBEDDED_PORT, not both');
   const graph: GraphModuleOptions = {
     ...(sentinel
       ? { sentinel }
@@ -302,7 +325,11 @@ export async function loadAppConfig(env: Environment): Promise<AppConfig> {
         : { embedded: { dataDir: join(dataDir, 'falkordb'), port: embeddedPort ?? DEFAULT_EMBEDDED_PORT, moduleArgs: falkorDbLimitsOf(env, graphApi, problems) } }),
     replicaAcks: { minReplicas: readInteger(env, 'FALKORDB_MIN_REPLICAS_ACK', problems), timeoutMs: readInteger(env, 'FALKORDB_REPLICA_ACK_TIMEOUT_MS', problems) },
     tokenGraph: env.TOKEN_GRAPH?.trim() || undefined,
-    tokenStoreUrl: env.TOKEN_STORE_URL?.trim() || undefined,
+    tokenStoreUrl,
+    // Isolation by default: with the embedded users' server, the store gets an embedded server of its own.
+    ...(embeddedUsersServer && !tokenStoreUrl
+      ? { tokenStoreEmbedded: { dataDir: join(dataDir, 'token-store'), port: tokenStoreEmbeddedPort ?? DEFAULT_TOKEN_STORE_EMBEDDED_PORT } }
+      : {}),
     userConnections: {
       maxSize: readInteger(env, 'GRAPH_MAX_CONNECTIONS', problems),
       idleTimeoutMs: readInteger(env, 'GRAPH_IDLE_CONNECTION_MS', problems),
@@ -355,7 +382,10 @@ export async function loadAppConfig(env: Environment): Promise<AppConfig> {
     trustedOrigins: http.corsOrigins,
     // Checked by the auth validator (falkordb or instance).
     sharedState: (env.AUTH_SHARED_STATE?.trim().toLowerCase() || undefined) as AuthModuleOptions['sharedState'],
+    // A store users can write is refused in production unless the operator accepts it (checked by the auth validator).
+    tokenStoreExposure: (env.TOKEN_STORE_EXPOSURE?.trim().toLowerCase() || (production ? 'refuse' : 'warn')) as AuthModuleOptions['tokenStoreExposure'],
   };
+  problems.push(...storeServerLoginProblems(graph, allowedServers));
 
   // The modules' own rules, reported with the variables' names (only once every secret is known).
   const secretsKnown = !(missing.length && production);

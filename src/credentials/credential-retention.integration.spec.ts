@@ -2,7 +2,6 @@ import { AuthHarness } from '../../test/support/auth-harness';
 import { FalkorDbConnection } from '../graph/falkordb-connection';
 import { CredentialRetention } from './credential-retention';
 import { CredentialStore } from './credential-store';
-import { CredentialStoreSchema } from './store/credential-store.schema';
 
 const USER = { username: 'pat_writer', password: 'writer-secret-pw', role: 'Read-Write' } as const;
 const GRAPH = 'unit_credential_retention';
@@ -61,31 +60,6 @@ describe('per-user token counter, session limit and retention (real FalkorDB)', 
       expect(await harness.tryStorePat(null, now + 2000, 3)).toBeDefined();
       expect(await counter()).toBe(3);
       expect(first).toBeDefined();
-    });
-
-    it('gives users stored before counters existed their count at startup, once', async () => {
-      const now = Date.now();
-      await harness.storePat(null, now);
-      await harness.storePat(now + DAY, now);
-      const { tokenId: revoked } = await harness.storePat(null, now);
-      await store.revoke({ kind: 'pat', id: revoked }, now);
-      await harness.storePat(now - 1, now - 2); // expired already
-      const orderKeys = async () =>
-        (await falkordb.readQuery(GRAPH, 'MATCH (t:Token) RETURN t.expires_order AS e, t.last_used_order AS u ORDER BY t.token_id')).map((row) => [row.e, row.u]);
-      const keysAsStored = await orderKeys();
-      // As an older version left it: no counter on the user, no counts_until or listing order keys on the tokens.
-      await falkordb.query(GRAPH, 'MATCH (u:User) REMOVE u.active_tokens');
-      await falkordb.query(GRAPH, 'MATCH (t:Token) REMOVE t.counts_until, t.expires_order, t.last_used_order');
-      await falkordb.query(GRAPH, 'MATCH (m:StoreMeta) DELETE m');
-
-      await harness.get(CredentialStoreSchema).onModuleInit();
-      expect(await counter()).toBe(2);
-      // The upgrade gives every token the keys it would have been stored with.
-      expect(await orderKeys()).toEqual(keysAsStored);
-      await harness.get(CredentialStoreSchema).onModuleInit();
-      expect(await counter()).toBe(2);
-      expect(await harness.tryStorePat(null, now, 3)).toBeDefined();
-      expect(await harness.tryStorePat(null, now, 3)).toBeUndefined();
     });
   });
 

@@ -6,6 +6,7 @@ import { CredentialStore } from './credential-store';
 import { PasswordCipher } from './crypto/password-cipher';
 import { hashToken } from './crypto/token-hash';
 import { FalkorDbConnection } from '../graph/falkordb-connection';
+import { CredentialStoreSchema } from './store/credential-store.schema';
 import { TokenRepository } from './store/token.repository';
 
 const USER = { username: 'pat_writer', password: 'writer-secret-pw', role: 'Read-Write' } as const;
@@ -148,13 +149,16 @@ describe('CredentialStore (real FalkorDB)', () => {
       await expect(store.verify(presented(tokenId, token), Date.now())).resolves.toBeUndefined();
     });
 
-    it('signs records written before MACs existed once, at startup, and they authenticate', async () => {
+    it('refuses a record without a MAC, and nothing at startup signs it, whatever the store says of its version', async () => {
       const { tokenId, token } = await harness.storePat();
       await rewrite(tokenId, 't.mac = null');
+      // What an older version kept to decide on a one-time signing pass: a store writer can set it.
+      const falkordb = harness.get(FalkorDbConnection);
+      await falkordb.query('unit_credential_store', "MERGE (m:StoreMeta {key: 'schema'}) SET m.version = 1");
+      await harness.get(CredentialStoreSchema).onModuleInit();
       await expect(store.verify(presented(tokenId, token), Date.now())).resolves.toBeUndefined();
-      await expect(store.signUnsignedRecords()).resolves.toBeGreaterThanOrEqual(1);
-      await expect(store.verify(presented(tokenId, token), Date.now())).resolves.toMatchObject({ id: tokenId });
-      await expect(store.signUnsignedRecords()).resolves.toBe(0);
+      const rows = await falkordb.readQuery('unit_credential_store', 'MATCH (t:Token {token_id: $id}) RETURN t.mac AS mac', { id: tokenId });
+      expect(rows[0]?.mac).toBeNull();
     });
   });
 });

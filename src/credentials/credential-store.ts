@@ -4,6 +4,7 @@ import { AuditEventAggregator } from '../audit/audit-event-aggregator';
 import { AuthFailureReason, knownCredentialFailure } from '../audit/auth-failures';
 import { InvalidTokenError } from '../common/domain-errors';
 import { isAllowedAddress } from './allowed-ips';
+import type { TokenStoreExposurePolicy } from './token-store-exposure-policy';
 import { CredentialKind } from './credential-kind';
 import { RevocationReason, TokenPermissions } from './token-permissions';
 import { UserConnectionPool } from '../graph/user-connection-pool';
@@ -52,6 +53,8 @@ export interface CredentialStoreOptions {
   auditRetentionDays: number;
   /** How often the purge runs. */
   purgeIntervalMs: number;
+  /** What startup does when users other than admins can write the store (TokenStoreExposure). */
+  exposurePolicy: TokenStoreExposurePolicy;
 }
 
 /** Which stored credential: a token id or a session id, and its kind. */
@@ -183,26 +186,6 @@ export class CredentialStore {
     const context: AuditContext = { actor: { username: stored.username, tokenId: stored.id }, ip: use.ip, userAgent: use.userAgent };
     const recentIps = await this.tokens.recordUse(stored.id, use, context);
     Object.assign(stored, { lastUsed: use.at, lastUsedIp: use.ip, lastUsedUserAgent: use.userAgent, recentIps: recentIps ?? recentIpsAfter(stored.recentIps, use.ip) });
-  }
-
-  /**
-   * Gives records written before MACs existed their MAC, in batches (run once at startup; a no-op
-   * afterwards). Trust on first use: whatever such a record says when the upgrade runs is signed.
-   */
-  async signUnsignedRecords(): Promise<number> {
-    let signed = 0;
-    const span = 2000;
-    for (const kind of ['pat', 'session'] as const) {
-      const last = await this.nodes[kind].lastNodeId();
-      for (let from = 0; from <= last; from += span) {
-        const page = await this.nodes[kind].findByNodeIds(from, span);
-        const unsigned = page.filter((record) => record.mac === null && !record.revoked);
-        if (unsigned.length === 0) continue;
-        await this.nodes[kind].setMissingMacs(unsigned.map((record) => ({ id: record.id, mac: this.mac.sign(this.identityOf(kind, record)) })));
-        signed += unsigned.length;
-      }
-    }
-    return signed;
   }
 
   private identityOf(kind: CredentialKind, record: SignedFields): RecordIdentity {

@@ -1,35 +1,72 @@
-import { Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
+import { Inject, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
 import { withDeadline } from '../common/deadline';
 import { FalkorDbConnection } from '../graph/falkordb-connection';
+import { CREDENTIAL_STORE_OPTIONS, CredentialStoreOptions } from './credential-store';
+
 
 /** `isolated`: only admins can write the store graph; `exposed`: other users can; `unchecked`: the service user may not ask. */
 export type TokenStoreExposureState = 'isolated' | 'exposed' | 'unchecked';
 
 const CHECK_TIMEOUT_MS = 5000;
 
+/** Startup stopped: users other than admins can write the token store, and the policy is `refuse`. */
+export class TokenStoreExposedError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'TokenStoreExposedError';
+  }
+}
+
 /**
- * Whether FalkorDB users other than admins can write the token graph (and so rewrite records,
- * which their MACs then refuse, or delete them). Checked at startup with `ACL DRYRUN` as the
- * service's user; a warning names the users, and readiness reports the state. The rule: keep the
- * store graph out of users' key patterns, or put the store on its own server (TOKEN_STORE_URL).
+ * Whether FalkorDB users other than admins can write the token graph, and so the records and
+ * shared state the service acts on: they could delete records, roll a record back to an earlier
+ * signed state, or lock others out (MACs keep them from forging anything). Checked at startup with
+ * `ACL DRYRUN` as the service's user; readiness reports the state. The remedy: the store on a server
+ * of its own (the embedded default, or TOKEN_STORE_URL), or ACLs that keep the graph and the
+ * `falkordb-pat:*` keys out of users' key patterns. Under the `refuse` policy an exposed store stops
+ * startup.
  */
 @Injectable()
 export class TokenStoreExposure implements OnApplicationBootstrap {
   private readonly logger = new Logger('TokenStoreExposure');
   private current: TokenStoreExposureState = 'unchecked';
 
-  constructor(private readonly store: FalkorDbConnection) {}
+  constructor(
+    private readonly store: FalkorDbConnection,
+    @Inject(CREDENTIAL_STORE_OPTIONS) private readonly options: CredentialStoreOptions,
+  ) {}
 
   get state(): TokenStoreExposureState {
     return this.current;
   }
 
   async onApplicationBootstrap(): Promise<void> {
-    await this.check();
+    const writers = await this.check();
+    if (this.current !== 'exposed') return;
+    const where = `FalkorDB users other than admins can write the token graph "${this.store.tokenGraph}" (${writers.join(', ')})`;
+    const remedy =
+      'Put the token store on a FalkorDB of its own (TOKEN_STORE_URL, or the embedded default), or keep the graph and the ' +
+      '`falkordb-pat:*` keys out of those users\' key patterns (e.g. ~app:*)';
+    switch (this.options.exposurePolicy) {
+      case 'refuse':
+        throw new TokenStoreExposedError(
+          `${where}: they could delete records, roll them back to an earlier state or lock users out. ${remedy}; ` +
+            'or set TOKEN_STORE_EXPOSURE=accept to start anyway.',
+        );
+      case 'accept':
+        this.logger.log(`${where}; accepted by configuration (TOKEN_STORE_EXPOSURE=accept)`);
+        return;
+      default:
+        this.logger.warn(`${where}. Rewritten records fail their integrity check, but such users can still delete them or roll them back. ${remedy}.`);
+    }
   }
 
-  /** Runs the check again (never throws: a service user without ACL rights leaves it `unchecked`). */
-  async check(): Promise<TokenStoreExposureState> {
+  /**
+   * Runs the check again and answers the users who can write the store (never throws: a service
+   * user without ACL rights leaves it `unchecked`).
+   */
+  async check(): Promise<string[]> {
+    const writers: string[] = [];
     try {
       const connection = await this.store.falkordb.connection;
       const ask = (args: string[]) => withDeadline(connection.sendCommand(args), CHECK_TIMEOUT_MS);
@@ -40,23 +77,15 @@ export class TokenStoreExposure implements OnApplicationBootstrap {
       };
       const reply: unknown = await ask(['ACL', 'USERS']);
       const users = Array.isArray(reply) ? reply : [];
-      const writers: string[] = [];
       for (const user of users.map(String)) {
         if (await allowed([user, 'ACL', 'GETUSER', user])) continue; // an admin: may do anything anyway
         if (await allowed([user, 'GRAPH.QUERY', this.store.tokenGraph, 'RETURN 1'])) writers.push(user);
       }
       this.current = writers.length ? 'exposed' : 'isolated';
-      if (writers.length) {
-        this.logger.warn(
-          `FalkorDB users other than admins can write the token graph "${this.store.tokenGraph}": ${writers.join(', ')}. ` +
-            'Rewritten records fail their integrity check, but such users can still delete them: keep the graph out of their ' +
-            'key patterns (e.g. ~app:*) or put the token store on its own FalkorDB (TOKEN_STORE_URL).',
-        );
-      }
     } catch (error) {
       this.current = 'unchecked';
       this.logger.warn(`Cannot check who may write the token graph: ${error instanceof Error ? error.message : String(error)}`);
     }
-    return this.current;
+    return writers;
   }
 }

@@ -132,12 +132,13 @@ export class GraphApiService {
    * Runs `work` on the caller's connection once admitted (429 otherwise), and answers within the
    * time limit plus grace (504 past it). FalkorDB does not stop writes at their time limit, so a
    * late command keeps its connection and its admission slot until FalkorDB answers: the same
-   * credential's next commands wait behind it instead of running beside it on a new connection.
+   * credential's next commands wait behind it instead of running beside it on a new connection (or,
+   * once it is past its time limit, are refused at once with 429: they could only wait for a 504).
    * Only a command still unanswered `abandonConnectionAfterMs` later (a frozen server) has its
    * connection closed.
    */
   private async run<T>(principal: Principal, context: GraphCallContext, work: (connection: UserConnection) => Promise<T>): Promise<T> {
-    const release = this.admission.admit(principal);
+    const release = this.admission.admit(principal, context.timeoutMs);
     let used: UserConnection | undefined;
     const running = this.connections.run(principal, (connection) => {
       used = connection;

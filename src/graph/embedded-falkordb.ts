@@ -5,7 +5,7 @@ import { join, resolve } from 'node:path';
 import { Logger, LoggerService } from '@nestjs/common';
 import { reclaimLeftoverServer, removePidFileOf } from './embedded/leftover-server';
 import { seconds, waitUntilReady } from './embedded/readiness';
-import { LOG_FILE, PID_FILE, serverCommand } from './embedded/server-command';
+import { LOG_FILE, PID_FILE, serverCommand, serverConfigInput } from './embedded/server-command';
 import { logLinesSince, logSize, saysPortInUse } from './embedded/server-log';
 import { bundledModulePath, resolveServerBinary } from './falkordb-server-binary';
 import { DEFAULT_EMBEDDED_READY_TIMEOUT_MS, EmbeddedFalkorDbOptions } from './graph.options';
@@ -42,6 +42,7 @@ interface Settings {
   dataDir: string;
   port: number;
   moduleArgs?: Record<string, string | number>;
+  password?: string;
   readyTimeoutMs: number;
 }
 
@@ -117,6 +118,7 @@ export class EmbeddedFalkorDb {
         dataDir,
         port: options.port,
         moduleArgs: options.moduleArgs,
+        password: options.password,
         readyTimeoutMs: options.readyTimeoutMs ?? DEFAULT_EMBEDDED_READY_TIMEOUT_MS,
       },
       logger,
@@ -195,6 +197,7 @@ export class EmbeddedFalkorDb {
     await reclaimLeftoverServer(this.pidFile, dataDir, port, this.logger);
     if (this.stopController.signal.aborted) throw new Error('stopped while the server was starting');
     const command = serverCommand(this.settings);
+    const configInput = serverConfigInput(this.settings);
     if (!command.pdeathsig && !warnedNoSetpriv) {
       warnedNoSetpriv = true;
       this.logger.warn(
@@ -208,10 +211,13 @@ export class EmbeddedFalkorDb {
     const output = openSync(this.logFile, 'a');
     let child: ChildProcess;
     try {
-      child = spawn(command.file, command.args, { cwd: dataDir, detached: true, stdio: ['ignore', output, output] });
+      child = spawn(command.file, command.args, { cwd: dataDir, detached: true, stdio: [configInput === undefined ? 'ignore' : 'pipe', output, output] });
     } finally {
       closeSync(output);
     }
+    // A server that could not be run has no stdin to write to: its exit is reported below.
+    child.stdin?.on('error', () => undefined);
+    child.stdin?.end(configInput);
     const exited = new Promise<ExitStatus>((resolve) => {
       child.once('exit', (code, signal) => resolve({ code, signal }));
       // 'error' also reports a failed kill(); only without a pid does it mean the program never ran.
@@ -229,7 +235,15 @@ export class EmbeddedFalkorDb {
 
     let outcome: 'ready' | 'exited';
     try {
-      outcome = await waitUntilReady({ port, pid: server.pid, readyTimeoutMs, exited, signal: this.stopController.signal, logger: this.logger });
+      outcome = await waitUntilReady({
+        port,
+        pid: server.pid,
+        password: this.settings.password,
+        readyTimeoutMs,
+        exited,
+        signal: this.stopController.signal,
+        logger: this.logger,
+      });
     } catch (error) {
       // It never served a write: nothing to lose by killing it outright.
       await this.terminate(server, 0);

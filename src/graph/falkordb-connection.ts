@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { Inject, Injectable, Logger, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
 import { FalkorDB, FalkorDBOptions } from 'falkordb';
 import { withDeadline } from '../common/deadline';
@@ -10,6 +11,7 @@ import {
   DEFAULT_CONNECT_TIMEOUT_MS,
   DEFAULT_REPLICA_ACK_TIMEOUT_MS,
   DEFAULT_TOKEN_GRAPH,
+  EmbeddedTokenStoreOptions,
   GraphModuleOptions,
   SENTINEL_SERVER_PORT,
   SentinelOptions,
@@ -61,6 +63,8 @@ export class FalkorDbConnection implements OnModuleInit, OnApplicationShutdown {
   private client?: FalkorDB;
   private ownsClient = true;
   private embedded?: EmbeddedFalkorDb;
+  /** The token store's own embedded server (`tokenStoreEmbedded`). */
+  private embeddedStore?: EmbeddedFalkorDb;
   private address?: ServerAddress;
   private storeAddress?: ServerAddress;
   readonly tokenGraph: string;
@@ -70,6 +74,7 @@ export class FalkorDbConnection implements OnModuleInit, OnApplicationShutdown {
   private connectedTo?: HostAndPort;
   private followEpoch = 0;
   private readonly primaryListeners = new Set<PrimaryChangeListener>();
+  private readonly storeMissingListeners = new Set<() => void>();
   /** Replicas of the store's primary, as last read (decides whether writes wait for one by default). */
   private replicaCount = 0;
   private replicaTimer?: NodeJS.Timeout;
@@ -84,7 +89,15 @@ export class FalkorDbConnection implements OnModuleInit, OnApplicationShutdown {
 
   async onModuleInit(): Promise<void> {
     await this.openUsersServer();
-    const { tokenStoreUrl } = this.options;
+    const { tokenStoreUrl, tokenStoreEmbedded } = this.options;
+    if (tokenStoreEmbedded) {
+      try {
+        await this.openEmbeddedStore(tokenStoreEmbedded);
+      } catch (error) {
+        await this.onApplicationShutdown();
+        throw error;
+      }
+    }
     if (tokenStoreUrl) {
       // The store lives apart from the users' server: this client is the store's alone.
       this.storeAddress = serverAddressOfUrl(tokenStoreUrl);
@@ -97,7 +110,35 @@ export class FalkorDbConnection implements OnModuleInit, OnApplicationShutdown {
       this.ownsClient = true;
       this.logger.log(`Token store on its own FalkorDB at ${this.storeAddress.host}:${this.storeAddress.port}`);
     }
-    if (!this.embedded || this.options.tokenStoreUrl !== undefined) await this.watchReplicaCount();
+    // Neither embedded server ever has replicas; any other primary may gain or lose some at any time.
+    const storeEmbedded = tokenStoreEmbedded !== undefined || (this.embedded !== undefined && tokenStoreUrl === undefined);
+    if (!storeEmbedded) await this.watchReplicaCount();
+  }
+
+  /**
+   * The token store on an embedded server of its own, with a password generated now and known to
+   * this process alone: no FalkorDB user reaches the store, and nobody can log in to its server.
+   */
+  private async openEmbeddedStore(options: EmbeddedTokenStoreOptions): Promise<void> {
+    const password = randomBytes(32).toString('base64url');
+    const server = await EmbeddedFalkorDb.start({ ...options, password }, this.logger);
+    this.embeddedStore = server;
+    this.superviseEmbedded(server, 'Embedded token store FalkorDB');
+    this.storeAddress = { host: '127.0.0.1', port: server.port, tls: false };
+    this.client = await this.connect({ socket: { host: '127.0.0.1', port: server.port }, password });
+    this.ownsClient = true;
+    this.logger.log(`Token store on its own embedded FalkorDB at 127.0.0.1:${server.port} (password known only to this service), data in ${server.dataDir}`);
+  }
+
+  /** One line when an outage of an embedded server starts, one when it ends (it restarts itself). */
+  private superviseEmbedded(server: EmbeddedFalkorDb, name: string): void {
+    server.onStateChange((change) => {
+      if (change.state === 'down') {
+        this.logger.warn(`${name} (pid ${change.pid}) stopped unexpectedly: ${change.reason}; restarting it (see ${server.logFile})`);
+      } else {
+        this.logger.log(`${name} is back (pid ${change.pid}) after ${Math.round(change.downForMs / 100) / 10} s`);
+      }
+    });
   }
 
   /** The embedded server never has replicas; any other primary may gain or lose some at any time. */
@@ -127,15 +168,16 @@ export class FalkorDbConnection implements OnModuleInit, OnApplicationShutdown {
     return this.options.replicaAcks?.minReplicas ?? (this.replicaCount > 0 ? 1 : 0);
   }
 
-  /** The FalkorDB users log in to (and, without `tokenStoreUrl`, the store): by URL, the host's client, or embedded. */
+  /** The FalkorDB users log in to (and, unless the store is separate, the store): by URL, the host's client, or embedded. */
   private async openUsersServer(): Promise<void> {
-    const { url, client, clientServer, embedded, tokenStoreUrl, sentinel } = this.options;
+    const { url, client, clientServer, embedded, sentinel } = this.options;
+    const storeElsewhere = this.storeIsSeparate;
     if (sentinel) {
-      await this.openSentinelServer(sentinel, tokenStoreUrl === undefined);
+      await this.openSentinelServer(sentinel, !storeElsewhere);
       return;
     }
     if (client) {
-      if (!tokenStoreUrl) this.client = client;
+      if (!storeElsewhere) this.client = client;
       this.ownsClient = false;
       this.address = clientServer
         ? { host: clientServer.host, port: clientServer.port, tls: clientServer.tls ?? false }
@@ -144,7 +186,7 @@ export class FalkorDbConnection implements OnModuleInit, OnApplicationShutdown {
     }
     if (url) {
       this.address = serverAddressOfUrl(url);
-      if (tokenStoreUrl) return; // nothing of the service's own runs there
+      if (storeElsewhere) return; // nothing of the service's own runs there
       this.client = await this.connect({ url });
       this.logger.log(`Connected to FalkorDB at ${this.address.host}:${this.address.port}`);
       return;
@@ -152,16 +194,12 @@ export class FalkorDbConnection implements OnModuleInit, OnApplicationShutdown {
     if (!embedded) throw new Error('FalkorDB graph module needs `url`, `client` or `embedded` options');
     const server = await EmbeddedFalkorDb.start(embedded, this.logger);
     this.embedded = server;
-    // One line when an outage of the embedded server starts, one when it ends (it restarts itself).
-    server.onStateChange((change) => {
-      if (change.state === 'down') {
-        this.logger.warn(`Embedded FalkorDB (pid ${change.pid}) stopped unexpectedly: ${change.reason}; restarting it (see ${server.logFile})`);
-      } else {
-        this.logger.log(`Embedded FalkorDB is back (pid ${change.pid}) after ${Math.round(change.downForMs / 100) / 10} s`);
-      }
-    });
+    this.superviseEmbedded(server, 'Embedded FalkorDB');
     this.address = { host: 'localhost', port: server.port, tls: false };
-    if (tokenStoreUrl) return;
+    if (storeElsewhere) {
+      this.logger.log(`Embedded FalkorDB on 127.0.0.1:${server.port}, data in ${server.dataDir}`);
+      return;
+    }
     try {
       this.client = await this.connect({ socket: { host: '127.0.0.1', port: server.port } });
     } catch (error) {
@@ -212,7 +250,7 @@ export class FalkorDbConnection implements OnModuleInit, OnApplicationShutdown {
     const epoch = ++this.followEpoch;
     const masterName = this.options.sentinel?.masterName ?? '';
     this.logger.warn(`Primary of "${masterName}" moved to ${describeAddress(primary)}: following it`);
-    if (this.options.tokenStoreUrl === undefined) {
+    if (!this.storeIsSeparate) {
       for (let attempt = 0; ; attempt += 1) {
         if (epoch !== this.followEpoch || this.stopped) return;
         try {
@@ -235,6 +273,15 @@ export class FalkorDbConnection implements OnModuleInit, OnApplicationShutdown {
     }
     this.logger.log(`Following the primary of "${masterName}" at ${describeAddress(primary)}`);
     for (const listener of this.primaryListeners) listener(primary);
+  }
+
+  /**
+   * Hears when the token store graph turned out to be missing (deleted, flushed): a read of it
+   * failed with FalkorDB's "empty key" error, answered 503 STORE_UNAVAILABLE meanwhile.
+   */
+  onStoreMissing(listener: () => void): () => void {
+    this.storeMissingListeners.add(listener);
+    return () => this.storeMissingListeners.delete(listener);
   }
 
   /** Hears every failover (Sentinel mode only). */
@@ -260,12 +307,18 @@ export class FalkorDbConnection implements OnModuleInit, OnApplicationShutdown {
     this.locator = undefined;
     if (this.client && this.ownsClient) await this.client.close().catch(() => undefined);
     this.client = undefined;
-    // Stops supervising it first, so this stop is not reported as an outage.
-    await this.embedded?.stop();
+    // Stops supervising them first, so these stops are not reported as outages.
+    await Promise.all([this.embedded?.stop(), this.embeddedStore?.stop()]);
     this.embedded = undefined;
+    this.embeddedStore = undefined;
   }
 
-  /** The server users log in to by default (and the default allow-list): the store's too, unless `tokenStoreUrl`. */
+  /** True when the token store is on a server of its own (`tokenStoreUrl` or `tokenStoreEmbedded`), apart from the users' server. */
+  get storeIsSeparate(): boolean {
+    return this.options.tokenStoreUrl !== undefined || this.options.tokenStoreEmbedded !== undefined;
+  }
+
+  /** The server users log in to by default (and the default allow-list): the store's too, unless the store is separate. */
   get server(): ServerAddress {
     if (!this.address) throw new Error('FalkorDB connection is not initialised yet');
     return this.address;
@@ -302,7 +355,7 @@ export class FalkorDbConnection implements OnModuleInit, OnApplicationShutdown {
       await withDeadline(connection.ping(), this.commandTimeoutMs);
       // Under Sentinel the store must be on the primary the sentinels name now, not a demoted one.
       const primary = this.locator?.current;
-      if (primary && this.connectedTo && this.options.tokenStoreUrl === undefined && !sameAddress(primary, this.connectedTo)) {
+      if (primary && this.connectedTo && !this.storeIsSeparate && !sameAddress(primary, this.connectedTo)) {
         throw new Error(`still connected to ${describeAddress(this.connectedTo)}, the primary is now ${describeAddress(primary)}`);
       }
       this.outage.succeeded();
@@ -327,9 +380,33 @@ export class FalkorDbConnection implements OnModuleInit, OnApplicationShutdown {
     const client = this.requireClient();
     const selected = client.selectGraph(graph);
     const options = params ? { params } : undefined;
-    const reply = await this.storeCall(() => (readOnly ? selected.roQuery<T>(cypher, options) : selected.query<T>(cypher, options)));
+    let reply: Awaited<ReturnType<typeof selected.query<T>>>;
+    try {
+      reply = await this.storeCall(() => (readOnly ? selected.roQuery<T>(cypher, options) : selected.query<T>(cypher, options)));
+    } catch (error) {
+      throw graph === this.tokenGraph ? this.storeGraphError(error) : error;
+    }
     if (!readOnly) await this.confirmReplicated(client);
     return reply.data ?? [];
+  }
+
+  /**
+   * The store graph is gone (FalkorDB reads of a missing graph fail with "empty key") or its key was
+   * replaced by something that is not a graph: either way no credential can be checked, so the
+   * request is a 503, never a 500. A missing graph is created again by its listeners (the schema).
+   */
+  private storeGraphError(error: unknown): unknown {
+    const message = error instanceof Error ? error.message : '';
+    if (/empty key/i.test(message)) {
+      this.outage.failed(`the token store graph "${this.tokenGraph}" does not exist (deleted or flushed)`);
+      for (const listener of this.storeMissingListeners) listener();
+      return new StoreUnavailableError(`The token store graph is missing (it was deleted or flushed) and is being created again; try again shortly`);
+    }
+    if (/^WRONGTYPE\b/.test(message)) {
+      this.outage.failed(`the key "${this.tokenGraph}" of the token store holds something that is not a graph`);
+      return new StoreUnavailableError();
+    }
+    return error;
   }
 
   /**

@@ -1,3 +1,4 @@
+import { resolve } from 'node:path';
 import type { FalkorDB } from 'falkordb';
 import { MAX_TIMER_MS } from '../common/deadline';
 import type { UserConnectionPoolLimits } from './user-connection-pool';
@@ -17,11 +18,20 @@ export interface EmbeddedFalkorDbOptions {
    */
   moduleArgs?: Record<string, string | number>;
   /**
+   * A password the server requires of every client (its `default` user's), given to it on its
+   * standard input at each start: never on its command line, in its data folder or in the AOF.
+   * For the token store's own server, whose password only the service knows.
+   */
+  password?: string;
+  /**
    * Startup fails when the server makes no progress for this long (not listening yet, or its AOF
    * replay not advancing). A big store loading steadily is waited for however long it takes. Default 60 s.
    */
   readyTimeoutMs?: number;
 }
+
+/** The token store's own embedded server: a data folder and a port on 127.0.0.1. */
+export type EmbeddedTokenStoreOptions = Pick<EmbeddedFalkorDbOptions, 'dataDir' | 'port' | 'serverPath' | 'modulePath' | 'readyTimeoutMs'>;
 
 /** A FalkorDB primary with replicas, managed by Valkey/Redis Sentinel. */
 export interface SentinelOptions {
@@ -71,6 +81,14 @@ export interface GraphModuleOptions {
    * authentication. Recommended in production.
    */
   tokenStoreUrl?: string;
+  /**
+   * Runs the token store on an embedded FalkorDB of its own (instead of `tokenStoreUrl`): a second
+   * local server whose password the service generates at each start and tells nobody, so no
+   * FalkorDB user can read or write the store, and no user can log in to it. One service instance
+   * only (the store lives in this machine's `dataDir`). The standalone service's default with an
+   * embedded users' server.
+   */
+  tokenStoreEmbedded?: EmbeddedTokenStoreOptions;
   /** Upper bound for one store command; past it the request fails with 503 instead of hanging. */
   commandTimeoutMs?: number;
   /** How long startup waits for the store connection. */
@@ -86,6 +104,8 @@ export interface GraphModuleOptions {
 export const DEFAULT_TOKEN_GRAPH = 'token_management';
 /** FalkorDB's usual port: the announcement's examples log in to localhost:6379. */
 export const DEFAULT_EMBEDDED_PORT = 6379;
+/** The token store's own embedded server, next to the users' one. */
+export const DEFAULT_TOKEN_STORE_EMBEDDED_PORT = 6380;
 export const DEFAULT_COMMAND_TIMEOUT_MS = 5000;
 export const DEFAULT_REPLICA_ACK_TIMEOUT_MS = 2000;
 /** The port of a Sentinel-managed server's name (`<masterName>:6379`): FalkorDB's usual port. */
@@ -175,6 +195,24 @@ function checkReplicaAcks(acks: ReplicaAckOptions | undefined, problems: string[
   checkTimeout('replicaAcks.timeoutMs', acks.timeoutMs, problems);
 }
 
+function checkTokenStoreEmbedded(options: GraphModuleOptions, problems: string[]): void {
+  const store = options.tokenStoreEmbedded;
+  if (store === undefined) return;
+  if (store === null || typeof store !== 'object') {
+    problems.push('tokenStoreEmbedded must be an object with dataDir and port');
+    return;
+  }
+  if (options.tokenStoreUrl !== undefined) problems.push('give tokenStoreUrl or tokenStoreEmbedded, not both');
+  if (typeof store.dataDir !== 'string' || store.dataDir.trim() === '') problems.push('tokenStoreEmbedded.dataDir must be a non-empty path');
+  if (!isPort(store.port)) problems.push('tokenStoreEmbedded.port must be an integer from 1 to 65535');
+  checkTimeout('tokenStoreEmbedded.readyTimeoutMs', store.readyTimeoutMs, problems);
+  const users = options.embedded;
+  if (users && store.port === users.port) problems.push(`tokenStoreEmbedded.port must differ from embedded.port (both ${store.port})`);
+  if (users && typeof store.dataDir === 'string' && typeof users.dataDir === 'string' && resolve(store.dataDir) === resolve(users.dataDir)) {
+    problems.push('tokenStoreEmbedded.dataDir must differ from embedded.dataDir');
+  }
+}
+
 /**
  * Throws one error listing every problem with the options, so a host application learns at
  * startup (not at the first request) that its GraphModule configuration cannot work.
@@ -215,7 +253,10 @@ export function graphOptionProblems(options: GraphModuleOptions | undefined | nu
     if (!isPort(embedded?.port)) problems.push('embedded.port must be an integer from 1 to 65535');
     checkModuleArgs(embedded?.moduleArgs, problems);
     checkTimeout('embedded.readyTimeoutMs', embedded?.readyTimeoutMs, problems);
+    // Its users are its ACL users; the service's own connection to it needs no password.
+    if (embedded?.password !== undefined) problems.push('embedded.password is not supported: give users passwords through the ACL');
   }
+  checkTokenStoreEmbedded(options, problems);
   if (tokenGraph !== undefined && (typeof tokenGraph !== 'string' || !TOKEN_GRAPH_PATTERN.test(tokenGraph))) {
     problems.push('tokenGraph must be 1..128 of [A-Za-z0-9_-], starting with a letter or _');
   }

@@ -1,9 +1,21 @@
+import { randomBytes } from 'node:crypto';
 import { Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { withDeadline } from '../common/deadline';
 import { FalkorDbConnection } from './falkordb-connection';
 
-/** How long a barrier waits for its PONG before the caller reads the store instead. */
+/** How long a barrier waits for its reply before the caller reads the store instead. */
 const BARRIER_TIMEOUT_MS = 1000;
+
+/**
+ * The plain key, next to the store graph, that names the store's current incarnation: a random
+ * value set once (SET NX) and read by every barrier. Whatever replaces the store without an
+ * invalidation for its graph key (SWAPDB brings in another database's keys; FLUSHALL or FLUSHDB
+ * takes this key with the graph) leaves this key missing or different, so nothing remembered from
+ * the old store is trusted.
+ */
+export function storeEpochKey(tokenGraph: string): string {
+  return `falkordb-pat:${tokenGraph}:epoch`;
+}
 
 type FeedClient = {
   on(event: string, listener: (...args: unknown[]) => void): unknown;
@@ -26,12 +38,14 @@ type FeedClient = {
  * `generation` changes with every invalidation and whenever the feed's connection is lost or
  * re-established, so anything remembered under one generation is void as soon as it changes.
  *
- * `barrier()` closes the race between a write elsewhere and a request here: it sends a PING on the
- * feed's connection and waits for its PONG. Every write the server finished before that PING was
- * sent has had its invalidation delivered (and handled) before the PONG, because one connection
- * replies in order. So a request that arrives after a revocation answered, and waits for a barrier,
- * always sees that revocation's invalidation. When the feed is down or the barrier fails or is slow,
- * it answers `undefined` and callers read the store (fail closed).
+ * `barrier()` closes the race between a write elsewhere and a request here: it reads the store's
+ * epoch key (storeEpochKey) on the feed's connection and waits for the reply. Every write the
+ * server finished before that read was sent has had its invalidation delivered (and handled) before
+ * the reply, because one connection replies in order. So a request that arrives after a revocation
+ * answered, and waits for a barrier, always sees that revocation's invalidation; and a store that
+ * was swapped or flushed meanwhile answers another epoch (or none), which voids everything too.
+ * When the feed is down or the barrier fails or is slow, or the epoch changed, it answers
+ * `undefined` and callers read the store (fail closed).
  *
  * The same connection carries messages the instances publish to each other on the store's server
  * (`onMessage`): whoever listens must treat them as hints that can only ever make it refuse more,
@@ -47,6 +61,10 @@ export class StoreChangeFeed implements OnApplicationBootstrap, OnApplicationShu
   /** Identifies one connection of the feed; a tracking setup finishing on an older one is ignored. */
   private connectionEpoch = 0;
   private readonly listeners = new Set<() => void>();
+  private readonly replacedListeners = new Set<() => void>();
+  /** The store's epoch as last read on the current connection (undefined: not read yet). */
+  private epoch?: string;
+  private readonly epochKey: string;
   private readonly messageListeners = new Map<string, Set<(message: string) => void>>();
   /** The PING the callers of this event-loop turn wait for (not sent yet). */
   private gathering?: Promise<number | undefined>;
@@ -55,7 +73,9 @@ export class StoreChangeFeed implements OnApplicationBootstrap, OnApplicationShu
   private readonly refusedChannels = new Set<string>();
   private stopped = false;
 
-  constructor(private readonly connection: FalkorDbConnection) {}
+  constructor(private readonly connection: FalkorDbConnection) {
+    this.epochKey = storeEpochKey(connection.tokenGraph);
+  }
 
   /** After every module's init: the store connection (FalkorDbConnection.onModuleInit) is open by then. */
   async onApplicationBootstrap(): Promise<void> {
@@ -84,7 +104,7 @@ export class StoreChangeFeed implements OnApplicationBootstrap, OnApplicationShu
     this.client = client;
     // A replaced client's late events (its 'end' after destroy) must not touch the current one's state.
     const current = (): boolean => this.client === client;
-    client.on('invalidate', () => this.changed());
+    client.on('invalidate', (key: unknown) => current() && this.changed(key));
     for (const event of ['connect', 'error', 'reconnecting', 'end']) client.on(event, () => current() && this.lost(event));
     client.on('ready', () => current() && void this.track());
     // Startup does not wait: until tracking is confirmed every read simply goes to the store.
@@ -107,6 +127,15 @@ export class StoreChangeFeed implements OnApplicationBootstrap, OnApplicationShu
   onChange(listener: () => void): () => void {
     this.listeners.add(listener);
     return () => this.listeners.delete(listener);
+  }
+
+  /**
+   * Calls `listener` when the store was replaced or emptied under the service (another epoch, or
+   * none): its schema may have to be created again.
+   */
+  onStoreReplaced(listener: () => void): () => void {
+    this.replacedListeners.add(listener);
+    return () => this.replacedListeners.delete(listener);
   }
 
   /**
@@ -146,10 +175,41 @@ export class StoreChangeFeed implements OnApplicationBootstrap, OnApplicationShu
     if (!this.live || !client) return undefined;
     const epoch = this.connectionEpoch;
     try {
-      await withDeadline(client.sendCommand(['PING']), BARRIER_TIMEOUT_MS);
-      return this.live && epoch === this.connectionEpoch ? this.currentGeneration : undefined;
+      const storeEpoch = await withDeadline(client.sendCommand(['GET', this.epochKey]), BARRIER_TIMEOUT_MS);
+      if (!this.live || epoch !== this.connectionEpoch) return undefined;
+      if (!this.sameEpoch(storeEpoch)) return undefined;
+      return this.currentGeneration;
     } catch {
       return undefined;
+    }
+  }
+
+  /**
+   * True when `storeEpoch` (just read) is the epoch this feed knows. Otherwise the store was
+   * replaced or emptied: everything remembered is void, the new epoch is adopted (a missing one is
+   * created), and the listeners are told.
+   */
+  private sameEpoch(storeEpoch: unknown): boolean {
+    const value = typeof storeEpoch === 'string' ? storeEpoch : storeEpoch instanceof Buffer ? storeEpoch.toString() : undefined;
+    if (value !== undefined && value === this.epoch) return true;
+    this.epoch = value;
+    this.bump();
+    if (value === undefined) void this.establishEpoch();
+    for (const listener of this.replacedListeners) listener();
+    return false;
+  }
+
+  /** Sets the store's epoch if it has none, and learns it (the first instance's value wins). */
+  private async establishEpoch(): Promise<void> {
+    const client = this.client;
+    if (!client) return;
+    const epoch = this.connectionEpoch;
+    try {
+      await client.sendCommand(['SET', this.epochKey, randomBytes(16).toString('base64url'), 'NX']);
+      const value: unknown = await client.sendCommand(['GET', this.epochKey]);
+      if (epoch === this.connectionEpoch && this.epoch === undefined && typeof value === 'string') this.epoch = value;
+    } catch {
+      // The next barrier reads it again (and fails closed meanwhile).
     }
   }
 
@@ -161,7 +221,11 @@ export class StoreChangeFeed implements OnApplicationBootstrap, OnApplicationShu
     try {
       // The client's handshake turned default-mode tracking on; broadcast mode needs it off first.
       await client.sendCommand(['CLIENT', 'TRACKING', 'OFF']);
-      await client.sendCommand(['CLIENT', 'TRACKING', 'ON', 'BCAST', 'PREFIX', this.connection.tokenGraph]);
+      await client.sendCommand(['CLIENT', 'TRACKING', 'ON', 'BCAST', 'PREFIX', this.connection.tokenGraph, 'PREFIX', this.epochKey]);
+      // The epoch this connection vouches for from now on (created by the first instance to start).
+      await client.sendCommand(['SET', this.epochKey, randomBytes(16).toString('base64url'), 'NX']);
+      const current: unknown = await client.sendCommand(['GET', this.epochKey]);
+      if (epoch === this.connectionEpoch) this.epoch = typeof current === 'string' ? current : undefined;
     } catch (error) {
       if (epoch === this.connectionEpoch && !this.warnedDown) {
         this.warnedDown = true;
@@ -212,8 +276,26 @@ export class StoreChangeFeed implements OnApplicationBootstrap, OnApplicationShu
     this.bump();
   }
 
-  private changed(): void {
+  /**
+   * An invalidation: `key` was written (the store graph, or its epoch), or null when the database
+   * was flushed. Either of the latter may mean the store is gone: the epoch is read again now.
+   */
+  private changed(key: unknown): void {
     this.bump();
+    const name = key instanceof Buffer ? key.toString() : key;
+    if (name === null || name === this.epochKey) void this.checkEpoch();
+  }
+
+  private async checkEpoch(): Promise<void> {
+    const client = this.client;
+    if (!this.live || !client) return;
+    const epoch = this.connectionEpoch;
+    try {
+      const storeEpoch = await withDeadline(client.sendCommand(['GET', this.epochKey]), BARRIER_TIMEOUT_MS);
+      if (this.live && epoch === this.connectionEpoch) this.sameEpoch(storeEpoch);
+    } catch {
+      // A lost connection says so through its own events.
+    }
   }
 
   private bump(): void {

@@ -142,7 +142,7 @@ export class TokensController {
   @ApiOperation({
     operationId: 'revokeAllTokens',
     summary: "Revoke every active token of a user (default: the caller's own)",
-    description: "`?username=` names another user of the caller's FalkorDB server, which needs Admin. Read tokens may not do this.",
+    description: "`?username=` names another user of the caller's FalkorDB server, which needs Admin. Restricted tokens (read access, graphs or allowed IPs) may not do this.",
   })
   @ApiOkResponse({ type: RevokedAllDto, description: 'How many active tokens were revoked' })
   @ApiBadRequestResponse(BAD_REQUEST)
@@ -177,7 +177,8 @@ export class TokensController {
     summary: 'Rotate a token: a new one replaces it (owner or admin; a token may rotate itself)',
     description:
       'The new token has the same name, owner, permissions and allowed IPs; the old one is revoked at once. Default lifetime: the old ' +
-      "token's length, from now (or never). Using the old token again afterwards is 401 and revokes every token rotated from it.",
+      "token's length, from now (or never). Using the old token again afterwards is 401 and revokes every token rotated from it. " +
+      'Rotating another token needs a session or an unrestricted token (read-write, no graphs, no allowed IPs): 403 otherwise.',
   })
   @ApiBody({ type: RotateTokenDto, required: false, examples: { sameLifetime: { summary: "The old token's lifetime", value: {} }, ...SPEC_EXAMPLES_EXPIRY } })
   @ApiCreatedResponse({ type: CreatedTokenDto, description: 'The new token, shown only this once' })
@@ -211,7 +212,9 @@ export class TokensController {
   @ApiOperation({
     operationId: 'revokeToken',
     summary: 'Revoke a token (owner or admin)',
-    description: 'Takes effect on the next request, on every instance. Revoking a revoked token succeeds again.',
+    description:
+      'Takes effect on the next request, on every instance. Revoking a revoked token succeeds again. Revoking another token needs a ' +
+      'session or an unrestricted token (read-write, no graphs, no allowed IPs): 403 otherwise.',
   })
   @ApiOkResponse({ type: RevokedTokenDto, description: 'Revoked (also when it already was)' })
   @ApiBadRequestResponse(BAD_REQUEST)

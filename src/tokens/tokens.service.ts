@@ -39,10 +39,19 @@ function mayAccess(principal: Principal, record: TokenRecord): boolean {
   return record.host === scope.host && record.port === scope.port && (scope.username === undefined || record.username === scope.username);
 }
 
-/** A `read` token may list and get, and change only itself. */
+/**
+ * A token restricted in any way (read access, `graphs`, `allowedIps`) holds less than its user: if it
+ * could rotate or revoke other tokens it would receive, or take away, more than it holds. Sessions
+ * and unrestricted tokens may; the rule is the same for admins.
+ */
+function isRestricted(principal: Principal): boolean {
+  return principal.kind === 'pat' && (principal.access === 'read' || principal.graphs !== null || principal.allowedIps !== null);
+}
+
+/** A restricted token may list and get, and change only itself. */
 function assertMayChange(principal: Principal, tokenId: string, what: string): void {
-  if (principal.kind === 'pat' && principal.access === 'read' && tokenId !== principal.credentialId) {
-    throw new ForbiddenError(`A read token may ${what} only itself`);
+  if (isRestricted(principal) && tokenId !== principal.credentialId) {
+    throw new ForbiddenError(`A restricted token (read access, graphs or allowed IPs) may ${what} only itself`);
   }
 }
 
@@ -159,7 +168,7 @@ export class TokensService {
 
   /** Every active token of `username` (default: the caller) on the caller's server; another user's needs Admin. */
   async revokeAll(principal: Principal, username = principal.username, origin: RequestOrigin = UNKNOWN_ORIGIN): Promise<RevokedAllDto> {
-    if (principal.kind === 'pat' && principal.access === 'read') throw new ForbiddenError('A read token may revoke only itself');
+    if (isRestricted(principal)) throw new ForbiddenError('A restricted token (read access, graphs or allowed IPs) may revoke only itself');
     if (username !== principal.username && principal.role !== 'Admin') {
       throw new ForbiddenError("Revoking another user's tokens requires the role Admin");
     }

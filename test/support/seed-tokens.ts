@@ -1,7 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { FalkorDB } from 'falkordb';
 import { userIdOf } from '../../src/auth/user-id';
-import { MARK_UPGRADED, STORE_VERSION } from '../../src/credentials/store/credential-store.schema';
 import { RecordMac } from '../../src/credentials/crypto/record-mac';
 import { COUNTED_FOREVER } from '../../src/credentials/store/token.repository';
 import { NULL_ORDER_OFFSET } from '../../src/credentials/store/token-order-keys';
@@ -163,8 +162,6 @@ export async function seedTokens(client: FalkorDB, options: SeedTokensOptions): 
     batches += 1;
   }
   await inFlight;
-  // Counters and MACs are written as the service writes them: nothing is left to upgrade at startup.
-  if (recordMac) await store.query(MARK_UPGRADED, { params: { version: STORE_VERSION } });
   return { tokens: total, users: userCount, batches, elapsedMs: Date.now() - started, sampleTokenIds, seededUsers };
 }
 

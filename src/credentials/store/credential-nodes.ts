@@ -123,38 +123,6 @@ export class CredentialNodes {
     return row ? this.toAuthRecord(row) : undefined;
   }
 
-  /** The highest internal node id of this kind of record (-1 when there are none). */
-  async lastNodeId(): Promise<number> {
-    const rows = await this.store.readQuery(this.graph, `MATCH (c:${this.shape.label}) RETURN max(id(c)) AS last`);
-    return rows[0]?.last === null || rows[0]?.last === undefined ? -1 : Number(rows[0].last);
-  }
-
-  /**
-   * Records whose internal node ids are in [from, from + span): FalkorDB seeks node ids directly, so
-   * paging through every record this way costs the same per page at any size. For the one-time
-   * signing of records written before MACs existed.
-   */
-  async findByNodeIds(from: number, span: number): Promise<CredentialAuthRecord[]> {
-    const rows = await this.store.readQuery(
-      this.graph,
-      `MATCH (c:${this.shape.label}) WHERE id(c) >= $from AND id(c) < $to
-       RETURN ${credentialFields(this.shape)}, c.${this.shape.hashProperty} AS hash, c.mac AS mac`,
-      { from, to: from + span },
-    );
-    return rows.map((row) => this.toAuthRecord(row));
-  }
-
-  /** Stores MACs computed for records that had none (only where there still is none). */
-  async setMissingMacs(macs: Array<{ id: string; mac: string }>): Promise<void> {
-    await this.store.query(
-      this.graph,
-      `UNWIND range(0, size($ids) - 1) AS i
-       MATCH (c:${this.shape.label} {${this.shape.idProperty}: $ids[i]}) WHERE c.mac IS NULL
-       SET c.mac = $macs[i]`,
-      { ids: macs.map((entry) => entry.id), macs: macs.map((entry) => entry.mac) },
-    );
-  }
-
   private toAuthRecord(row: Row): CredentialAuthRecord {
     return {
       ...toCredentialRecord(row, this.shape),

@@ -1,9 +1,8 @@
-import { Injectable, Logger, OnModuleInit } from '@nestjs/common';
+import { Injectable, Logger, OnModuleDestroy, OnModuleInit, Optional } from '@nestjs/common';
 import { ErrorReply } from '@redis/client';
 import { FalkorDbConnection } from '../../graph/falkordb-connection';
+import { StoreChangeFeed } from '../../graph/store-change-feed';
 import { AUDIT_EVENT_LABEL } from '../../audit/audit-event';
-import { CredentialStore } from '../credential-store';
-import { TokenRepository } from './token.repository';
 
 /**
  * Lookups on every request go through these indexes; counts_until finds tokens to stop counting,
@@ -36,33 +35,60 @@ const INDEXES = [
 ];
 
 /**
- * Version 2: every user has its active-token counter and every record its MAC. Version 3: every
- * token has its listing order keys (expires_order, last_used_order).
+ * Creates the token store's indexes at startup, and again whenever the store graph turns out to be
+ * gone (deleted, flushed, swapped away: StoreRecovery). Safe to run on every instance, every time.
+ * There are no upgrades: nothing in the store is ever rewritten or signed because a marker there
+ * says it should be (anyone who can write the store could have set the marker). A record written
+ * without a valid MAC is refused, whenever and however it got there.
  */
-export const STORE_VERSION = 3;
-/** Tokens one upgrade write covers (by internal node id). */
-const UPGRADE_SPAN = 2000;
-/** Records that a store is at STORE_VERSION (parameter `version`). */
-export const MARK_UPGRADED = "MERGE (m:StoreMeta {key: 'schema'}) SET m.version = $version";
-
-/** Creates the token store's indexes (and missing counters) at startup; safe to run on every instance, every time. */
 @Injectable()
-export class CredentialStoreSchema implements OnModuleInit {
+export class CredentialStoreSchema implements OnModuleInit, OnModuleDestroy {
   private readonly logger = new Logger('CredentialStore');
+  private recreating?: Promise<void>;
+  private readonly unsubscribe: Array<() => void> = [];
 
   constructor(
     private readonly store: FalkorDbConnection,
-    private readonly tokens: TokenRepository,
-    private readonly credentials: CredentialStore,
-  ) {}
-
-  /** The version the store's one-time upgrades have reached (0 for a store that never recorded one, new or old). */
-  private async version(): Promise<number> {
-    const rows = await this.store.readQuery(this.store.tokenGraph, "MATCH (m:StoreMeta {key: 'schema'}) RETURN m.version AS version");
-    return Number(rows[0]?.version ?? 0);
+    @Optional() changes?: StoreChangeFeed,
+  ) {
+    this.unsubscribe.push(store.onStoreMissing(() => this.recreate('was deleted or flushed')));
+    if (changes) this.unsubscribe.push(changes.onStoreReplaced(() => this.recreate('was replaced or emptied (swapped or flushed)')));
   }
 
   async onModuleInit(): Promise<void> {
+    await this.createIndexes();
+    this.logger.log(`Token store ready in graph "${this.store.tokenGraph}"`);
+  }
+
+  onModuleDestroy(): void {
+    for (const stop of this.unsubscribe.splice(0)) stop();
+  }
+
+  /**
+   * The store went away under the service: its schema is created again (once at a time), so the
+   * service serves again without a restart. What the old store held is gone: its tokens are unknown.
+   */
+  private recreate(what: string): void {
+    this.recreating ??= (async () => {
+      try {
+        // A store swapped for another that has the graph keeps it (its records still need their MACs).
+        if (Number(await this.store.command(['EXISTS', this.store.tokenGraph])) === 1) {
+          await this.createIndexes();
+          return;
+        }
+        this.logger.error(`The token store graph "${this.store.tokenGraph}" ${what}: credentials stored in it no longer authenticate; creating its schema again`);
+        await this.createIndexes();
+        this.logger.log(`Token store schema created again in graph "${this.store.tokenGraph}"`);
+      } catch (error) {
+        this.logger.error(`Creating the token store schema again failed (${error instanceof Error ? error.message : String(error)}); the next failed read tries again`);
+      } finally {
+        this.recreating = undefined;
+      }
+    })();
+  }
+
+  /** Every index (an existing one is left as it is); creating the first also creates the graph. */
+  async createIndexes(): Promise<void> {
     for (const statement of INDEXES) {
       try {
         await this.store.query(this.store.tokenGraph, statement);
@@ -71,27 +97,5 @@ export class CredentialStoreSchema implements OnModuleInit {
         throw error;
       }
     }
-    const version = await this.version();
-    if (version >= STORE_VERSION) {
-      this.logger.log(`Token store ready in graph "${this.store.tokenGraph}"`);
-      return;
-    }
-    if (version < 2) {
-      // Stores written before per-user counters and record MACs existed get them, once.
-      let counted = 0;
-      for (let batch = await this.tokens.countUncountedUsers(Date.now(), 500); batch > 0; batch = await this.tokens.countUncountedUsers(Date.now(), 500)) {
-        counted += batch;
-      }
-      if (counted) this.logger.log(`Counted the active tokens of ${counted} users stored before per-user counters`);
-      const signed = await this.credentials.signUnsignedRecords();
-      if (signed) this.logger.log(`Signed ${signed} credential records stored before integrity MACs`);
-    }
-    // Tokens stored before listing order keys existed get them, once, paged by node id.
-    let keyed = 0;
-    const last = await this.tokens.lastNodeId();
-    for (let from = 0; from <= last; from += UPGRADE_SPAN) keyed += await this.tokens.addMissingOrderKeys(from, UPGRADE_SPAN);
-    if (keyed) this.logger.log(`Gave ${keyed} tokens stored before listing order keys their keys`);
-    await this.store.query(this.store.tokenGraph, MARK_UPGRADED, { version: STORE_VERSION });
-    this.logger.log(`Token store ready in graph "${this.store.tokenGraph}"`);
   }
 }

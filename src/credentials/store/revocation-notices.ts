@@ -16,6 +16,14 @@ const IDS_PER_NOTICE = 500;
 
 const NOTICE_VERSION = 1;
 
+/**
+ * No notice this service publishes is longer: 500 ids of at most 34 characters, an owner whose
+ * username (256) and host (255) could each take 6 characters a character when JSON-escaped, a MAC.
+ * Anything longer is dropped before it is parsed or MACed: a flood of large messages on the
+ * channel costs an instance no more than receiving them.
+ */
+export const MAX_NOTICE_LENGTH = 32 * 1024;
+
 /** Where the instances of one deployment tell each other of revocations: one channel per token store. */
 export function revocationChannelOf(tokenGraph: string): string {
   return `falkordb-pat:${tokenGraph}:revocations`;
@@ -122,6 +130,10 @@ export class RevocationNotices {
   }
 
   private receive(message: string): void {
+    if (message.length > MAX_NOTICE_LENGTH) {
+      this.ignored(`longer than any notice (${message.length} characters)`);
+      return;
+    }
     let notice: unknown;
     try {
       notice = JSON.parse(message);
@@ -129,13 +141,17 @@ export class RevocationNotices {
       notice = undefined;
     }
     if (!isNotice(notice) || !this.mac.verify(macFieldsOf(notice), notice.mac)) {
-      const now = Date.now();
-      if (now - this.forgeryWarnedAt >= FORGERY_WARNING_INTERVAL_MS) {
-        this.forgeryWarnedAt = now;
-        this.logger.warn(`Ignored a message on ${this.channel} that no instance of this deployment sent (no valid MAC)`);
-      }
+      this.ignored('no valid MAC');
       return;
     }
     for (const id of notice.ids) this.remember(notice.kind, id, notice.owner);
+  }
+
+  /** At most one warning a minute, whatever is published. */
+  private ignored(why: string): void {
+    const now = Date.now();
+    if (now - this.forgeryWarnedAt < FORGERY_WARNING_INTERVAL_MS) return;
+    this.forgeryWarnedAt = now;
+    this.logger.warn(`Ignored a message on ${this.channel} that no instance of this deployment sent (${why})`);
   }
 }

@@ -20,9 +20,5 @@ export function lastUsedOrderOf(lastUsed: number | null, createdAt: number): num
   return lastUsed ?? createdAt - NULL_ORDER_OFFSET;
 }
 
-/** The same keys in Cypher, for token variable `t` (one-time upgrade of older records); `$null_offset` = NULL_ORDER_OFFSET. */
-export const EXPIRES_ORDER_CYPHER = (t: string) => `coalesce(${t}.expires_at, $null_offset + ${t}.created_at)`;
-export const LAST_USED_ORDER_CYPHER = (t: string) => `coalesce(${t}.last_used, ${t}.created_at - $null_offset)`;
-
 /** Every key any of these can hold (inclusive): the range a listing reads windows of. */
 export const ORDER_KEY_DOMAIN = { min: -2 * NULL_ORDER_OFFSET, max: 2 * NULL_ORDER_OFFSET };

@@ -12,7 +12,7 @@ import { PendingInsert, TokenInsertBatches } from './token-insert-batches';
 import { credentialFields, CredentialNodes, TOKEN_NODES, toCredentialRecord, VOID_MAC } from './credential-nodes';
 import { tokenListing } from './token-listing';
 import { RevokedCredentials, revokedCredentialsOf } from './revoked-credentials';
-import { EXPIRES_ORDER_CYPHER, expiresOrderOf, LAST_USED_ORDER_CYPHER, lastUsedOrderOf, NULL_ORDER_OFFSET } from './token-order-keys';
+import { expiresOrderOf, lastUsedOrderOf } from './token-order-keys';
 import { NewTokenRecord, TokenListFilter, TokenRecord, TokenScope, TokenSort } from './token.record';
 
 /** `counts_until` of a token that never expires: the largest time a JS Date can hold. */
@@ -282,26 +282,6 @@ export class TokenRepository extends CredentialNodes {
     return Array.isArray(recent) ? recent.map(String) : undefined;
   }
 
-  /**
-   * Gives up to `batch` users stored before the counter existed their `active_tokens` (and their
-   * active tokens `counts_until`). Returns how many users it updated: run until 0.
-   */
-  async countUncountedUsers(now: number, batch: number): Promise<number> {
-    const rows = await this.store.query(
-      this.graph,
-      `MATCH (u:User) WHERE u.active_tokens IS NULL
-       WITH u LIMIT $batch
-       OPTIONAL MATCH (t:Token)-[:BELONGS_TO]->(u)
-       WHERE t.revoked = false AND (t.expires_at IS NULL OR t.expires_at > $now)
-       WITH u, collect(t) AS active
-       FOREACH (t IN active | SET t.counts_until = coalesce(t.expires_at, $forever))
-       SET u.active_tokens = size(active)
-       RETURN count(u) AS users`,
-      { now, batch, forever: COUNTED_FOREVER },
-    );
-    return Number(rows[0]?.users ?? 0);
-  }
-
   async findById(tokenId: string): Promise<TokenRecord | undefined> {
     const rows = await this.store.readQuery(
       this.graph,
@@ -337,20 +317,4 @@ export class TokenRepository extends CredentialNodes {
     const byId = new Map(rows.map((row) => [String(row.id), toRecord(row)]));
     return ids.flatMap((id) => byId.get(id) ?? []);
   }
-
-  /**
-   * Gives the tokens whose internal node ids are in [from, from + span) and that were stored before
-   * listing order keys existed their keys (see token-order-keys.ts). Returns how many it updated.
-   */
-  async addMissingOrderKeys(from: number, span: number): Promise<number> {
-    const rows = await this.store.query(
-      this.graph,
-      `MATCH (t:Token) WHERE id(t) >= $from AND id(t) < $to AND (t.expires_order IS NULL OR t.last_used_order IS NULL)
-       SET t.expires_order = ${EXPIRES_ORDER_CYPHER('t')}, t.last_used_order = ${LAST_USED_ORDER_CYPHER('t')}
-       RETURN count(t) AS updated`,
-      { from, to: from + span, null_offset: NULL_ORDER_OFFSET },
-    );
-    return Number(rows[0]?.updated ?? 0);
-  }
-
 }

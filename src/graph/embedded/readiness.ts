@@ -10,6 +10,8 @@ export interface ReadinessOptions {
   port: number;
   /** The server process: only its own answers count (another server may hold the port). */
   pid: number;
+  /** The password the server requires, if any: every probe authenticates first. */
+  password?: string;
   /** Fail after this long without progress (not after this long in total). */
   readyTimeoutMs: number;
   /** Settles when the server process exits. */
@@ -92,6 +94,7 @@ function sleepUnless<T>(ms: number, interrupt: Promise<T>): Promise<T | undefine
  */
 export async function waitUntilReady(options: ReadinessOptions): Promise<'ready' | 'exited'> {
   const { port, pid, readyTimeoutMs, logger, signal } = options;
+  const authentication: string[][] = options.password === undefined ? [] : [['AUTH', options.password]];
   const started = Date.now();
   let lastProgressAt = started;
   let lastCpu: { ticks: number; at: number } | undefined;
@@ -113,14 +116,15 @@ export async function waitUntilReady(options: ReadinessOptions): Promise<'ready'
     const quietFor = now - lastProgressAt;
     const probeTimeout = Math.max(50, Math.min(PROBE_TIMEOUT_MS, readyTimeoutMs - quietFor));
     const result: ProbeResult | 'exited' | 'aborted' = await Promise.race([
-      probe(port, [['PING'], ['INFO', 'server', 'persistence']], probeTimeout),
+      probe(port, [...authentication, ['PING'], ['INFO', 'server', 'persistence']], probeTimeout),
       interrupt,
     ]);
     if (result === 'aborted') throw new Error('stopped while the server was starting');
     if (result === 'exited') return 'exited';
 
     const at = Date.now();
-    const [ping, infoReply] = result.outcome === 'replied' ? result.replies : [];
+    // AUTH is answered even while the server loads; a refused one leaves INFO refused too (foreign).
+    const [ping, infoReply] = result.outcome === 'replied' ? result.replies.slice(authentication.length) : [];
     const info = infoReply?.kind === 'bulk' ? (infoReply.text ?? '') : '';
     const answeredBy = infoField(info, 'process_id');
     if (result.outcome === 'replied' && answeredBy !== String(pid)) {

@@ -8,6 +8,8 @@ export interface ServerCommandOptions {
   dataDir: string;
   port: number;
   moduleArgs?: Record<string, string | number>;
+  /** Sent on the server's standard input (see serverConfigInput), never on its command line. */
+  password?: string;
 }
 
 export const PID_FILE = 'falkordb.pid';
@@ -25,6 +27,8 @@ export function serverArgs(options: ServerCommandOptions): string[] {
   const { dataDir, port } = options;
   const moduleArgs = Object.entries(options.moduleArgs ?? {}).flatMap(([name, value]) => [name, String(value)]);
   return [
+    // `-`: the server reads configuration from its standard input first (the password, if any).
+    ...(options.password === undefined ? [] : ['-']),
     '--port', String(port),
     '--bind', '127.0.0.1',
     '--dir', dataDir,
@@ -40,6 +44,16 @@ export function serverArgs(options: ServerCommandOptions): string[] {
     '--logfile', join(dataDir, LOG_FILE),
     '--loadmodule', options.modulePath, ...moduleArgs,
   ];
+}
+
+/**
+ * What the server reads on its standard input when `serverArgs` starts with `-`: the password its
+ * clients must give. Local users can read every process's command line, but not its stdin.
+ */
+export function serverConfigInput(options: Pick<ServerCommandOptions, 'password'>): string | undefined {
+  if (options.password === undefined) return undefined;
+  if (!/^[A-Za-z0-9_-]{16,256}$/.test(options.password)) throw new Error('the embedded server password must be 16..256 of [A-Za-z0-9_-]');
+  return `requirepass ${options.password}\n`;
 }
 
 let setprivSupport: boolean | undefined;

@@ -51,17 +51,20 @@ fi
 # servers on demand. Stop exactly that service, through its own init script or unit and pid file:
 # never by process name, which would also kill every other valkey on a shared host.
 stop_package_service() {
+  local name=$1 pidfile=$2 pid
   if command -v systemctl >/dev/null 2>&1 && [ -d /run/systemd/system ]; then
-    $SUDO systemctl disable --now valkey-server >/dev/null 2>&1 || true
+    $SUDO systemctl disable --now "$name" >/dev/null 2>&1 || true
     return
   fi
-  if [ -x /etc/init.d/valkey-server ]; then $SUDO /etc/init.d/valkey-server stop >/dev/null 2>&1 || true; fi
-  local pidfile=/run/valkey/valkey-server.pid pid
+  if [ -x "/etc/init.d/$name" ]; then $SUDO "/etc/init.d/$name" stop >/dev/null 2>&1 || true; fi
   [ -f "$pidfile" ] || return 0
   pid=$(cat "$pidfile" 2>/dev/null || true)
-  # Only the package's server: the pid file's process must be valkey-server on the package's config.
-  if [ -n "$pid" ] && grep -qs valkey-server "/proc/$pid/cmdline" 2>/dev/null; then $SUDO kill "$pid" 2>/dev/null || true; fi
+  # Only the package's server: the process its pid file names, if it is that server.
+  if [ -n "$pid" ] && grep -qs "$name" "/proc/$pid/cmdline" 2>/dev/null; then $SUDO kill "$pid" 2>/dev/null || true; fi
 }
-if [ "$installed_now" = 1 ]; then stop_package_service; fi
+if [ "$installed_now" = 1 ]; then
+  stop_package_service valkey-server /run/valkey/valkey-server.pid
+  stop_package_service redis-server /run/redis/redis-server.pid
+fi
 
 have_usable_server || { echo "Installed server is older than 7.2; FalkorDB cannot load." >&2; exit 1; }

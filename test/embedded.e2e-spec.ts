@@ -3,19 +3,19 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import request from 'supertest';
 import { bearer } from './support/api';
+import { EmbeddedFalkorDb } from '../src/graph/embedded-falkordb';
 import { freePort } from './support/free-port';
+import { sendToServer } from './support/server-command';
 import { startTestApp, TestApp } from './support/test-app';
 
 /** The Quick start path: no FALKORDB_URL, no secrets: an embedded FalkorDB and generated dev secrets. */
 describe('embedded FalkorDB default (e2e)', () => {
   let dataDir: string;
   let port: number;
-  let storePort: number;
   let app: TestApp | undefined;
   const env = () => ({
     FALKORDB_URL: undefined,
     FALKORDB_EMBEDDED_PORT: String(port),
-    TOKEN_STORE_EMBEDDED_PORT: String(storePort),
     JWT_SECRET: undefined,
     SESSION_SECRET: undefined,
     ENCRYPTION_KEY: undefined,
@@ -24,7 +24,6 @@ describe('embedded FalkorDB default (e2e)', () => {
   beforeAll(async () => {
     dataDir = await mkdtemp(join(tmpdir(), 'pat-embedded-'));
     port = await freePort();
-    storePort = await freePort();
   });
 
   afterAll(async () => {
@@ -55,5 +54,32 @@ describe('embedded FalkorDB default (e2e)', () => {
     const ready = await request(app.http).get('/health/ready').expect(200);
     expect(ready.body.tokenStore).toBe('isolated');
     expect((await stat(join(dataDir, 'token-store', 'appendonlydir'))).isDirectory()).toBe(true);
+  });
+
+  it('moves a token store kept on the users\' server by an earlier version to its own server, and its tokens keep working', async () => {
+    const earlierDir = await mkdtemp(join(tmpdir(), 'pat-earlier-'));
+    const usersPort = await freePort();
+    try {
+      // As the version before isolation ran: the store graph on the embedded users' server itself.
+      const usersServer = await EmbeddedFalkorDb.start({ dataDir: join(earlierDir, 'falkordb'), port: usersPort });
+      let earlier: TestApp | undefined = await startTestApp({ FALKORDB_URL: `redis://localhost:${usersPort}` }, earlierDir);
+      const created = await request(earlier.http).post('/api/auth/tokens/credentials').send({ username: 'default', password: '', name: 'from before' }).expect(201);
+      const { token, tokenId } = created.body as { token: string; tokenId: string };
+      await earlier.close();
+      earlier = undefined;
+      await usersServer.stop();
+
+      const upgraded = await startTestApp({ FALKORDB_EMBEDDED_PORT: String(usersPort) }, earlierDir);
+      try {
+        const again = await request(upgraded.http).get(`/api/auth/tokens/${tokenId}`).set(...bearer(token)).expect(200);
+        expect(again.body.token).toMatchObject({ token_id: tokenId, is_active: true, port: usersPort });
+        // Gone from the users' server: its users no longer find hashes or sealed passwords there.
+        expect(await sendToServer(usersPort, ['EXISTS', 'token_management'])).toBe(0);
+      } finally {
+        await upgraded.close();
+      }
+    } finally {
+      await rm(earlierDir, { recursive: true, force: true });
+    }
   });
 });

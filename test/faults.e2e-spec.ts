@@ -434,11 +434,10 @@ describe('graceful shutdown (e2e)', () => {
   it('embedded FalkorDB: in-flight requests finish, the server process stops, a restart on the same data finds the tokens', async () => {
     const dataDir = await mkdtemp(join(tmpdir(), 'pat-faults-embedded-'));
     const port = await freePort();
-    const storePort = await freePort();
+    const storeSocket = join(dataDir, 'token-store', 'falkordb.sock');
     const env = {
       FALKORDB_URL: undefined,
       FALKORDB_EMBEDDED_PORT: String(port),
-      TOKEN_STORE_EMBEDDED_PORT: String(storePort),
       JWT_SECRET: undefined,
       SESSION_SECRET: undefined,
       ENCRYPTION_KEY: undefined,
@@ -464,7 +463,7 @@ describe('graceful shutdown (e2e)', () => {
       expectEveryOutcomeOk(results, [200, 201]);
       // The embedded servers are gone: their ports refuse connections.
       await until(() => refusesConnections(port), 10_000, `the embedded FalkorDB on port ${port} to stop`);
-      await until(() => refusesConnections(storePort), 10_000, `the token store's embedded FalkorDB on port ${storePort} to stop`);
+      await until(() => refusesConnections(storeSocket), 10_000, `the token store's embedded FalkorDB on ${storeSocket} to stop`);
 
       // Same data folder, same port: every token minted (including during the shutdown) is there and works.
       app = await startTestApp(env, dataDir);

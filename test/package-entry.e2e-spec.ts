@@ -87,14 +87,14 @@ describe('package entry point', () => {
   });
 
   it('`npm start` serves on the embedded FalkorDB, and a SIGTERM to npm stops the service and FalkorDB', async () => {
-    const [httpPort, falkordbPort, storePort] = [await freePort(), await freePort(), await freePort()];
+    const [httpPort, falkordbPort] = [await freePort(), await freePort()];
     const dataDir = await mkdtemp(join(tmpdir(), 'pat-npm-start-'));
     // Its own process group, so that whatever is left can be killed at the end whatever happens.
     const npm = spawn('npm', ['start'], {
       cwd: packageDir,
       detached: true,
       stdio: 'ignore',
-      env: { PATH: process.env.PATH, HOME: process.env.HOME, PORT: String(httpPort), FALKORDB_EMBEDDED_PORT: String(falkordbPort), TOKEN_STORE_EMBEDDED_PORT: String(storePort), FALKORDB_DATA_DIR: dataDir },
+      env: { PATH: process.env.PATH, HOME: process.env.HOME, PORT: String(httpPort), FALKORDB_EMBEDDED_PORT: String(falkordbPort), FALKORDB_DATA_DIR: dataDir },
     });
     const exited = new Promise<number | null>((resolve) => npm.once('exit', resolve));
     try {
@@ -106,7 +106,7 @@ describe('package entry point', () => {
       npm.kill('SIGTERM');
       await exited;
       await until(
-        async () => (await refusesConnections(httpPort)) && (await refusesConnections(falkordbPort)) && (await refusesConnections(storePort)),
+        async () => (await refusesConnections(httpPort)) && (await refusesConnections(falkordbPort)) && (await refusesConnections(join(dataDir, 'token-store', 'falkordb.sock'))),
         15_000,
         'the service and both FalkorDB servers to stop',
       );

@@ -38,7 +38,6 @@ const seconds = (ms: number): string => `${(ms / 1000).toFixed(1)} s`;
 describe('restart at size (embedded FalkorDB, e2e)', () => {
   let dataDir: string;
   let port: number;
-  let storePort: number;
   let app: TestApp | undefined;
   let baseUrl = '';
   let logger = new CapturingLogger();
@@ -47,7 +46,6 @@ describe('restart at size (embedded FalkorDB, e2e)', () => {
   const env = () => ({
     FALKORDB_URL: undefined,
     FALKORDB_EMBEDDED_PORT: String(port),
-    TOKEN_STORE_EMBEDDED_PORT: String(storePort),
     TOKEN_MAX_ACTIVE_PER_USER: '20000',
   });
   /** The token store's own embedded server keeps the tokens. */
@@ -124,7 +122,6 @@ describe('restart at size (embedded FalkorDB, e2e)', () => {
   beforeAll(async () => {
     dataDir = await mkdtemp(join(tmpdir(), 'pat-restart-size-'));
     port = await freePort();
-    storePort = await freePort();
   });
 
   afterAll(async () => {
@@ -179,8 +176,9 @@ describe('restart at size (embedded FalkorDB, e2e)', () => {
       // The store's server answers only the service (its password is made at each start): the seed
       // is written with the service stopped, on the store's data folder served without a password.
       await stopService();
-      const store = await EmbeddedFalkorDb.start({ dataDir: storeDir(), port: storePort });
-      const client = await connectPlainClient(storePort);
+      const seedPort = await freePort();
+      const store = await EmbeddedFalkorDb.start({ dataDir: storeDir(), port: seedPort });
+      const client = await connectPlainClient(seedPort);
       // Signed with the service's key, as the records it writes (owned by users of the users' server).
       const seeding = seedTokens(client, { tokens: SEEDED, users: SEEDED_USERS, port, graph: 'token_management', encryptionKey: TEST_SECRETS.ENCRYPTION_KEY });
       const seeded = await seeding.finally(() => client.close());
@@ -224,7 +222,7 @@ describe('restart at size (embedded FalkorDB, e2e)', () => {
       const pid = Number((await readFile(pidFile, 'utf8')).trim());
       expect(Number.isInteger(pid) && pid > 0).toBe(true);
       const cmdline = await readFile(`/proc/${pid}/cmdline`, 'utf8');
-      expect(cmdline.split('\0')).toContain(String(storePort));
+      expect(cmdline.split('\0')).toContain(join(storeDir(), 'falkordb.sock'));
       logger.lines.length = 0;
 
       const killedAt = performance.now();

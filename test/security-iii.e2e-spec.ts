@@ -1,4 +1,4 @@
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import request from 'supertest';
@@ -263,10 +263,37 @@ describe('Security III: the guard\'s state out of the reach of the users it guar
       }
     });
 
+    /** A FalkorDB for the store alone, whose only user (default, an admin) has a password. */
+    async function separateStore(name: string): Promise<{ store: EmbeddedFalkorDb; url: string; admin: ServerLogin }> {
+      const store = await EmbeddedFalkorDb.start({ dataDir: join(server.dataDir, name), port: await freePort() });
+      const admin = { username: 'default', password: 'store-admin-secret-pw' };
+      await sendToServer(store.port, ['ACL', 'SETUSER', 'default', 'on', 'resetpass', `>${admin.password}`]);
+      return { store, url: `redis://default:${admin.password}@127.0.0.1:${store.port}`, admin };
+    }
+
+    it('counts every way to change the store as writing it (a user with only DEL, an admin without a password), and leaves disabled users out', async () => {
+      const { store, url: storeUrl, admin: storeAdmin } = await separateStore('probed-store');
+      const production = { NODE_ENV: 'production', HOST: '127.0.0.1', TOKEN_STORE_URL: storeUrl };
+      try {
+        await sendToServer(store.port, ['ACL', 'SETUSER', 'cache', 'on', '>cache-secret-pw', '~*', '+get', '+set', '+del'], storeAdmin);
+        await expect(start(production)).rejects.toThrow(/\(cache\)/);
+        await sendToServer(store.port, ['ACL', 'SETUSER', 'cache', 'off'], storeAdmin);
+        await sendToServer(store.port, ['ACL', 'SETUSER', 'boss', 'on', 'nopass', '~*', '&*', '+@all'], storeAdmin);
+        await expect(start(production)).rejects.toThrow(/boss \(an admin without a password\)/);
+        await sendToServer(store.port, ['ACL', 'DELUSER', 'boss'], storeAdmin);
+        const app = await start(production);
+        try {
+          expect((await request(app.http).get('/health/ready').expect(200)).body.tokenStore).toBe('isolated');
+        } finally {
+          await app.close();
+        }
+      } finally {
+        await store.stop();
+      }
+    });
+
     it('starts in production with the store on a FalkorDB of its own (TOKEN_STORE_URL), which users cannot log in to', async () => {
-      const storeDir = join(server.dataDir, 'separate-store');
-      const store = await EmbeddedFalkorDb.start({ dataDir: storeDir, port: await freePort() });
-      const storeUrl = `redis://127.0.0.1:${store.port}`;
+      const { store, url: storeUrl } = await separateStore('separate-store');
       try {
         await expect(start({ TOKEN_STORE_URL: storeUrl, FALKORDB_ALLOWED_SERVERS: `localhost:${server.port},127.0.0.1:${store.port}` })).rejects.toThrow(
           /token store's own server/,
@@ -293,15 +320,20 @@ describe('Security III: the guard\'s state out of the reach of the users it guar
   describe('the embedded default: the store on a FalkorDB of its own that no user reaches', () => {
     let app: TestApp;
     let usersPort: number;
-    let storePort: number;
     let dataDir: string;
+    const storeDir = () => join(dataDir, 'token-store');
+    const storeSocket = () => join(storeDir(), 'falkordb.sock');
+
+    async function startEmbedded(): Promise<void> {
+      app = await startTestApp({ FALKORDB_EMBEDDED_PORT: String(usersPort) }, dataDir);
+      // ACL users live in the users' server's memory: created again at each start.
+      await sendToServer(usersPort, ['ACL', 'SETUSER', writer.username as string, 'on', `>${writer.password}`, '~*', '&*', '+@all', '-@admin', '-@dangerous']);
+    }
 
     beforeAll(async () => {
       usersPort = await freePort();
-      storePort = await freePort();
       dataDir = await mkdtemp(join(tmpdir(), 'pat-isolated-'));
-      app = await startTestApp({ FALKORDB_EMBEDDED_PORT: String(usersPort), TOKEN_STORE_EMBEDDED_PORT: String(storePort) }, dataDir);
-      await sendToServer(usersPort, ['ACL', 'SETUSER', writer.username as string, 'on', `>${writer.password}`, '~*', '&*', '+@all', '-@admin', '-@dangerous']);
+      await startEmbedded();
     });
 
     afterAll(async () => {
@@ -319,30 +351,28 @@ describe('Security III: the guard\'s state out of the reach of the users it guar
       const found = (await asAttacker(usersPort, 'MATCH (t:Token) RETURN count(t)')) as unknown[][];
       expect((found[1] as unknown[][])[0][0]).toBe(0);
       await sendToServer(usersPort, ['SET', `falkordb-pat:${GRAPH}:admin-role:${token.tokenId}`, '{"role":"Admin","until":9999999999999}'], writer);
-      // The store's server answers nobody without its password, the writer's and the default login included.
-      await expect(sendToServer(storePort, ['PING'])).rejects.toThrow(/NOAUTH|WRONGPASS/);
-      await expect(sendToServer(storePort, ['PING'], writer)).rejects.toThrow(/WRONGPASS|NOAUTH|invalid/i);
-      await expect(sendToServer(storePort, ['PING'], { username: 'default', password: '' })).rejects.toThrow(/WRONGPASS|NOAUTH|invalid/i);
-      // Nor is it a login target.
-      const login = await request(app.http)
-        .post('/api/auth/tokens/credentials')
-        .send({ username: 'default', password: '', host: '127.0.0.1', port: storePort, name: 'into the store' })
-        .expect(400);
-      expect(login.body).toMatchObject({ code: 'SERVER_NOT_ALLOWED' });
+      // The store's server has no TCP port, its socket and folder are the service user's alone, and
+      // even through the socket it answers nobody without its password.
+      const folder = await stat(storeDir());
+      expect(folder.mode & 0o777).toBe(0o700);
+      expect((await stat(storeSocket())).mode & 0o077).toBe(0);
+      await expect(sendToServer(storeSocket(), ['PING'])).rejects.toThrow(/NOAUTH/);
+      await expect(sendToServer(storeSocket(), ['PING'], writer)).rejects.toThrow(/WRONGPASS|NOAUTH|invalid/i);
+      await expect(sendToServer(storeSocket(), ['PING'], { username: 'default', password: '' })).rejects.toThrow(/WRONGPASS|NOAUTH|invalid/i);
       const listed = await request(app.http).get('/api/auth/tokens').set(...bearer(token.token)).expect(200);
       expect(listed.body.role).toBe('Read-Write');
     });
 
-    it('never shows the password on the store server\'s command line, and keeps tokens across a restart', async () => {
-      const pid = Number((await readFile(join(dataDir, 'token-store', 'falkordb.pid'), 'utf8')).trim());
+    it('never shows the password on the store server\'s command line, listens on no TCP port, and keeps tokens across a restart', async () => {
+      const pid = Number((await readFile(join(storeDir(), 'falkordb.pid'), 'utf8')).trim());
       const commandLine = (await readFile(`/proc/${pid}/cmdline`, 'utf8')).split('\0');
       expect(commandLine.join(' ')).not.toMatch(/requirepass|masterauth/);
-      expect(commandLine).toContain(String(storePort));
+      expect(commandLine.slice(commandLine.indexOf('--port'), commandLine.indexOf('--port') + 2)).toEqual(['--port', '0']);
+      expect(commandLine).toContain(storeSocket());
 
       const token = await mintToken(app, TEST_USERS.writer, usersPort);
       await app.close();
-      app = await startTestApp({ FALKORDB_EMBEDDED_PORT: String(usersPort), TOKEN_STORE_EMBEDDED_PORT: String(storePort) }, dataDir);
-      await sendToServer(usersPort, ['ACL', 'SETUSER', writer.username as string, 'on', `>${writer.password}`, '~*', '&*', '+@all', '-@admin', '-@dangerous']);
+      await startEmbedded();
       await request(app.http).get('/api/auth/tokens/self').set(...bearer(token.token)).expect(200);
     });
   });

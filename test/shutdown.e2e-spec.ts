@@ -107,16 +107,20 @@ async function probeReadiness(port: number, statuses: Set<number>, tally: Tally)
 }
 
 /** valkey/redis server processes whose command line names `--port <port>`. */
-async function serversOnPort(port: number): Promise<number[]> {
+/** Servers listening on 127.0.0.1:`port`, or on the unix socket `port` (the token store's). */
+async function serversOnPort(port: number | string): Promise<number[]> {
+  const [option, value] = typeof port === 'string' ? ['--unixsocket', port] : ['--port', String(port)];
   const pids: number[] = [];
   for (const entry of await readdir('/proc')) {
     if (!/^\d+$/.test(entry)) continue;
     const args: string[] = await readFile(`/proc/${entry}/cmdline`, 'utf8').then((text) => text.split('\0'), () => []);
-    const portAt = args.indexOf('--port');
-    if (args.length && /(valkey|redis)-server$/.test(args[0]) && portAt >= 0 && args[portAt + 1] === String(port)) pids.push(Number(entry));
+    const at = args.indexOf(option);
+    if (args.length && /(valkey|redis)-server$/.test(args[0]) && at >= 0 && args[at + 1] === value) pids.push(Number(entry));
   }
   return pids;
 }
+
+const storeSocketIn = (dataDir: string): string => join(dataDir, 'token-store', 'falkordb.sock');
 
 /** The service end to end as a process: SIGTERM under load, kill -9 and restart. */
 describe('shutdown of `node dist/main.js` (e2e)', () => {
@@ -268,16 +272,16 @@ describe('shutdown of `node dist/main.js` (e2e)', () => {
     for (const [index, kind] of TRIALS.entries()) {
       const dataDir = await mkdtemp(join(tmpdir(), 'pat-shutdown-data-'));
       const falkordbPort = await freePort();
-      const storePort = await freePort();
+      const storeSocket = storeSocketIn(dataDir);
       try {
         await sigtermUnderLoad(
           `embedded, trial ${index + 1} (${kind})`,
           kind,
-          { FALKORDB_DATA_DIR: dataDir, FALKORDB_EMBEDDED_PORT: String(falkordbPort), TOKEN_STORE_EMBEDDED_PORT: String(storePort) },
+          { FALKORDB_DATA_DIR: dataDir, FALKORDB_EMBEDDED_PORT: String(falkordbPort) },
           { username: 'default', password: '' },
         );
         // Both servers stopped by the service before it exited, not by the kernel's parent-death signal afterwards.
-        for (const port of [falkordbPort, storePort]) {
+        for (const port of [falkordbPort, storeSocket]) {
           expect(await refusesConnections(port)).toBe(true);
           expect(await serversOnPort(port)).toEqual([]);
         }
@@ -290,8 +294,8 @@ describe('shutdown of `node dist/main.js` (e2e)', () => {
   it('embedded FalkorDB: after kill -9 of node, a restart on the same data and ports is ready and old tokens work', async () => {
     const dataDir = await mkdtemp(join(tmpdir(), 'pat-kill9-data-'));
     const falkordbPort = await freePort();
-    const storePort = await freePort();
-    const env = { FALKORDB_DATA_DIR: dataDir, FALKORDB_EMBEDDED_PORT: String(falkordbPort), TOKEN_STORE_EMBEDDED_PORT: String(storePort) };
+    const storeSocket = storeSocketIn(dataDir);
+    const env = { FALKORDB_DATA_DIR: dataDir, FALKORDB_EMBEDDED_PORT: String(falkordbPort) };
     try {
       const first = await startService(env);
       const { token, tokenId } = await mintToken(first, { username: 'default', password: '' });
@@ -310,16 +314,16 @@ describe('shutdown of `node dist/main.js` (e2e)', () => {
       expect(servers).toHaveLength(1);
       expect(servers).not.toEqual(orphan);
       // The token store's own server was replaced the same way (the token above was read from it).
-      expect(await serversOnPort(storePort)).toHaveLength(1);
+      expect(await serversOnPort(storeSocket)).toHaveLength(1);
       console.log(`kill -9: orphaned FalkorDB ${orphan[0]} replaced by ${servers[0]}; ${second.messages.filter((m) => /left over|Leftover/.test(m)).join('; ') || 'it had already exited (parent-death signal)'}`);
 
       second.process.kill('SIGTERM');
       expect(await waitForExit(second)).toEqual({ code: 0, signal: null });
       expect(await serversOnPort(falkordbPort)).toEqual([]);
-      expect(await serversOnPort(storePort)).toEqual([]);
+      expect(await serversOnPort(storeSocket)).toEqual([]);
     } finally {
       // Never leave a server of this test behind, whatever failed.
-      for (const pid of [...(await serversOnPort(falkordbPort)), ...(await serversOnPort(storePort))]) process.kill(pid, 'SIGKILL');
+      for (const pid of [...(await serversOnPort(falkordbPort)), ...(await serversOnPort(storeSocket))]) process.kill(pid, 'SIGKILL');
       await rm(dataDir, { recursive: true, force: true });
     }
   }, 120_000);

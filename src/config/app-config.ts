@@ -3,7 +3,7 @@ import { AllowedHosts, LOOPBACK_HOSTS } from '../http/host-allow-list';
 import { availableParallelism } from 'node:os';
 import { join, resolve } from 'node:path';
 import { authOptionProblems, AuthModuleOptions, MIN_SECRET_LENGTH } from '../auth/auth.options';
-import { DEFAULT_EMBEDDED_PORT, DEFAULT_TOKEN_STORE_EMBEDDED_PORT, graphOptionProblems, GraphModuleOptions, SentinelOptions } from '../graph/graph.options';
+import { DEFAULT_EMBEDDED_PORT, graphOptionProblems, GraphModuleOptions, SentinelOptions } from '../graph/graph.options';
 import { parseServerAddress, sameHost, ServerAddress, serverAddressOfUrl } from '../graph/server-address';
 import { DEFAULT_MAX_QUERY_TIMEOUT_MS, DEFAULT_QUERY_TIMEOUT_MS, graphApiOptionProblems, GraphApiModuleOptions } from '../graph-api/graph-api.options';
 import { tokensOptionProblems, TokensModuleOptions } from '../tokens/tokens.options';
@@ -139,7 +139,6 @@ function checkNotPlaceholder(name: string, value: string, problems: string[]): v
 const VARIABLE_OF_OPTION: Readonly<Record<string, string>> = {
   url: 'FALKORDB_URL',
   tokenStoreUrl: 'TOKEN_STORE_URL',
-  'tokenStoreEmbedded.port': 'TOKEN_STORE_EMBEDDED_PORT',
   'tokenStoreEmbedded.dataDir': 'FALKORDB_DATA_DIR',
   tokenStoreExposure: 'TOKEN_STORE_EXPOSURE',
   'embedded.port': 'FALKORDB_EMBEDDED_PORT',
@@ -262,13 +261,13 @@ function inVariableNames(problem: string): string {
 
 /** The token store's own server is never a login target: an allow-list naming it is a mistake. */
 function storeServerLoginProblems(graph: GraphModuleOptions, allowedServers: ServerAddress[] | undefined): string[] {
+  // The embedded store listens on a unix socket only: no allow-list entry can name it.
   let store: { host: string; port: number } | undefined;
   try {
     if (graph.tokenStoreUrl) store = serverAddressOfUrl(graph.tokenStoreUrl);
   } catch {
     return []; // the module's validator names the bad URL
   }
-  if (graph.tokenStoreEmbedded) store = { host: '127.0.0.1', port: graph.tokenStoreEmbedded.port };
   const named = store && allowedServers?.find((server) => server.port === store.port && sameHost(server.host, store.host));
   return named ? [`FALKORDB_ALLOWED_SERVERS names the token store's own server (${named.host}:${named.port}): users never log in there`] : [];
 }
@@ -312,11 +311,6 @@ export async function loadAppConfig(env: Environment): Promise<AppConfig> {
   const embeddedPort = readInteger(env, 'FALKORDB_EMBEDDED_PORT', problems);
   const embeddedUsersServer = !sentinel && !falkordbUrl;
   const tokenStoreUrl = env.TOKEN_STORE_URL?.trim() || undefined;
-  const tokenStoreEmbeddedPort = readInteger(env, 'TOKEN_STORE_EMBEDDED_PORT', problems);
-  if (tokenStoreEmbeddedPort !== undefined && !embeddedUsersServer) {
-    problems.push('TOKEN_STORE_EMBEDDED_PORT applies to the embedded FalkorDB only: with FALKORDB_URL or FALKORDB_SENTINELS give the store its own server with TOKEN_STORE_URL');
-  }
-  if (tokenStoreEmbeddedPort !== undefined && tokenStoreUrl) problems.push('give TOKEN_STORE_URL or TOKEN_STORE_EMBEDDED_PORT, not both');
   const graph: GraphModuleOptions = {
     ...(sentinel
       ? { sentinel }
@@ -328,7 +322,7 @@ export async function loadAppConfig(env: Environment): Promise<AppConfig> {
     tokenStoreUrl,
     // Isolation by default: with the embedded users' server, the store gets an embedded server of its own.
     ...(embeddedUsersServer && !tokenStoreUrl
-      ? { tokenStoreEmbedded: { dataDir: join(dataDir, 'token-store'), port: tokenStoreEmbeddedPort ?? DEFAULT_TOKEN_STORE_EMBEDDED_PORT } }
+      ? { tokenStoreEmbedded: { dataDir: join(dataDir, 'token-store') } }
       : {}),
     userConnections: {
       maxSize: readInteger(env, 'GRAPH_MAX_CONNECTIONS', problems),

@@ -10,4 +10,5 @@ import { TokenRepository } from './store/token.repository';
  * The credential store's providers. The module that registers them also provides
  * CREDENTIAL_STORE_OPTIONS and exports CredentialStore, the facade (and TokenStoreExposure, for readiness).
  */
-export const CREDENTIAL_PROVIDERS: Provider[] = [CredentialStoreSchema, TokenRepository, SessionRepository, CredentialStore, CredentialRetention, TokenStoreExposure];
+// TokenStoreExposure first: its startup check runs before the schema is written (a refused store is never touched).
+export const CREDENTIAL_PROVIDERS: Provider[] = [TokenStoreExposure, CredentialStoreSchema, TokenRepository, SessionRepository, CredentialStore, CredentialRetention];

@@ -1,4 +1,4 @@
-import { Inject, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
+import { Inject, Injectable, Logger, OnModuleInit } from '@nestjs/common';
 import { withDeadline } from '../common/deadline';
 import { FalkorDbConnection } from '../graph/falkordb-connection';
 import { CREDENTIAL_STORE_OPTIONS, CredentialStoreOptions } from './credential-store';
@@ -27,7 +27,7 @@ export class TokenStoreExposedError extends Error {
  * startup.
  */
 @Injectable()
-export class TokenStoreExposure implements OnApplicationBootstrap {
+export class TokenStoreExposure implements OnModuleInit {
   private readonly logger = new Logger('TokenStoreExposure');
   private current: TokenStoreExposureState = 'unchecked';
 
@@ -40,8 +40,16 @@ export class TokenStoreExposure implements OnApplicationBootstrap {
     return this.current;
   }
 
-  async onApplicationBootstrap(): Promise<void> {
+  /** Before the schema is written: a store the service refuses is never touched. */
+  async onModuleInit(): Promise<void> {
     const writers = await this.check();
+    if (this.current === 'unchecked' && this.options.exposurePolicy === 'refuse') {
+      // Fail closed: a store nobody could vouch for is treated as one users may write.
+      throw new TokenStoreExposedError(
+        `Cannot tell who may write the token graph "${this.store.tokenGraph}" (the service's FalkorDB user may not run ACL LIST / ACL DRYRUN). ` +
+          'Let it run them, put the token store on a FalkorDB of its own (TOKEN_STORE_URL), or set TOKEN_STORE_EXPOSURE=accept to start anyway.',
+      );
+    }
     if (this.current !== 'exposed') return;
     const where = `FalkorDB users other than admins can write the token graph "${this.store.tokenGraph}" (${writers.join(', ')})`;
     const remedy =
@@ -63,7 +71,10 @@ export class TokenStoreExposure implements OnApplicationBootstrap {
 
   /**
    * Runs the check again and answers the users who can write the store (never throws: a service
-   * user without ACL rights leaves it `unchecked`).
+   * user without ACL rights leaves it `unchecked`). Disabled users (`off`) cannot log in and are
+   * left out; admins may do anything anyway. "Write" is anything that changes what the service
+   * reads: the graph by query, deletion, renaming or restoring over it, the shared `falkordb-pat:`
+   * keys, or the whole database (FLUSHALL, FLUSHDB, SWAPDB).
    */
   async check(): Promise<string[]> {
     const writers: string[] = [];
@@ -75,11 +86,27 @@ export class TokenStoreExposure implements OnApplicationBootstrap {
         const answer: unknown = await ask(['ACL', 'DRYRUN', ...args]);
         return typeof answer === 'string' && answer === 'OK';
       };
-      const reply: unknown = await ask(['ACL', 'USERS']);
-      const users = Array.isArray(reply) ? reply : [];
-      for (const user of users.map(String)) {
-        if (await allowed([user, 'ACL', 'GETUSER', user])) continue; // an admin: may do anything anyway
-        if (await allowed([user, 'GRAPH.QUERY', this.store.tokenGraph, 'RETURN 1'])) writers.push(user);
+      const graph = this.store.tokenGraph;
+      const sharedKey = `falkordb-pat:${graph}:probe`;
+      const writes = [
+        ['GRAPH.QUERY', graph, 'RETURN 1'],
+        ['GRAPH.DELETE', graph],
+        ['DEL', graph],
+        ['RENAME', sharedKey, graph],
+        ['RESTORE', graph, '0', 'x'],
+        ['SET', sharedKey, 'x'],
+        ['FLUSHALL'],
+        ['FLUSHDB'],
+        ['SWAPDB', '0', '1'],
+      ];
+      for (const user of enabledUsers(await ask(['ACL', 'LIST']))) {
+        if (await allowed([user.name, 'ACL', 'GETUSER', user.name])) {
+          // An admin may do anything anyway; one without a password is anyone who reaches the server.
+          if (user.noPassword) writers.push(`${user.name} (an admin without a password)`);
+          continue;
+        }
+        const answers = await Promise.all(writes.map((write) => allowed([user.name, ...write])));
+        if (answers.some(Boolean)) writers.push(user.name);
       }
       this.current = writers.length ? 'exposed' : 'isolated';
     } catch (error) {
@@ -88,4 +115,19 @@ export class TokenStoreExposure implements OnApplicationBootstrap {
     }
     return writers;
   }
+}
+
+interface AclUser {
+  name: string;
+  noPassword: boolean;
+}
+
+/** The users of `ACL LIST` (`user <name> on|off [nopass] ...` per line) that can log in. */
+function enabledUsers(reply: unknown): AclUser[] {
+  const lines = Array.isArray(reply) ? reply.map(String) : [];
+  return lines.flatMap((line) => {
+    const [keyword, name, ...rules] = line.split(' ');
+    if (keyword !== 'user' || !name || !rules.includes('on')) return [];
+    return [{ name, noPassword: rules.includes('nopass') }];
+  });
 }

@@ -1,6 +1,6 @@
 import { ChildProcess, spawn } from 'node:child_process';
 import { closeSync, openSync } from 'node:fs';
-import { mkdir } from 'node:fs/promises';
+import { chmod, mkdir } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { Logger, LoggerService } from '@nestjs/common';
 import { reclaimLeftoverServer, removePidFileOf } from './embedded/leftover-server';
@@ -8,7 +8,7 @@ import { seconds, waitUntilReady } from './embedded/readiness';
 import { LOG_FILE, PID_FILE, serverCommand, serverConfigInput } from './embedded/server-command';
 import { logLinesSince, logSize, saysPortInUse } from './embedded/server-log';
 import { bundledModulePath, resolveServerBinary } from './falkordb-server-binary';
-import { DEFAULT_EMBEDDED_READY_TIMEOUT_MS, EmbeddedFalkorDbOptions } from './graph.options';
+import { DEFAULT_EMBEDDED_READY_TIMEOUT_MS, EmbeddedFalkorDbOptions, embeddedSocketPath } from './graph.options';
 
 /** 'up': answering; 'down': exited unexpectedly, being restarted; 'stopped': after stop(). */
 export type EmbeddedFalkorDbState = 'up' | 'down' | 'stopped';
@@ -43,6 +43,8 @@ interface Settings {
   port: number;
   moduleArgs?: Record<string, string | number>;
   password?: string;
+  /** The unix socket it listens on instead of a TCP port. */
+  unixSocket?: string;
   readyTimeoutMs: number;
 }
 
@@ -111,6 +113,9 @@ export class EmbeddedFalkorDb {
     const modulePath = options.modulePath ?? bundledModulePath();
     const dataDir = resolve(options.dataDir);
     await mkdir(dataDir, { recursive: true });
+    // A server on a private socket keeps data nobody else may read or reach: the folder holds the
+    // socket and the AOF (written 0644), so only this user may enter it.
+    if (options.unixSocket) await chmod(dataDir, 0o700);
     const instance = new EmbeddedFalkorDb(
       {
         serverPath,
@@ -119,6 +124,7 @@ export class EmbeddedFalkorDb {
         port: options.port,
         moduleArgs: options.moduleArgs,
         password: options.password,
+        unixSocket: options.unixSocket ? embeddedSocketPath(dataDir) : undefined,
         readyTimeoutMs: options.readyTimeoutMs ?? DEFAULT_EMBEDDED_READY_TIMEOUT_MS,
       },
       logger,
@@ -129,14 +135,20 @@ export class EmbeddedFalkorDb {
       instance.currentState = 'stopped';
       instance.stopping = Promise.resolve();
       throw new Error(
-        `Embedded FalkorDB failed to start (${serverPath} on 127.0.0.1:${options.port}, data in ${dataDir}): ${errorText(error)}`,
+        `Embedded FalkorDB failed to start (${serverPath} on ${options.unixSocket ? embeddedSocketPath(dataDir) : `127.0.0.1:${options.port}`}, data in ${dataDir}): ${errorText(error)}`,
       );
     }
     return instance;
   }
 
+  /** The TCP port on 127.0.0.1 (0 for a server on a unix socket). */
   get port(): number {
-    return this.settings.port;
+    return this.settings.unixSocket ? 0 : this.settings.port;
+  }
+
+  /** The unix socket it listens on, when started with `unixSocket`. */
+  get socketPath(): string | undefined {
+    return this.settings.unixSocket;
   }
 
   get dataDir(): string {
@@ -193,8 +205,8 @@ export class EmbeddedFalkorDb {
 
   /** Spawns a server (after stopping a leftover of an earlier run) and waits until it is ready. */
   private async launch(): Promise<ServerChild> {
-    const { dataDir, port, readyTimeoutMs } = this.settings;
-    await reclaimLeftoverServer(this.pidFile, dataDir, port, this.logger);
+    const { dataDir, readyTimeoutMs } = this.settings;
+    await reclaimLeftoverServer(this.pidFile, dataDir, this.port, this.logger);
     if (this.stopController.signal.aborted) throw new Error('stopped while the server was starting');
     const command = serverCommand(this.settings);
     const configInput = serverConfigInput(this.settings);
@@ -236,7 +248,7 @@ export class EmbeddedFalkorDb {
     let outcome: 'ready' | 'exited';
     try {
       outcome = await waitUntilReady({
-        port,
+        endpoint: this.settings.unixSocket ?? this.port,
         pid: server.pid,
         password: this.settings.password,
         readyTimeoutMs,

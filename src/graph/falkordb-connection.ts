@@ -4,6 +4,8 @@ import { FalkorDB, FalkorDBOptions } from 'falkordb';
 import { withDeadline } from '../common/deadline';
 import { StoreUnavailableError, WriteNotReplicatedError } from '../common/domain-errors';
 import { EmbeddedFalkorDb } from './embedded-falkordb';
+import { moveEarlierStoreGraph } from './embedded/earlier-store-graph';
+import { formatBytes } from './embedded/readiness';
 import { GRAPH_MODULE_OPTIONS } from './graph.module-definition';
 import { OutageLog } from './outage-log';
 import {
@@ -42,7 +44,7 @@ const REPLICA_COUNT_REFRESH_MS = 5000;
 /** Called with the data server that became primary (Sentinel failover). */
 export type PrimaryChangeListener = (primary: HostAndPort) => void;
 
-type ConnectTarget = Pick<FalkorDBOptions, 'url'> & { socket?: { host: string; port: number }; username?: string; password?: string };
+type ConnectTarget = Pick<FalkorDBOptions, 'url'> & { socket?: { host: string; port: number } | { path: string }; username?: string; password?: string };
 
 /**
  * The service's own FalkorDB connection (token store). Opens an external server by URL, adopts a
@@ -121,13 +123,48 @@ export class FalkorDbConnection implements OnModuleInit, OnApplicationShutdown {
    */
   private async openEmbeddedStore(options: EmbeddedTokenStoreOptions): Promise<void> {
     const password = randomBytes(32).toString('base64url');
-    const server = await EmbeddedFalkorDb.start({ ...options, password }, this.logger);
+    let server: EmbeddedFalkorDb;
+    try {
+      server = await EmbeddedFalkorDb.start({ ...options, port: 0, unixSocket: true, password }, this.logger);
+    } catch (error) {
+      // Said apart from the users' server, whose start can fail the same way.
+      throw new Error(`The token store's own embedded FalkorDB did not start: ${reasonOf(error)}`);
+    }
+    const socket = server.socketPath as string;
     this.embeddedStore = server;
     this.superviseEmbedded(server, 'Embedded token store FalkorDB');
-    this.storeAddress = { host: '127.0.0.1', port: server.port, tls: false };
-    this.client = await this.connect({ socket: { host: '127.0.0.1', port: server.port }, password });
+    // No TCP address: no allow-list entry, login or server identity can ever name this server.
+    this.storeAddress = { host: socket, port: 0, tls: false };
+    this.client = await this.connect({ socket: { path: socket }, password });
     this.ownsClient = true;
-    this.logger.log(`Token store on its own embedded FalkorDB at 127.0.0.1:${server.port} (password known only to this service), data in ${server.dataDir}`);
+    this.logger.log(`Token store on its own embedded FalkorDB at unix socket ${socket} (password known only to this service; no TCP port)`);
+    if (this.embedded) await this.moveEarlierStore(this.embedded, this.client);
+  }
+
+  /**
+   * A store kept on the users' embedded server by a version before isolation is moved to the
+   * store's own server at the first start, so its tokens keep working (and its hashes and sealed
+   * passwords leave the users' reach). Failing to move it is logged, never fatal: those tokens
+   * simply do not authenticate until it is moved.
+   */
+  private async moveEarlierStore(users: EmbeddedFalkorDb, store: FalkorDB): Promise<void> {
+    let usersClient: FalkorDB | undefined;
+    try {
+      usersClient = await this.connect({ socket: { host: '127.0.0.1', port: users.port } });
+      const moved = await moveEarlierStoreGraph(await usersClient.connection, await store.connection, this.tokenGraph);
+      if (moved) {
+        this.logger.log(
+          `Moved the token store graph "${this.tokenGraph}" (${formatBytes(moved)}) from the users' embedded FalkorDB (127.0.0.1:${users.port}) to its own`,
+        );
+      }
+    } catch (error) {
+      this.logger.warn(
+        `A token store graph "${this.tokenGraph}" on the users' embedded FalkorDB (127.0.0.1:${users.port}) could not be moved to the store's own server ` +
+          `(${reasonOf(error)}): the tokens in it do not authenticate until it is`,
+      );
+    } finally {
+      await usersClient?.close().catch(() => undefined);
+    }
   }
 
   /** One line when an outage of an embedded server starts, one when it ends (it restarts itself). */
@@ -463,7 +500,7 @@ export class FalkorDbConnection implements OnModuleInit, OnApplicationShutdown {
       socket: { ...target.socket, connectTimeout: 2000, reconnectStrategy: reconnectDelay },
       // Fail fast while disconnected instead of queueing requests behind an outage.
       disableOfflineQueue: true,
-    } as FalkorDBOptions;
+    } as unknown as FalkorDBOptions;
     const pending = FalkorDB.connect(options);
     try {
       const client = await withDeadline(pending, connectTimeoutMs);
@@ -473,7 +510,14 @@ export class FalkorDbConnection implements OnModuleInit, OnApplicationShutdown {
     } catch (error) {
       // A late success must not leak a connection that nobody will close.
       void pending.then((late) => late.close()).catch(() => undefined);
-      const where = target.url ? new URL(target.url).host : target.socket && this.locator ? describeAddress(target.socket) : 'the embedded server';
+      const socket = target.socket;
+      const where = target.url
+        ? new URL(target.url).host
+        : socket && 'path' in socket
+          ? socket.path
+          : socket && this.locator
+            ? describeAddress(socket)
+            : 'the embedded server';
       throw new Error(
         `Cannot connect to FalkorDB at ${where}: ${error instanceof Error ? error.message : String(error)}`,
       );

@@ -1,4 +1,4 @@
-import { resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import type { FalkorDB } from 'falkordb';
 import { MAX_TIMER_MS } from '../common/deadline';
 import type { UserConnectionPoolLimits } from './user-connection-pool';
@@ -24,14 +24,22 @@ export interface EmbeddedFalkorDbOptions {
    */
   password?: string;
   /**
+   * Listen only on the unix socket `<dataDir>/falkordb.sock` (mode 700, the folder too), not on a
+   * TCP port (`port` is then ignored): no other local user can connect, or take the address first.
+   */
+  unixSocket?: boolean;
+  /**
    * Startup fails when the server makes no progress for this long (not listening yet, or its AOF
    * replay not advancing). A big store loading steadily is waited for however long it takes. Default 60 s.
    */
   readyTimeoutMs?: number;
 }
 
-/** The token store's own embedded server: a data folder and a port on 127.0.0.1. */
-export type EmbeddedTokenStoreOptions = Pick<EmbeddedFalkorDbOptions, 'dataDir' | 'port' | 'serverPath' | 'modulePath' | 'readyTimeoutMs'>;
+/** The token store's own embedded server: a data folder (it listens on a unix socket in it, no TCP port). */
+export type EmbeddedTokenStoreOptions = Pick<EmbeddedFalkorDbOptions, 'dataDir' | 'serverPath' | 'modulePath' | 'readyTimeoutMs'>;
+
+/** Longest unix socket path Linux takes (sun_path is 108 bytes with its terminating NUL). */
+export const MAX_UNIX_SOCKET_PATH_BYTES = 107;
 
 /** A FalkorDB primary with replicas, managed by Valkey/Redis Sentinel. */
 export interface SentinelOptions {
@@ -104,8 +112,11 @@ export interface GraphModuleOptions {
 export const DEFAULT_TOKEN_GRAPH = 'token_management';
 /** FalkorDB's usual port: the announcement's examples log in to localhost:6379. */
 export const DEFAULT_EMBEDDED_PORT = 6379;
-/** The token store's own embedded server, next to the users' one. */
-export const DEFAULT_TOKEN_STORE_EMBEDDED_PORT = 6380;
+
+/** Where an embedded server started with `unixSocket` listens. */
+export function embeddedSocketPath(dataDir: string): string {
+  return join(resolve(dataDir), 'falkordb.sock');
+}
 export const DEFAULT_COMMAND_TIMEOUT_MS = 5000;
 export const DEFAULT_REPLICA_ACK_TIMEOUT_MS = 2000;
 /** The port of a Sentinel-managed server's name (`<masterName>:6379`): FalkorDB's usual port. */
@@ -203,12 +214,17 @@ function checkTokenStoreEmbedded(options: GraphModuleOptions, problems: string[]
     return;
   }
   if (options.tokenStoreUrl !== undefined) problems.push('give tokenStoreUrl or tokenStoreEmbedded, not both');
-  if (typeof store.dataDir !== 'string' || store.dataDir.trim() === '') problems.push('tokenStoreEmbedded.dataDir must be a non-empty path');
-  if (!isPort(store.port)) problems.push('tokenStoreEmbedded.port must be an integer from 1 to 65535');
   checkTimeout('tokenStoreEmbedded.readyTimeoutMs', store.readyTimeoutMs, problems);
+  if (typeof store.dataDir !== 'string' || store.dataDir.trim() === '') {
+    problems.push('tokenStoreEmbedded.dataDir must be a non-empty path');
+    return;
+  }
+  const socket = embeddedSocketPath(store.dataDir);
+  if (Buffer.byteLength(socket) > MAX_UNIX_SOCKET_PATH_BYTES) {
+    problems.push(`tokenStoreEmbedded.dataDir is too long a path for the store's unix socket (${socket}: at most ${MAX_UNIX_SOCKET_PATH_BYTES} bytes): choose a shorter data folder`);
+  }
   const users = options.embedded;
-  if (users && store.port === users.port) problems.push(`tokenStoreEmbedded.port must differ from embedded.port (both ${store.port})`);
-  if (users && typeof store.dataDir === 'string' && typeof users.dataDir === 'string' && resolve(store.dataDir) === resolve(users.dataDir)) {
+  if (users && typeof users.dataDir === 'string' && resolve(store.dataDir) === resolve(users.dataDir)) {
     problems.push('tokenStoreEmbedded.dataDir must differ from embedded.dataDir');
   }
 }

@@ -221,7 +221,10 @@ export class StoreChangeFeed implements OnApplicationBootstrap, OnApplicationShu
     try {
       // The client's handshake turned default-mode tracking on; broadcast mode needs it off first.
       await client.sendCommand(['CLIENT', 'TRACKING', 'OFF']);
-      await client.sendCommand(['CLIENT', 'TRACKING', 'ON', 'BCAST', 'PREFIX', this.connection.tokenGraph, 'PREFIX', this.epochKey]);
+      // One prefix when the graph's name already covers the epoch key (overlapping prefixes are refused).
+      const graph = this.connection.tokenGraph;
+      const prefixes = this.epochKey.startsWith(graph) ? [graph] : [graph, this.epochKey];
+      await client.sendCommand(['CLIENT', 'TRACKING', 'ON', 'BCAST', ...prefixes.flatMap((prefix) => ['PREFIX', prefix])]);
       // The epoch this connection vouches for from now on (created by the first instance to start).
       await client.sendCommand(['SET', this.epochKey, randomBytes(16).toString('base64url'), 'NX']);
       const current: unknown = await client.sendCommand(['GET', this.epochKey]);

@@ -14,10 +14,11 @@ export function freePort(): Promise<number> {
   });
 }
 
-/** True when nothing accepts TCP connections on 127.0.0.1:port any more. */
-export function refusesConnections(port: number): Promise<boolean> {
+/** True when nothing accepts connections on 127.0.0.1:port (or the unix socket `port`) any more. */
+export function refusesConnections(port: number | string): Promise<boolean> {
   return new Promise((resolve) => {
-    const socket = connect({ host: '127.0.0.1', port });
+    // A string is a unix socket's path (one that is gone refuses too).
+    const socket = typeof port === 'string' ? connect({ path: port }) : connect({ host: '127.0.0.1', port });
     socket.once('connect', () => {
       socket.destroy();
       resolve(false);

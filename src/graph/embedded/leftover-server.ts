@@ -47,7 +47,8 @@ export function isServerOf(pid: number, dataDir: string, port: number): boolean 
   };
   // A server that rewrote its title shows "valkey-server 127.0.0.1:6379" instead of its options.
   const portOption = valueOf('--port');
-  const listensOnPort = portOption !== undefined ? portOption === String(port) : args.slice(1).some((arg) => arg.endsWith(`:${port}`));
+  // Port 0: no TCP at all (a unix socket in the data folder); only the folder can tell.
+  const listensOnPort = port !== 0 && (portOption !== undefined ? portOption === String(port) : args.slice(1).some((arg) => arg.endsWith(`:${port}`)));
   const dirs = new Set([dataDir, realpathOrSelf(dataDir)]);
   const usesDataDir = dirs.has(valueOf('--dir') ?? '') || dirs.has(workingDirectory(pid) ?? '');
   return listensOnPort || usesDataDir;

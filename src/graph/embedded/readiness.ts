@@ -1,4 +1,4 @@
-import { probe, ProbeResult } from './resp-probe';
+import { describeEndpoint, probe, ProbeResult, ServerEndpoint } from './resp-probe';
 import { cpuTicksOf } from './process-info';
 
 export interface ReadinessLogger {
@@ -7,7 +7,8 @@ export interface ReadinessLogger {
 }
 
 export interface ReadinessOptions {
-  port: number;
+  /** A TCP port on 127.0.0.1, or a unix socket's path. */
+  endpoint: ServerEndpoint;
   /** The server process: only its own answers count (another server may hold the port). */
   pid: number;
   /** The password the server requires, if any: every probe authenticates first. */
@@ -93,7 +94,8 @@ function sleepUnless<T>(ms: number, interrupt: Promise<T>): Promise<T | undefine
  * ServerNotReadyError after `readyTimeoutMs` without progress, saying what the server was doing.
  */
 export async function waitUntilReady(options: ReadinessOptions): Promise<'ready' | 'exited'> {
-  const { port, pid, readyTimeoutMs, logger, signal } = options;
+  const { endpoint, pid, readyTimeoutMs, logger, signal } = options;
+  const where = describeEndpoint(endpoint);
   const authentication: string[][] = options.password === undefined ? [] : [['AUTH', options.password]];
   const started = Date.now();
   let lastProgressAt = started;
@@ -116,7 +118,7 @@ export async function waitUntilReady(options: ReadinessOptions): Promise<'ready'
     const quietFor = now - lastProgressAt;
     const probeTimeout = Math.max(50, Math.min(PROBE_TIMEOUT_MS, readyTimeoutMs - quietFor));
     const result: ProbeResult | 'exited' | 'aborted' = await Promise.race([
-      probe(port, [...authentication, ['PING'], ['INFO', 'server', 'persistence']], probeTimeout),
+      probe(endpoint, [...authentication, ['PING'], ['INFO', 'server', 'persistence']], probeTimeout),
       interrupt,
     ]);
     if (result === 'aborted') throw new Error('stopped while the server was starting');
@@ -169,10 +171,10 @@ export async function waitUntilReady(options: ReadinessOptions): Promise<'ready'
             ? describeLoading(loading)
             : 'loading its data'
           : stage === 1
-            ? `accepting connections on 127.0.0.1:${port} but not answering`
+            ? `accepting connections on ${where} but not answering`
             : foreign
-              ? `127.0.0.1:${port} is answered by another server (${foreign})`
-              : `not accepting connections on 127.0.0.1:${port} (${lastRefusal || 'no answer'})`;
+              ? `${where} is answered by another server (${foreign})`
+              : `not accepting connections on ${where} (${lastRefusal || 'no answer'})`;
       throw new ServerNotReadyError(`${doing} after ${seconds(at - started)}, no progress for ${seconds(stalledFor)}`);
     }
     const pause = Math.min(20 * 1.5 ** attempt, MAX_POLL_INTERVAL_MS, readyTimeoutMs - stalledFor);

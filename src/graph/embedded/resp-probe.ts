@@ -37,14 +37,19 @@ function parseReply(buffer: Buffer, offset: number): { reply: RespReply; next: n
   }
 }
 
+/** Where a server listens: a TCP port on 127.0.0.1, or a unix socket's path. */
+export type ServerEndpoint = number | string;
+
+export const describeEndpoint = (endpoint: ServerEndpoint): string => (typeof endpoint === 'string' ? endpoint : `127.0.0.1:${endpoint}`);
+
 /**
- * Opens one TCP connection to 127.0.0.1:port, sends `commands` pipelined and reads one reply per
+ * Opens one connection to the endpoint, sends `commands` pipelined and reads one reply per
  * command, then closes. Never rejects: a server that is starting, loading or hung is a normal
  * answer here. A reply that is not RESP counts as silence (it is not a server we can use).
  */
-export function probe(port: number, commands: readonly (readonly string[])[], timeoutMs: number): Promise<ProbeResult> {
+export function probe(endpoint: ServerEndpoint, commands: readonly (readonly string[])[], timeoutMs: number): Promise<ProbeResult> {
   return new Promise((resolve) => {
-    const socket = connect({ host: '127.0.0.1', port });
+    const socket = typeof endpoint === 'string' ? connect({ path: endpoint }) : connect({ host: '127.0.0.1', port: endpoint });
     let received = Buffer.alloc(0);
     let settled = false;
     let connected = false;

@@ -1,5 +1,5 @@
 import { validateGraphOptions } from '../graph.options';
-import { hasSetpriv, serverArgs, serverCommand } from './server-command';
+import { hasSetpriv, serverArgs, serverCommand, serverConfigInput } from './server-command';
 
 const options = { serverPath: '/usr/bin/valkey-server', modulePath: '/opt/falkordb.so', dataDir: '/var/lib/pat', port: 6380 };
 
@@ -19,6 +19,19 @@ describe('the embedded server command line', () => {
     expect(valueOf(args, '--pidfile')).toBe('/var/lib/pat/falkordb.pid');
     expect(valueOf(args, '--logfile')).toBe('/var/lib/pat/falkordb.log');
     expect(args.some((arg) => /unixsocket/.test(arg))).toBe(false);
+  });
+
+  it('for a server with a password (the token store): reads it from stdin, listens on a private unix socket and no TCP port', () => {
+    const args = serverArgs({ ...options, password: 'p'.repeat(43), unixSocket: '/var/lib/pat/falkordb.sock' });
+    expect(args[0]).toBe('-');
+    expect(valueOf(args, '--port')).toBe('0');
+    expect(args).not.toContain('--bind');
+    expect(valueOf(args, '--unixsocket')).toBe('/var/lib/pat/falkordb.sock');
+    expect(valueOf(args, '--unixsocketperm')).toBe('700');
+    expect(args.join(' ')).not.toContain('p'.repeat(43));
+    expect(serverConfigInput({ password: 'p'.repeat(43) })).toBe(`requirepass ${'p'.repeat(43)}\n`);
+    expect(serverConfigInput({})).toBeUndefined();
+    expect(() => serverConfigInput({ password: 'two words' })).toThrow(/16\.\.256/);
   });
 
   it('passes the module arguments after --loadmodule, last on the line', () => {

@@ -10,10 +10,13 @@ export interface ServerCommandOptions {
   moduleArgs?: Record<string, string | number>;
   /** Sent on the server's standard input (see serverConfigInput), never on its command line. */
   password?: string;
+  /** Listen on this unix socket (mode 700) instead of a TCP port. */
+  unixSocket?: string;
 }
 
 export const PID_FILE = 'falkordb.pid';
 export const LOG_FILE = 'falkordb.log';
+export const SOCKET_FILE = 'falkordb.sock';
 
 /**
  * The server's command line (without the binary). Durability: every write is appended to the AOF
@@ -29,8 +32,9 @@ export function serverArgs(options: ServerCommandOptions): string[] {
   return [
     // `-`: the server reads configuration from its standard input first (the password, if any).
     ...(options.password === undefined ? [] : ['-']),
-    '--port', String(port),
-    '--bind', '127.0.0.1',
+    // A unix socket only the service's user may open (in a folder of mode 700): no TCP port another
+    // local user could take first to catch the password, nothing to reach from the network.
+    ...(options.unixSocket === undefined ? ['--port', String(port), '--bind', '127.0.0.1'] : ['--port', '0', '--unixsocket', options.unixSocket, '--unixsocketperm', '700']),
     '--dir', dataDir,
     '--appendonly', 'yes',
     '--appendfsync', 'always',

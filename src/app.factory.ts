@@ -136,7 +136,14 @@ export async function createApp(config: AppConfig, options: CreateAppOptions = {
   // Errors outside our controllers (unknown routes, body parsing) get problem details too.
   app.useGlobalFilters(new ProblemDetailsFilter(app.get(HttpAdapterHost)));
   setupSwagger(app);
-  await app.init();
+  try {
+    await app.init();
+  } catch (error) {
+    // A startup refusal after the store connected (an exposed token store, say) must not leave
+    // connections or embedded servers behind in the process that asked.
+    await app.close().catch(() => undefined);
+    throw error;
+  }
   await fastify.ready();
   return app;
 }

@@ -50,10 +50,11 @@ export {
   SESSION_SCHEME,
   type AuthenticatedOptions,
 } from './auth/decorators/authenticated.decorator';
-export type { CredentialKind, Principal } from './auth/principal';
-export { ROLES, isRole, type Role } from './auth/role';
-export { CredentialStore, type CredentialRef } from './credentials/credential-store';
-export type { RequestOrigin } from './auth/request-origin';
+export type { CredentialKind, Principal } from './domain/principal';
+export { ROLES, isRole, type Role } from './domain/role';
+export { CredentialStore } from './credentials/credential-store';
+export type { CredentialRef } from './domain/credential-kind';
+export type { RequestOrigin } from './domain/request-origin';
 
 // The audit log (registered by AuthModule, `GET <routePrefix>/audit`): read it from the host's code too.
 export { AuditService } from './audit/audit.service';

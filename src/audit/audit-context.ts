@@ -1,5 +1,5 @@
-import type { Principal } from '../auth/principal';
-import type { RequestOrigin } from '../auth/request-origin';
+import type { Principal } from '../domain/principal';
+import type { RequestOrigin } from '../domain/request-origin';
 import { AuditContext, AuditParty, NOBODY } from './audit-event';
 
 /** The acting party of an authenticated caller: its username, and its token id when it used a token. */

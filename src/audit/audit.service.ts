@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { Principal } from '../auth/principal';
+import { Principal } from '../domain/principal';
 import { ForbiddenError, ValidationFailedError } from '../common/domain-errors';
 import { isoSeconds } from '../common/iso-time';
 import { PageCursors } from '../paging/page-cursors';

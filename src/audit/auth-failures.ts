@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { CredentialKind } from '../credentials/credential-kind';
+import { CredentialKind } from '../domain/credential-kind';
 import { NOBODY } from './audit-event';
 import { RepeatedEvent } from './repeated-event';
 

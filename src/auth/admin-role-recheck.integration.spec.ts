@@ -3,7 +3,7 @@ import { fakeDateOnly } from '../../test/support/clock';
 import { InvalidTokenError } from '../common/domain-errors';
 import { ADMIN_RECHECK_INTERVAL_MS, AdminRoleRecheck } from './admin-role-recheck';
 import { FalkorDbLoginService } from './falkordb-login.service';
-import { Principal } from './principal';
+import { Principal } from '../domain/principal';
 
 const ADMIN = { username: 'pat_demotable', password: 'demotable-secret-pw', role: 'Admin' } as const;
 /** Everything the node-redis client sends while connecting, and nothing else. */

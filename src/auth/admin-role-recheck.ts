@@ -1,8 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { FalkorDbLoginService } from './falkordb-login.service';
-import { Principal } from './principal';
+import { Principal } from '../domain/principal';
 import { NoGraphCommandsError } from './role-detector';
-import { Role } from './role';
+import { Role } from '../domain/role';
 import { SharedAdminConfirmations } from './shared-admin-confirmations';
 
 /** How long a confirmed role is trusted: a demoted admin keeps admin reach for at most this long. */

@@ -25,8 +25,9 @@ import { LoginResponseDto } from './dto/login-response.dto';
 import { LoginDto } from './dto/login.dto';
 import { FalkorDbLoginService } from './falkordb-login.service';
 import { isTrustedOrigin, requestOrigin } from './origin-check';
-import { Principal } from './principal';
-import { RequestOrigin, RequestOriginOf } from './request-origin';
+import { Principal } from '../domain/principal';
+import { RequestOrigin } from '../domain/request-origin';
+import { RequestOriginOf } from './request-origin';
 import { SessionService } from './session.service';
 
 /** Browser-style sessions: log in with FalkorDB credentials, get an httpOnly cookie. */

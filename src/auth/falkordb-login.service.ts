@@ -16,9 +16,9 @@ import { UserCredentials } from '../graph/user-connection.factory';
 import { withDeadline } from '../common/deadline';
 import { AttemptLimiter } from './attempt-limiter';
 import { AuthSettings } from './auth-settings';
-import { credentialRefOf, Principal } from './principal';
+import { credentialRefOf, Principal } from '../domain/principal';
 import { detectRole } from './role-detector';
-import { Role } from './role';
+import { Role } from '../domain/role';
 import { CredentialStore } from '../credentials/credential-store';
 
 /** Said when the credential's stored password is refused by FalkorDB: only a new token helps. */

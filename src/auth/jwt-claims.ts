@@ -1,4 +1,4 @@
-import { CredentialKind } from './principal';
+import { CredentialKind } from '../domain/principal';
 
 /** Claims of every JWT this service issues. `typ` separates PATs from sessions. */
 export interface IssuedClaims {

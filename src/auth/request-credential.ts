@@ -1,4 +1,4 @@
-import { CredentialKind } from './principal';
+import { CredentialKind } from '../domain/principal';
 
 /** The raw credential found on a request, remembered so the strategy can hash it. */
 export interface RequestCredential {

@@ -1,7 +1,7 @@
 import { ErrorReply } from '@redis/client';
 import { ForbiddenError } from '../common/domain-errors';
 import { UserConnection } from '../graph/user-connection.factory';
-import { Role } from './role';
+import { Role } from '../domain/role';
 
 /** The ACL leaves the user no graph command at all: no role of this service fits. */
 export class NoGraphCommandsError extends ForbiddenError {

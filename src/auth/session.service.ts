@@ -6,7 +6,7 @@ import { UserConnectionPool } from '../graph/user-connection-pool';
 import { AuthSettings } from './auth-settings';
 import { VerifiedUser } from './falkordb-login.service';
 import { JwtIssuer } from './jwt-issuer';
-import { RequestOrigin, UNKNOWN_ORIGIN } from './request-origin';
+import { RequestOrigin, UNKNOWN_ORIGIN } from '../domain/request-origin';
 
 export interface OpenedSession {
   sessionId: string;

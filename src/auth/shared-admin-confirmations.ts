@@ -3,7 +3,7 @@ import { KeyedMac } from '../credentials/crypto/keyed-mac';
 import { FalkorDbConnection } from '../graph/falkordb-connection';
 import { AUTH_MODULE_OPTIONS } from './auth.module-definition';
 import { AuthModuleOptions } from './auth.options';
-import { isRole, Role } from './role';
+import { isRole, Role } from '../domain/role';
 import { SharedStateStore } from './shared-state-store';
 
 /** A confirmation's value and the ms it has left on the server's clock, in one round trip (nil when there is none). */

@@ -1,4 +1,4 @@
-import { CredentialKind } from './principal';
+import { CredentialKind } from '../domain/principal';
 import { IssuedClaims } from './jwt-claims';
 
 /** Tokens remembered at once; past this the least recently used goes. */

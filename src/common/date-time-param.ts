@@ -1,7 +1,9 @@
 import { applyDecorators } from '@nestjs/common';
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { IsOptional, ValidateBy } from 'class-validator';
-import { DATE_TIME_WITH_OFFSET } from '../tokens/token-expiry';
+
+/** An ISO 8601 date-time with a time zone (Z or an offset): what every date-time parameter takes. */
+export const DATE_TIME_WITH_OFFSET = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$/i;
 
 /** Whether `value` is an ISO 8601 date-time with a time zone (`Z` or an offset) that names a real instant. */
 export function isDateTimeWithZone(value: unknown): value is string {

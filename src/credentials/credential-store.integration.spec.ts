@@ -1,7 +1,7 @@
 import { AuthHarness } from '../../test/support/auth-harness';
 import { InvalidTokenError } from '../common/domain-errors';
 import { newTokenId } from '../tokens/token-id';
-import { CredentialKind } from './credential-kind';
+import { CredentialKind } from '../domain/credential-kind';
 import { CredentialStore } from './credential-store';
 import { PasswordCipher } from './crypto/password-cipher';
 import { hashToken } from './crypto/token-hash';

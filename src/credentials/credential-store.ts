@@ -5,8 +5,8 @@ import { AuthFailureReason, knownCredentialFailure } from '../audit/auth-failure
 import { InvalidTokenError } from '../common/domain-errors';
 import { isAllowedAddress } from './allowed-ips';
 import type { TokenStoreExposurePolicy } from './token-store-exposure-policy';
-import { CredentialKind } from './credential-kind';
-import { RevocationReason, TokenPermissions } from './token-permissions';
+import { CredentialKind, CredentialRef } from '../domain/credential-kind';
+import { RevocationReason, TokenPermissions } from '../domain/token-permissions';
 import { UserConnectionPool } from '../graph/user-connection-pool';
 import { DecryptionFailedError, PasswordCipher } from './crypto/password-cipher';
 import { RecordIdentity, RecordMac } from './crypto/record-mac';
@@ -57,11 +57,6 @@ export interface CredentialStoreOptions {
   exposurePolicy: TokenStoreExposurePolicy;
 }
 
-/** Which stored credential: a token id or a session id, and its kind. */
-export interface CredentialRef {
-  kind: CredentialKind;
-  id: string;
-}
 
 /** A credential as presented on a request: its signed claims and the raw JWT (to be hashed). */
 export interface PresentedCredential extends CredentialRef {

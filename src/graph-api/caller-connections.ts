@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { FalkorDbLoginService, STORED_PASSWORD_REFUSED } from '../auth/falkordb-login.service';
-import { credentialRefOf, Principal } from '../auth/principal';
+import { credentialRefOf, Principal } from '../domain/principal';
 import { CredentialStore } from '../credentials/credential-store';
 import {
   FalkorDbUnreachableError,

@@ -12,7 +12,7 @@ import {
 } from '@nestjs/swagger';
 import { Authenticated } from '../auth/decorators/authenticated.decorator';
 import { CurrentPrincipal } from '../auth/decorators/current-principal.decorator';
-import { Principal } from '../auth/principal';
+import { Principal } from '../domain/principal';
 import { ProblemDetailsDto } from '../common/problem-details.dto';
 import { ProblemDetailsFilter } from '../common/problem-details.filter';
 import { createValidationPipe } from '../common/validation.pipe';

@@ -1,4 +1,4 @@
-import { Principal } from '../auth/principal';
+import { Principal } from '../domain/principal';
 import { TooManyQueriesError } from '../common/domain-errors';
 
 export interface QueryAdmissionLimits {

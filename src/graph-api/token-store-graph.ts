@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { Principal } from '../auth/principal';
+import { Principal } from '../domain/principal';
 import { ServerIdentity } from '../auth/server-identity';
 import { ForbiddenError } from '../common/domain-errors';
 import { FalkorDbConnection } from '../graph/falkordb-connection';

@@ -1,5 +1,6 @@
 import { ValidationFailedError } from '../common/domain-errors';
 import { TokenPolicy } from './tokens.options';
+import { DATE_TIME_WITH_OFFSET } from '../common/date-time-param';
 
 /** null is the same as absent: a client may echo back the `expiresAt: null` ("never") it was given. */
 export interface ExpiryRequest {
@@ -7,11 +8,7 @@ export interface ExpiryRequest {
   expiresAt?: string | null;
 }
 
-/**
- * An RFC 3339 date-time: ISO 8601 with a time and an explicit offset. Without the offset,
- * `Date.parse` would read the time in the server's own time zone.
- */
-export const DATE_TIME_WITH_OFFSET = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$/i;
+/** `expiresAt` must name its offset: without one, `Date.parse` would read it in the server's own time zone. */
 export const DATE_TIME_WITH_OFFSET_MESSAGE = 'expiresAt must be a date-time with a time zone, e.g. 2025-12-24T12:00:00Z';
 
 /**

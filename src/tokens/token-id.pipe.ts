@@ -1,6 +1,6 @@
 import { PipeTransform } from '@nestjs/common';
 import { ValidationFailedError } from '../common/domain-errors';
-import { TOKEN_ID_PATTERN } from './dto/token-id';
+import { TOKEN_ID_PATTERN } from '../domain/token-id';
 
 /**
  * Checks the `tokenId` path parameter with one regular expression: on the hot path of every

@@ -3,12 +3,12 @@ import { Test, TestingModule } from '@nestjs/testing';
 import { AuthModule } from '../../src/auth/auth.module';
 import { AuthModuleOptions } from '../../src/auth/auth.options';
 import { JwtIssuer } from '../../src/auth/jwt-issuer';
-import { Role } from '../../src/auth/role';
+import { Role } from '../../src/domain/role';
 import { CredentialStore, NewToken } from '../../src/credentials/credential-store';
 import { userIdOf } from '../../src/auth/user-id';
 import { GraphModule } from '../../src/graph/graph.module';
 import { newTokenId } from '../../src/tokens/token-id';
-import { reachOf } from '../../src/credentials/token-permissions';
+import { reachOf } from '../../src/domain/token-permissions';
 import { FalkorDbTestServer } from './falkordb-test-server';
 
 export interface HarnessUser {

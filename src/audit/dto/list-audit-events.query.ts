@@ -2,7 +2,7 @@ import { ApiPropertyOptional } from '@nestjs/swagger';
 import { IsIn, IsOptional, Matches } from 'class-validator';
 import { DateTimeParam } from '../../common/date-time-param';
 import { PageCursor, PageLimit, UsernameFilter } from '../../paging/page-params';
-import { TOKEN_ID_PATTERN } from '../../tokens/dto/token-id';
+import { TOKEN_ID_PATTERN } from '../../domain/token-id';
 import { AUDIT_EVENT_TYPES, AuditEventType } from '../audit-event';
 
 /** Query parameters of `GET /audit`: filters (all combine) and paging; newest first. */

@@ -10,7 +10,7 @@ import {
 import { ProblemDetailsDto } from '../../common/problem-details.dto';
 import { JwtAuthGuard } from '../guards/jwt-auth.guard';
 import { RolesGuard } from '../guards/roles.guard';
-import { CredentialKind } from '../principal';
+import { CredentialKind } from '../../domain/principal';
 import { CREDENTIAL_KINDS_KEY } from './metadata-keys';
 
 export const BEARER_SCHEME = 'bearer';

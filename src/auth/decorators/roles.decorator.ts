@@ -1,5 +1,5 @@
 import { SetMetadata } from '@nestjs/common';
-import { Role } from '../role';
+import { Role } from '../../domain/role';
 import { ROLES_KEY } from './metadata-keys';
 
 /** Restricts a route to callers whose FalkorDB role is one of `roles` (checked by RolesGuard). */

@@ -1,5 +1,5 @@
 import { ApiProperty } from '@nestjs/swagger';
-import { ROLES, Role } from '../role';
+import { ROLES, Role } from '../../domain/role';
 
 export class LoginResponseDto {
   @ApiProperty({ example: 'default' })

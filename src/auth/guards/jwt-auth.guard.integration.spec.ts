@@ -7,7 +7,7 @@ import { newTokenId } from '../../tokens/token-id';
 import { AuthSettings } from '../auth-settings';
 import { Authenticated } from '../decorators/authenticated.decorator';
 import { JwtIssuer } from '../jwt-issuer';
-import { Principal } from '../principal';
+import { Principal } from '../../domain/principal';
 import { CredentialStore } from '../../credentials/credential-store';
 import { JwtAuthGuard } from './jwt-auth.guard';
 

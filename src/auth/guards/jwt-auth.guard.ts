@@ -14,7 +14,7 @@ import { CREDENTIAL_KINDS_KEY } from '../decorators/metadata-keys';
 import { isFailureRecorded } from '../recorded-failure';
 import { extractCredential } from '../request-credential';
 import { requestOriginOf } from '../request-origin';
-import { CredentialKind, Principal } from '../principal';
+import { CredentialKind, Principal } from '../../domain/principal';
 
 function rejectionMessage(info: unknown): string {
   const name = info instanceof Error ? info.name : '';

@@ -3,8 +3,8 @@ import { Reflector } from '@nestjs/core';
 import { ExecutionContextHost } from '@nestjs/core/helpers/execution-context-host';
 import { AuthenticationRequiredError, ForbiddenError } from '../../common/domain-errors';
 import { Roles } from '../decorators/roles.decorator';
-import { Principal } from '../principal';
-import { Role } from '../role';
+import { Principal } from '../../domain/principal';
+import { Role } from '../../domain/role';
 import { RolesGuard } from './roles.guard';
 
 @Roles('Admin')

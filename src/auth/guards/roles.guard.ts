@@ -2,8 +2,8 @@ import { CanActivate, ExecutionContext, Injectable } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import { AuthenticationRequiredError, ForbiddenError } from '../../common/domain-errors';
 import { ROLES_KEY } from '../decorators/metadata-keys';
-import { Principal } from '../principal';
-import { Role } from '../role';
+import { Principal } from '../../domain/principal';
+import { Role } from '../../domain/role';
 
 /** RBAC: when a route names roles with `@Roles()`, the caller's FalkorDB role must be one of them. */
 @Injectable()

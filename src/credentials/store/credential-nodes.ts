@@ -1,8 +1,8 @@
 import { RevokedCredentials, revokedCredentialsOf } from './revoked-credentials';
 import { AuditContext, AuditEventType, NO_AUDIT_CONTEXT } from '../../audit/audit-event';
 import { FalkorDbConnection, Row } from '../../graph/falkordb-connection';
-import { isRole } from '../../auth/role';
-import { ACCESS_LEVELS, Access, reachOf, REVOCATION_REASONS, RevocationReason } from '../token-permissions';
+import { isRole } from '../../domain/role';
+import { ACCESS_LEVELS, Access, reachOf, REVOCATION_REASONS, RevocationReason } from '../../domain/token-permissions';
 import { auditEventParams, AuditSubjectCypher, createAuditEvent, sessionSubject, tokenSubject } from './audit-event-writes';
 import { CredentialAuthRecord, CredentialRecord, StoredRestrictions } from './credential.record';
 

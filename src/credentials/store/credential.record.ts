@@ -1,5 +1,5 @@
-import { Role } from '../../auth/role';
-import { RevocationReason, TokenPermissions } from '../token-permissions';
+import { Role } from '../../domain/role';
+import { RevocationReason, TokenPermissions } from '../../domain/token-permissions';
 
 /** What every stored credential (token or session) records about its owner and validity. */
 export interface CredentialRecord {

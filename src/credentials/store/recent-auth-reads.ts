@@ -1,5 +1,5 @@
 import { StoreChangeFeed } from '../../graph/store-change-feed';
-import { CredentialKind } from '../credential-kind';
+import { CredentialKind } from '../../domain/credential-kind';
 import { CredentialAuthRecord } from './credential.record';
 
 /** Records remembered at most (oldest dropped first); each is a few hundred bytes. */

@@ -1,7 +1,7 @@
 import { Logger } from '@nestjs/common';
 import { FalkorDbConnection } from '../../graph/falkordb-connection';
 import { StoreChangeFeed } from '../../graph/store-change-feed';
-import { CredentialKind } from '../credential-kind';
+import { CredentialKind } from '../../domain/credential-kind';
 import { KeyedMac } from '../crypto/keyed-mac';
 import { CredentialOwnerRef, RevokedCredentials } from './revoked-credentials';
 

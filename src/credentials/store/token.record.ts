@@ -1,4 +1,4 @@
-import { Access } from '../token-permissions';
+import { Access } from '../../domain/token-permissions';
 import { CredentialOwner, CredentialRecord } from './credential.record';
 
 /** A Personal Access Token as stored (never the token itself: only its SHA-256 hash). */

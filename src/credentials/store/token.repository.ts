@@ -5,7 +5,7 @@ import { FalkorDbConnection, QueryParams, QueryValue, Row } from '../../graph/fa
 import { CypherKeysetSource } from '../../paging/cypher-keyset-source';
 import { PageContinuation, PageRequest } from '../../paging/keyset';
 import { readKeysetPage } from '../../paging/windowed-keyset-scan';
-import { RevocationReason } from '../token-permissions';
+import { RevocationReason } from '../../domain/token-permissions';
 import { CredentialUse, LAST_USED_WRITE_INTERVAL_MS, MAX_RECENT_IPS, NEW_ADDRESS_WRITE_INTERVAL_MS } from '../usage-tracking';
 import { auditEventParams, auditEventValues, createAuditEvent, createAuditEventFromMap, tokenSubject } from './audit-event-writes';
 import { PendingInsert, TokenInsertBatches } from './token-insert-batches';

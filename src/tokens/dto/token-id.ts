@@ -1,4 +1,4 @@
-export const TOKEN_ID_PATTERN = /^[0-9]{13}-[0-9a-f]{8}$/;
+import { TOKEN_ID_PATTERN } from '../../domain/token-id';
 
 /** The `tokenId` path parameter, for `@ApiParam` where TokenIdPipe checks it. */
 export const TOKEN_ID_PARAM = {

@@ -1,7 +1,7 @@
 import { ApiProperty } from '@nestjs/swagger';
 import { NextCursorProperty } from '../../paging/page-params';
-import { ROLES, Role } from '../../auth/role';
-import { ACCESS_LEVELS, Access, REVOCATION_REASONS, RevocationReason } from '../../credentials/token-permissions';
+import { ROLES, Role } from '../../domain/role';
+import { ACCESS_LEVELS, Access, REVOCATION_REASONS, RevocationReason } from '../../domain/token-permissions';
 
 export class TokenPermissionsViewDto {
   @ApiProperty({ enum: ACCESS_LEVELS, enumName: 'TokenAccess', example: 'read-write' })

@@ -1,6 +1,6 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { ArrayMaxSize, ArrayMinSize, IsArray, IsIn, IsOptional, IsString, Matches } from 'class-validator';
-import { ACCESS_LEVELS, Access } from '../../credentials/token-permissions';
+import { ACCESS_LEVELS, Access } from '../../domain/token-permissions';
 
 export const MAX_GRAPH_PATTERNS = 50;
 

@@ -4,7 +4,8 @@ import { ArrayMaxSize, ArrayMinSize, IsArray, IsInt, IsISO8601, IsObject, IsOpti
 import { MAX_ALLOWED_IPS } from '../../credentials/allowed-ips';
 import { IsIpRangeList } from './is-ip-range';
 import { TokenPermissionsDto } from './token-permissions.dto';
-import { DATE_TIME_WITH_OFFSET, DATE_TIME_WITH_OFFSET_MESSAGE } from '../token-expiry';
+import { DATE_TIME_WITH_OFFSET } from '../../common/date-time-param';
+import { DATE_TIME_WITH_OFFSET_MESSAGE } from '../token-expiry';
 
 export const TOKEN_NAME_MAX_LENGTH = 100;
 

@@ -1,4 +1,4 @@
-import { Role } from '../auth/role';
+import { Role } from './role';
 
 export const ACCESS_LEVELS = ['read', 'read-write'] as const;
 /** What a token may do on its user's graphs: only read (GRAPH.RO_QUERY), or what the user may. */

@@ -1,7 +1,5 @@
-import { CredentialKind } from '../credentials/credential-kind';
-import { CredentialRef } from '../credentials/credential-store';
-import { CredentialRecord } from '../credentials/store/credential.record';
-import { Access } from '../credentials/token-permissions';
+import { CredentialKind, CredentialRef } from './credential-kind';
+import { Access } from './token-permissions';
 import { Role } from './role';
 
 export type { CredentialKind };
@@ -25,12 +23,6 @@ export interface Principal {
   allowedIps: string[] | null;
   /** When the credential expires (epoch ms), null = never. */
   expiresAt: number | null;
-}
-
-/** The caller a verified stored record stands for (copies the owner fields, never hashes or MACs). */
-export function principalOf(kind: CredentialKind, record: CredentialRecord): Principal {
-  const { id, userId, username, host, port, tls, role, permissions, allowedIps, expiresAt } = record;
-  return { kind, credentialId: id, userId, username, host, port, tls, role, access: permissions.access, graphs: permissions.graphs, allowedIps, expiresAt };
 }
 
 /** The stored credential a caller authenticated with. */

@@ -3,7 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { open, readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import { hasSetpriv } from '../src/graph/embedded/server-command';
+import { hasSetpriv } from '../src/falkordb/embedded/server-command';
 import { freePort } from '../test/support/free-port';
 import type { Cleanup } from './cleanup';
 

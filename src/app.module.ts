@@ -7,10 +7,10 @@ import { HealthModule } from './health/health.module';
 @Module({})
 export class AppModule {
   static forRoot(config: AppConfig): DynamicModule {
-    const { graph, auth, tokens, graphApi } = config;
+    const { falkordb, auth, tokens, graphApi } = config;
     return {
       module: AppModule,
-      imports: [FalkorDbPatModule.forRoot({ graph, auth, tokens, graphApi, routes: { settingsPage: { redirectRoot: true } } }), HealthModule],
+      imports: [FalkorDbPatModule.forRoot({ falkordb, auth, tokens, graphApi, routes: { settingsPage: { redirectRoot: true } } }), HealthModule],
     };
   }
 }

@@ -2,8 +2,9 @@ import { DynamicModule, FactoryProvider, Module, ModuleMetadata } from '@nestjs/
 import { AuthModule } from './auth/auth.module';
 import { DEFAULT_AUTH_ROUTE_PREFIX } from './auth/auth.module-definition';
 import { AuthModuleOptions } from './auth/auth.options';
-import { GraphModule } from './graph/graph.module';
-import { GraphModuleOptions } from './graph/graph.options';
+import { FalkorDbModule } from './falkordb/falkordb.module';
+import { FalkorDbModuleOptions } from './falkordb/falkordb.options';
+import { AuditApiModule } from './audit/http/audit-api.module';
 import { GraphApiModule } from './graph-api/graph-api.module';
 import { DEFAULT_GRAPH_API_ROUTE_PREFIX } from './graph-api/graph-api.module-definition';
 import { GraphApiModuleOptions } from './graph-api/graph-api.options';
@@ -14,7 +15,7 @@ import { TokensModuleOptions } from './tokens/tokens.options';
 
 /** Every module's options in one object. */
 export interface FalkorDbPatOptions {
-  graph: GraphModuleOptions;
+  falkordb: FalkorDbModuleOptions;
   auth: AuthModuleOptions;
   tokens?: TokensModuleOptions;
   graphApi?: GraphApiModuleOptions;
@@ -47,7 +48,7 @@ const FALKORDB_PAT_OPTIONS = Symbol('FALKORDB_PAT_OPTIONS');
 class FalkorDbPatOptionsModule {}
 
 /**
- * The common case in one import: GraphModule, AuthModule, TokensModule and (unless
+ * The common case in one import: FalkorDbModule, AuthModule, TokensModule, AuditApiModule and (unless
  * `graphApi: false`) GraphApiModule, configured from one options object. TokensService,
  * guards, the credential store and FalkorDbHealthIndicator are then injectable anywhere in the
  * host. The separate modules stay available for hosts that wire them one by one.
@@ -83,9 +84,10 @@ export class FalkorDbPatModule {
     return {
       module: FalkorDbPatModule,
       imports: [
-        GraphModule.forRootAsync(part((all) => all.graph)),
+        FalkorDbModule.forRootAsync(part((all) => all.falkordb)),
         AuthModule.forRootAsync({ ...part((all) => all.auth), routePrefix }),
         TokensModule.forRootAsync({ ...part((all) => all.tokens ?? {}), routePrefix }),
+        AuditApiModule.forRoot({ routePrefix }),
         ...graphApi,
         ...settingsPage,
       ],

@@ -6,8 +6,8 @@
 import type { ConfigurableModuleOptionsFactory } from '@nestjs/common';
 import type { AUTH_ASYNC_OPTIONS_TYPE, AUTH_OPTIONS_TYPE } from './auth/auth.module-definition';
 import type { AuthModuleOptions } from './auth/auth.options';
-import type { GRAPH_ASYNC_OPTIONS_TYPE, GRAPH_OPTIONS_TYPE } from './graph/graph.module-definition';
-import type { GraphModuleOptions } from './graph/graph.options';
+import type { FALKORDB_ASYNC_OPTIONS_TYPE, FALKORDB_OPTIONS_TYPE } from './falkordb/falkordb.module-definition';
+import type { FalkorDbModuleOptions } from './falkordb/falkordb.options';
 import type { GRAPH_API_ASYNC_OPTIONS_TYPE, GRAPH_API_OPTIONS_TYPE } from './graph-api/graph-api.module-definition';
 import type { GraphApiModuleOptions } from './graph-api/graph-api.options';
 import type { TOKENS_ASYNC_OPTIONS_TYPE, TOKENS_OPTIONS_TYPE } from './tokens/tokens.module-definition';
@@ -22,19 +22,19 @@ export {
 } from './falkordb-pat.module';
 export type { SettingsPageOptions } from './settings-page/settings-page.options';
 
-// Graph module: the FalkorDB connection (URL, the host's own client, or an embedded server).
-export { GraphModule } from './graph/graph.module';
-export { GRAPH_MODULE_OPTIONS } from './graph/graph.module-definition';
-export { FalkorDbConnection } from './graph/falkordb-connection';
-export { FalkorDbHealthIndicator, type FalkorDbHealthResult } from './graph/falkordb-health.indicator';
+// FalkorDbModule: the FalkorDB connection layer (URL, the host's own client, or an embedded server).
+export { FalkorDbModule } from './falkordb/falkordb.module';
+export { FALKORDB_MODULE_OPTIONS } from './falkordb/falkordb.module-definition';
+export { FalkorDbConnection } from './falkordb/falkordb-connection';
+export { FalkorDbHealthIndicator, type FalkorDbHealthResult } from './falkordb/falkordb-health.indicator';
 export {
   DEFAULT_TOKEN_GRAPH,
-  validateGraphOptions,
+  validateFalkorDbOptions,
   type EmbeddedFalkorDbOptions,
-  type GraphModuleOptions,
-} from './graph/graph.options';
-export type { UserConnectionPoolLimits } from './graph/user-connection-pool';
-export type { ServerAddress } from './graph/server-address';
+  type FalkorDbModuleOptions,
+} from './falkordb/falkordb.options';
+export type { UserConnectionPoolLimits } from './falkordb/user-connection-pool';
+export type { ServerAddress } from './falkordb/server-address';
 
 // Auth module: logins, sessions, the JWT strategy, guards and decorators, and the credential store.
 export { AuthModule } from './auth/auth.module';
@@ -67,6 +67,7 @@ export { TOKENS_MODULE_OPTIONS } from './tokens/tokens.module-definition';
 export type { TokensModuleOptions } from './tokens/tokens.options';
 
 // Graph API module: list, query, explain, inspect and delete graphs as the caller's FalkorDB user.
+export { AuditApiModule } from './audit/http/audit-api.module';
 export { GraphApiModule } from './graph-api/graph-api.module';
 export { DEFAULT_GRAPH_API_ROUTE_PREFIX, GRAPH_API_MODULE_OPTIONS } from './graph-api/graph-api.module-definition';
 export type { GraphApiModuleOptions } from './graph-api/graph-api.options';
@@ -81,8 +82,8 @@ export { PROBLEM_CONTENT_TYPE, type ProblemDetails } from './common/problem-deta
 export { applyPatOpenApi, type ApplyPatOpenApiOptions } from './openapi/apply-pat-openapi';
 
 // What `forRoot()` / `forRootAsync()` accept (the extras `isGlobal` and, for routed modules, `routePrefix` included).
-export type GraphModuleSyncOptions = typeof GRAPH_OPTIONS_TYPE;
-export type GraphModuleAsyncOptions = typeof GRAPH_ASYNC_OPTIONS_TYPE;
+export type FalkorDbModuleSyncOptions = typeof FALKORDB_OPTIONS_TYPE;
+export type FalkorDbModuleAsyncOptions = typeof FALKORDB_ASYNC_OPTIONS_TYPE;
 export type AuthModuleSyncOptions = typeof AUTH_OPTIONS_TYPE;
 export type AuthModuleAsyncOptions = typeof AUTH_ASYNC_OPTIONS_TYPE;
 export type TokensModuleSyncOptions = typeof TOKENS_OPTIONS_TYPE;
@@ -91,7 +92,7 @@ export type GraphApiModuleSyncOptions = typeof GRAPH_API_OPTIONS_TYPE;
 export type GraphApiModuleAsyncOptions = typeof GRAPH_API_ASYNC_OPTIONS_TYPE;
 
 /** Implement one of these on a class for `forRootAsync({ useClass })` / `forRootAsync({ useExisting })`. */
-export type GraphModuleOptionsFactory = ConfigurableModuleOptionsFactory<GraphModuleOptions, 'create'>;
+export type FalkorDbModuleOptionsFactory = ConfigurableModuleOptionsFactory<FalkorDbModuleOptions, 'create'>;
 export type AuthModuleOptionsFactory = ConfigurableModuleOptionsFactory<AuthModuleOptions, 'create'>;
 export type TokensModuleOptionsFactory = ConfigurableModuleOptionsFactory<TokensModuleOptions, 'create'>;
 export type GraphApiModuleOptionsFactory = ConfigurableModuleOptionsFactory<GraphApiModuleOptions, 'create'>;

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import request from 'supertest';
 import { bearer } from './support/api';
-import { EmbeddedFalkorDb } from '../src/graph/embedded-falkordb';
+import { EmbeddedFalkorDb } from '../src/falkordb/embedded-falkordb';
 import { freePort } from './support/free-port';
 import { sendToServer } from './support/server-command';
 import { startTestApp, TestApp } from './support/test-app';

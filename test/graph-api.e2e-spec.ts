@@ -5,8 +5,8 @@ import request from 'supertest';
 import { AuthModule } from '../src/auth/auth.module';
 import { TokenRepository } from '../src/credentials/store/token.repository';
 import { GraphApiModule } from '../src/graph-api/graph-api.module';
-import { GraphModule } from '../src/graph/graph.module';
-import { DEFAULT_USER_CONNECTION_POOL_LIMITS, UserConnectionPool } from '../src/graph/user-connection-pool';
+import { FalkorDbModule } from '../src/falkordb/falkordb.module';
+import { DEFAULT_USER_CONNECTION_POOL_LIMITS, UserConnectionPool } from '../src/falkordb/user-connection-pool';
 import { TokensModule } from '../src/tokens/tokens.module';
 import { bearer, CreatedToken, Credentials, logIn, mintToken, SAME_ORIGIN } from './support/api';
 import { FalkorDbTestServer, TEST_USERS } from './support/falkordb-test-server';
@@ -466,7 +466,7 @@ describe('Graph API (e2e, real FalkorDB)', () => {
         {
           module: HostModule,
           imports: [
-            GraphModule.forRoot({ url: server.url }),
+            FalkorDbModule.forRoot({ url: server.url }),
             AuthModule.forRoot({ jwtSecret: TEST_SECRETS.JWT_SECRET, sessionSecret: TEST_SECRETS.SESSION_SECRET, encryptionKey: TEST_SECRETS.ENCRYPTION_KEY }),
             TokensModule.forRoot(),
             GraphApiModule.forRoot({ routePrefix: 'v2/graphs', maxRows: 3, defaultTimeoutMs: 100, timeoutGraceMs: 100 }),

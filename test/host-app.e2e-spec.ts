@@ -181,10 +181,10 @@ describe('the host owns its FalkorDB client (e2e, real FalkorDB)', () => {
     await server?.destroy();
   });
 
-  it.each(HTTP_ADAPTERS)('on %s, closing the application leaves the client given to GraphModule open', async (adapter) => {
+  it.each(HTTP_ADAPTERS)('on %s, closing the application leaves the client given to FalkorDbModule open', async (adapter) => {
     const host = await createHostApp('forRoot', adapter, hostSettings(server.port, `host_owned_${adapter}`));
     await host.app.close();
-    // Our GraphModule did not close it: the host can still use it, and closes it itself.
+    // Our FalkorDbModule did not close it: the host can still use it, and closes it itself.
     await expect(host.ownClient!.list()).resolves.toContain(`host_owned_${adapter}`);
     await host.ownClient!.close();
   });

@@ -8,17 +8,17 @@ import {
   FalkorDbHealthIndicator,
   FalkorDbPatModule,
   GRAPH_API_MODULE_OPTIONS,
-  GRAPH_MODULE_OPTIONS,
-  GraphModule,
-  GraphModuleOptions,
-  GraphModuleOptionsFactory,
+  FALKORDB_MODULE_OPTIONS,
+  FalkorDbModule,
+  FalkorDbModuleOptions,
+  FalkorDbModuleOptionsFactory,
   TOKENS_MODULE_OPTIONS,
   TokensModule,
   TokensService,
 } from '../src';
 
 /** Opens no connection: providers are constructed (options validated) but the module is never initialised. */
-const URL_OPTIONS: GraphModuleOptions = { url: 'redis://127.0.0.1:6390', tokenGraph: 'opts_graph' };
+const URL_OPTIONS: FalkorDbModuleOptions = { url: 'redis://127.0.0.1:6390', tokenGraph: 'opts_graph' };
 const AUTH_OPTIONS: AuthModuleOptions = {
   jwtSecret: 'module-options-jwt-secret-0123456789abcdef',
   sessionSecret: 'module-options-session-secret-0123456789ab',
@@ -30,8 +30,8 @@ async function compile(imports: Parameters<typeof Test.createTestingModule>[0]['
 }
 
 @Injectable()
-class GraphOptionsFactory implements GraphModuleOptionsFactory {
-  create(): GraphModuleOptions {
+class GraphOptionsFactory implements FalkorDbModuleOptionsFactory {
+  create(): FalkorDbModuleOptions {
     return { ...URL_OPTIONS, tokenGraph: 'from_class' };
   }
 }
@@ -40,8 +40,8 @@ class GraphOptionsFactory implements GraphModuleOptionsFactory {
 class OptionsFactoryModule {}
 
 describe('module options (forRoot / forRootAsync, validation, isGlobal)', () => {
-  describe('GraphModule validation names every problem at startup', () => {
-    it.each<[string, GraphModuleOptions, RegExp]>([
+  describe('FalkorDbModule validation names every problem at startup', () => {
+    it.each<[string, FalkorDbModuleOptions, RegExp]>([
       ['no store at all', {}, /one of `url` \(external FalkorDB\), `sentinel`, `client` \(a connected FalkorDB client\) or `embedded` is required/],
       ['two stores', { url: 'redis://h:1', embedded: { dataDir: '/tmp/x', port: 6379 } }, /give only one of `url`, `sentinel`, `client` or `embedded` \(got url, embedded\)/],
       ['a sentinel without sentinels', { sentinel: { sentinels: [], masterName: 'm' } }, /sentinel\.sentinels must list at least one sentinel/],
@@ -56,28 +56,28 @@ describe('module options (forRoot / forRootAsync, validation, isGlobal)', () => 
       ['a zero command timeout', { ...URL_OPTIONS, commandTimeoutMs: 0 }, /commandTimeoutMs must be a positive integer number of milliseconds/],
       ['a fractional connect timeout', { ...URL_OPTIONS, connectTimeoutMs: 1.5 }, /connectTimeoutMs must be a positive integer number of milliseconds .* got 1\.5/],
     ])('rejects %s', async (_name, options, expected) => {
-      await expect(compile([GraphModule.forRoot(options)])).rejects.toThrow(expected);
-      await expect(compile([GraphModule.forRoot(options)])).rejects.toThrow(/^Invalid GraphModule options: /);
+      await expect(compile([FalkorDbModule.forRoot(options)])).rejects.toThrow(expected);
+      await expect(compile([FalkorDbModule.forRoot(options)])).rejects.toThrow(/^Invalid FalkorDbModule options: /);
     });
 
     it('lists several problems in one error', async () => {
-      const error = await compile([GraphModule.forRoot({ tokenGraph: '9', commandTimeoutMs: -1 })]).catch((e: Error) => e);
+      const error = await compile([FalkorDbModule.forRoot({ tokenGraph: '9', commandTimeoutMs: -1 })]).catch((e: Error) => e);
       expect((error as Error).message.split('; ')).toHaveLength(3);
     });
 
     it('validates options from forRootAsync too', async () => {
-      await expect(compile([GraphModule.forRootAsync({ useFactory: () => ({ ...URL_OPTIONS, tokenGraph: 'x y' }) })])).rejects.toThrow(
-        /Invalid GraphModule options: tokenGraph/,
+      await expect(compile([FalkorDbModule.forRootAsync({ useFactory: () => ({ ...URL_OPTIONS, tokenGraph: 'x y' }) })])).rejects.toThrow(
+        /Invalid FalkorDbModule options: tokenGraph/,
       );
     });
   });
 
   it('AuthModule and TokensModule reject bad options with their own clear errors', async () => {
     await expect(
-      compile([GraphModule.forRoot(URL_OPTIONS), AuthModule.forRootAsync({ useFactory: () => ({ ...AUTH_OPTIONS, jwtSecret: 'short' }) })]),
+      compile([FalkorDbModule.forRoot(URL_OPTIONS), AuthModule.forRootAsync({ useFactory: () => ({ ...AUTH_OPTIONS, jwtSecret: 'short' }) })]),
     ).rejects.toThrow(/Invalid AuthModule options: jwtSecret must be at least 32 characters/);
     await expect(
-      compile([GraphModule.forRoot(URL_OPTIONS), AuthModule.forRoot(AUTH_OPTIONS), TokensModule.forRoot({ maxTtlSeconds: -1 })]),
+      compile([FalkorDbModule.forRoot(URL_OPTIONS), AuthModule.forRoot(AUTH_OPTIONS), TokensModule.forRoot({ maxTtlSeconds: -1 })]),
     ).rejects.toThrow(/Invalid TokensModule options: maxTtlSeconds must be an integer from 1 to/);
   });
 
@@ -85,29 +85,29 @@ describe('module options (forRoot / forRootAsync, validation, isGlobal)', () => 
     it('useFactory with inject', async () => {
       const ref = await compile([
         OptionsFactoryModule,
-        GraphModule.forRootAsync({
+        FalkorDbModule.forRootAsync({
           imports: [OptionsFactoryModule],
           inject: [GraphOptionsFactory],
           useFactory: (factory: GraphOptionsFactory) => Promise.resolve({ ...factory.create(), tokenGraph: 'from_factory' }),
         }),
       ]);
-      expect(ref.get(GRAPH_MODULE_OPTIONS, { strict: false })).toEqual({ ...URL_OPTIONS, tokenGraph: 'from_factory' });
+      expect(ref.get(FALKORDB_MODULE_OPTIONS, { strict: false })).toEqual({ ...URL_OPTIONS, tokenGraph: 'from_factory' });
       expect(ref.get(FalkorDbConnection, { strict: false }).tokenGraph).toBe('from_factory');
     });
 
     it('useClass', async () => {
-      const ref = await compile([GraphModule.forRootAsync({ useClass: GraphOptionsFactory })]);
+      const ref = await compile([FalkorDbModule.forRootAsync({ useClass: GraphOptionsFactory })]);
       expect(ref.get(FalkorDbConnection, { strict: false }).tokenGraph).toBe('from_class');
     });
 
     it('useExisting', async () => {
-      const ref = await compile([GraphModule.forRootAsync({ imports: [OptionsFactoryModule], useExisting: GraphOptionsFactory })]);
+      const ref = await compile([FalkorDbModule.forRootAsync({ imports: [OptionsFactoryModule], useExisting: GraphOptionsFactory })]);
       expect(ref.get(FalkorDbConnection, { strict: false }).tokenGraph).toBe('from_class');
     });
 
     it('all three modules together, without touching FalkorDB', async () => {
       const ref = await compile([
-        GraphModule.forRootAsync({ useFactory: () => URL_OPTIONS }),
+        FalkorDbModule.forRootAsync({ useFactory: () => URL_OPTIONS }),
         AuthModule.forRootAsync({ useFactory: () => AUTH_OPTIONS, routePrefix: 'v1/pat' }),
         TokensModule.forRootAsync({ useFactory: () => ({ maxTtlSeconds: 60 }), routePrefix: 'v1/pat' }),
       ]);
@@ -117,21 +117,21 @@ describe('module options (forRoot / forRootAsync, validation, isGlobal)', () => 
   });
 
   describe('isGlobal', () => {
-    it('defaults to global for GraphModule and AuthModule (the others depend on them), not for TokensModule', () => {
-      expect(GraphModule.forRoot(URL_OPTIONS).global).toBe(true);
+    it('defaults to global for FalkorDbModule and AuthModule (the others depend on them), not for TokensModule', () => {
+      expect(FalkorDbModule.forRoot(URL_OPTIONS).global).toBe(true);
       expect(AuthModule.forRoot(AUTH_OPTIONS).global).toBe(true);
       expect(TokensModule.forRoot().global).toBe(false);
-      expect(GraphModule.forRootAsync({ useFactory: () => URL_OPTIONS }).global).toBe(true);
+      expect(FalkorDbModule.forRootAsync({ useFactory: () => URL_OPTIONS }).global).toBe(true);
     });
 
     it('can be turned off, and is then not seen by modules that do not import it', async () => {
-      expect(GraphModule.forRoot({ ...URL_OPTIONS, isGlobal: false }).global).toBe(false);
+      expect(FalkorDbModule.forRoot({ ...URL_OPTIONS, isGlobal: false }).global).toBe(false);
       expect(TokensModule.forRoot({ isGlobal: true }).global).toBe(true);
       // The extra is not part of the options our providers receive.
-      const ref = await compile([GraphModule.forRoot({ ...URL_OPTIONS, isGlobal: true })]);
-      expect(ref.get(GRAPH_MODULE_OPTIONS, { strict: false })).toEqual(URL_OPTIONS);
-      // AuthModule needs FalkorDbConnection from a global GraphModule.
-      await expect(compile([GraphModule.forRoot({ ...URL_OPTIONS, isGlobal: false }), AuthModule.forRoot(AUTH_OPTIONS)])).rejects.toThrow(
+      const ref = await compile([FalkorDbModule.forRoot({ ...URL_OPTIONS, isGlobal: true })]);
+      expect(ref.get(FALKORDB_MODULE_OPTIONS, { strict: false })).toEqual(URL_OPTIONS);
+      // AuthModule needs FalkorDbConnection from a global FalkorDbModule.
+      await expect(compile([FalkorDbModule.forRoot({ ...URL_OPTIONS, isGlobal: false }), AuthModule.forRoot(AUTH_OPTIONS)])).rejects.toThrow(
         /FalkorDbConnection/,
       );
     });
@@ -144,13 +144,13 @@ describe('module options (forRoot / forRootAsync, validation, isGlobal)', () => 
         FalkorDbPatModule.forRootAsync({
           useFactory: () => {
             factoryCalls += 1;
-            return { graph: URL_OPTIONS, auth: AUTH_OPTIONS, tokens: { maxTtlSeconds: 60 }, graphApi: { maxRows: 5 } };
+            return { falkordb: URL_OPTIONS, auth: AUTH_OPTIONS, tokens: { maxTtlSeconds: 60 }, graphApi: { maxRows: 5 } };
           },
           routePrefix: 'v1/pat',
         }),
       ]);
       expect(factoryCalls).toBe(1);
-      expect(ref.get(GRAPH_MODULE_OPTIONS, { strict: false })).toEqual(URL_OPTIONS);
+      expect(ref.get(FALKORDB_MODULE_OPTIONS, { strict: false })).toEqual(URL_OPTIONS);
       expect(ref.get(AUTH_MODULE_OPTIONS, { strict: false })).toEqual(AUTH_OPTIONS);
       expect(ref.get(TOKENS_MODULE_OPTIONS, { strict: false })).toEqual({ maxTtlSeconds: 60 });
       expect(ref.get(GRAPH_API_MODULE_OPTIONS, { strict: false })).toEqual({ maxRows: 5 });
@@ -159,9 +159,9 @@ describe('module options (forRoot / forRootAsync, validation, isGlobal)', () => 
     });
 
     it('leaves the Graph API out with graphApi: false, and validates each part like the separate modules do', async () => {
-      const ref = await compile([FalkorDbPatModule.forRoot({ graph: URL_OPTIONS, auth: AUTH_OPTIONS, routes: { graphApi: false } })]);
+      const ref = await compile([FalkorDbPatModule.forRoot({ falkordb: URL_OPTIONS, auth: AUTH_OPTIONS, routes: { graphApi: false } })]);
       expect(() => ref.get(GRAPH_API_MODULE_OPTIONS, { strict: false })).toThrow();
-      await expect(compile([FalkorDbPatModule.forRoot({ graph: URL_OPTIONS, auth: { ...AUTH_OPTIONS, jwtSecret: 'short' } })])).rejects.toThrow(
+      await expect(compile([FalkorDbPatModule.forRoot({ falkordb: URL_OPTIONS, auth: { ...AUTH_OPTIONS, jwtSecret: 'short' } })])).rejects.toThrow(
         /Invalid AuthModule options: jwtSecret must be at least 32 characters/,
       );
     });

@@ -54,15 +54,15 @@ describe('package entry point', () => {
     const names = (await requireFromPackage(`Object.keys(require('falkordb-pat'))`)) as unknown as string[];
     expect(names).toEqual(
       expect.arrayContaining([
-        'GraphModule', 'AuthModule', 'TokensModule', 'GraphApiModule',
+        'FalkorDbModule', 'AuthModule', 'TokensModule', 'GraphApiModule',
         'JwtAuthGuard', 'RolesGuard', 'Roles', 'CurrentPrincipal', 'Authenticated',
-        'GRAPH_MODULE_OPTIONS', 'AUTH_MODULE_OPTIONS', 'TOKENS_MODULE_OPTIONS', 'GRAPH_API_MODULE_OPTIONS',
+        'FALKORDB_MODULE_OPTIONS', 'AUTH_MODULE_OPTIONS', 'TOKENS_MODULE_OPTIONS', 'GRAPH_API_MODULE_OPTIONS',
         'ProblemDetailsFilter', 'DomainError', 'InvalidTokenError', 'ForbiddenError', 'NotFoundError', 'StoreUnavailableError',
-        'ROLES', 'FalkorDbConnection', 'validateGraphOptions',
+        'ROLES', 'FalkorDbConnection', 'validateFalkorDbOptions',
       ]),
     );
     expect(names).not.toEqual(expect.arrayContaining(['AppModule']));
-    for (const type of ['Principal', 'Role', 'GraphModuleOptions', 'AuthModuleOptions', 'TokensModuleOptions', 'GraphModuleAsyncOptions', 'AuthModuleOptionsFactory']) {
+    for (const type of ['Principal', 'Role', 'FalkorDbModuleOptions', 'AuthModuleOptions', 'TokensModuleOptions', 'FalkorDbModuleAsyncOptions', 'AuthModuleOptionsFactory']) {
       expect(declarations).toMatch(new RegExp(`\\b${type}\\b`));
     }
   });

@@ -10,7 +10,7 @@ import { sendToServer, ServerLogin } from './support/server-command';
 import { startTestApp, TestApp, TEST_SECRETS } from './support/test-app';
 import { until } from './support/until';
 import { KeyedMac } from '../src/credentials/crypto/keyed-mac';
-import { EmbeddedFalkorDb } from '../src/graph/embedded-falkordb';
+import { EmbeddedFalkorDb } from '../src/falkordb/embedded-falkordb';
 
 /**
  * Issue 21: what an ordinary FalkorDB account could do to the guard's state, each attack performed

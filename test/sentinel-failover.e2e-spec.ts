@@ -1,4 +1,4 @@
-import { StoreChangeFeed } from '../src/graph/store-change-feed';
+import { StoreChangeFeed } from '../src/falkordb/store-change-feed';
 import { TEST_USERS } from './support/falkordb-test-server';
 import { CapturingLogger } from './support/capturing-logger';
 import { SentinelDeployment } from './support/sentinel-deployment';

@@ -391,7 +391,7 @@ describe('Settings › Personal Access Tokens page (browser e2e, real FalkorDB)'
     @Module({
       imports: [
         FalkorDbPatModule.forRoot({
-          graph: { url: server.url },
+          falkordb: { url: server.url },
           auth: { jwtSecret: TEST_SECRETS.JWT_SECRET, sessionSecret: TEST_SECRETS.SESSION_SECRET, encryptionKey: TEST_SECRETS.ENCRYPTION_KEY },
           tokens: { allowNeverExpiring: false, maxTtlSeconds: 60 * 24 * 3600 },
           routes: { routePrefix: 'v1/pat', graphApi: false, settingsPage: { path: 'admin/tokens' } },

@@ -1,5 +1,5 @@
 import { Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
-import { FalkorDbConnection } from '../graph/falkordb-connection';
+import { FalkorDbConnection } from '../falkordb/falkordb-connection';
 import { NOBODY } from './audit-event';
 import { AuditEventRepository } from './audit-event.repository';
 import { AggregatedEvent, minuteOf, RepeatedEvent } from './repeated-event';

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { isoSeconds } from '../common/iso-time';
-import { FalkorDbConnection, Row } from '../graph/falkordb-connection';
+import { FalkorDbConnection, Row } from '../falkordb/falkordb-connection';
 import { CypherKeysetSource } from '../paging/cypher-keyset-source';
 import { PageContinuation, PageRequest } from '../paging/keyset';
 import { readKeysetPage } from '../paging/windowed-keyset-scan';

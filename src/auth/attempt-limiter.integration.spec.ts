@@ -3,7 +3,7 @@ import { AuthHarness } from '../../test/support/auth-harness';
 import { fakeDateOnly } from '../../test/support/clock';
 import { until } from '../../test/support/until';
 import { TooManyAttemptsError } from '../common/domain-errors';
-import { FalkorDbConnection } from '../graph/falkordb-connection';
+import { FalkorDbConnection } from '../falkordb/falkordb-connection';
 import { AttemptLimiter } from './attempt-limiter';
 import { BruteForceOptions } from './auth.options';
 

@@ -1,7 +1,7 @@
 import { createHash, createSecretKey, KeyObject } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
-import { FalkorDbConnection } from '../graph/falkordb-connection';
-import { sameHost, ServerAddress } from '../graph/server-address';
+import { FalkorDbConnection } from '../falkordb/falkordb-connection';
+import { sameHost, ServerAddress } from '../falkordb/server-address';
 import { AUTH_MODULE_OPTIONS } from './auth.module-definition';
 import {
   AuthModuleOptions,

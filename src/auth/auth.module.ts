@@ -15,7 +15,6 @@ import {
   DEFAULT_TOKEN_RETENTION_DAYS,
 } from './auth.options';
 import { AUDIT_PROVIDERS } from '../audit/audit.providers';
-import { AuditController } from '../audit/audit.controller';
 import { AuditService } from '../audit/audit.service';
 import { AuditEventAggregator } from '../audit/audit-event-aggregator';
 import { PageCursors } from '../paging/page-cursors';
@@ -47,11 +46,11 @@ import { SharedFailureWindows } from './shared-failure-windows';
  * Who is calling: FalkorDB logins, sessions, the JwtStrategy (PAT or session, revocation checked
  * in FalkorDB), guards, the credential store (src/credentials, exported as its facade
  * CredentialStore) and the audit log of what happens to credentials (src/audit, `GET /audit`).
- * Needs GraphModule (global) for FalkorDB access.
+ * Needs FalkorDbModule (global) for FalkorDB access.
  */
 @Module({
   imports: [PassportModule, JwtModule.register({})],
-  controllers: [AuthController, AuditController],
+  controllers: [AuthController],
   providers: [
     ...CREDENTIAL_PROVIDERS,
     ...AUDIT_PROVIDERS,

@@ -1,5 +1,5 @@
 import { TOKEN_STORE_EXPOSURE_POLICIES, TokenStoreExposurePolicy } from '../credentials/token-store-exposure-policy';
-import { ServerAddress } from '../graph/server-address';
+import { ServerAddress } from '../falkordb/server-address';
 
 export interface BruteForceOptions {
   /** Sliding window for counting failures. */

@@ -10,9 +10,9 @@ import {
   InvalidTokenError,
   ServerNotAllowedError,
 } from '../common/domain-errors';
-import { findAllowedServer, ServerAddress } from '../graph/server-address';
-import { LoginConnections } from '../graph/login-connections';
-import { UserCredentials } from '../graph/user-connection.factory';
+import { findAllowedServer, ServerAddress } from '../falkordb/server-address';
+import { LoginConnections } from '../falkordb/login-connections';
+import { UserCredentials } from '../falkordb/user-connection.factory';
 import { withDeadline } from '../common/deadline';
 import { AttemptLimiter } from './attempt-limiter';
 import { AuthSettings } from './auth-settings';

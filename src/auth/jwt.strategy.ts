@@ -5,7 +5,7 @@ import { KeyObject } from 'node:crypto';
 import { ExtractJwt, Strategy } from 'passport-jwt';
 import { InvalidTokenError } from '../common/domain-errors';
 import { CredentialStore } from '../credentials/credential-store';
-import { UserConnectionPool } from '../graph/user-connection-pool';
+import { UserConnectionPool } from '../falkordb/user-connection-pool';
 import { AdminRoleRecheck } from './admin-role-recheck';
 import { AuthSettings, PAT_AUDIENCE, SESSION_AUDIENCE } from './auth-settings';
 import { IssuedClaims } from './jwt-claims';

@@ -1,11 +1,11 @@
 import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown, Optional } from '@nestjs/common';
 import { withDeadline } from '../common/deadline';
 import { InvalidCredentialsError } from '../common/domain-errors';
-import { FalkorDbConnection } from '../graph/falkordb-connection';
-import { GRAPH_MODULE_OPTIONS } from '../graph/graph.module-definition';
-import type { GraphModuleOptions } from '../graph/graph.options';
-import { sameHost, ServerAddress } from '../graph/server-address';
-import { UserConnectionFactory, UserCredentials } from '../graph/user-connection.factory';
+import { FalkorDbConnection } from '../falkordb/falkordb-connection';
+import { FALKORDB_MODULE_OPTIONS } from '../falkordb/falkordb.module-definition';
+import type { FalkorDbModuleOptions } from '../falkordb/falkordb.options';
+import { sameHost, ServerAddress } from '../falkordb/server-address';
+import { UserConnectionFactory, UserCredentials } from '../falkordb/user-connection.factory';
 import { AuthSettings } from './auth-settings';
 
 /** run_ids change when a server restarts: the map is learned again this often. */
@@ -47,7 +47,7 @@ export class ServerIdentity implements OnApplicationBootstrap, OnApplicationShut
     private readonly settings: AuthSettings,
     private readonly store: FalkorDbConnection,
     private readonly connections: UserConnectionFactory,
-    @Optional() @Inject(GRAPH_MODULE_OPTIONS) private readonly graphOptions?: GraphModuleOptions,
+    @Optional() @Inject(FALKORDB_MODULE_OPTIONS) private readonly graphOptions?: FalkorDbModuleOptions,
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {

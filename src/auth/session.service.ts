@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { Injectable, Optional } from '@nestjs/common';
 import { auditContextOf } from '../audit/audit-context';
 import { CredentialStore } from '../credentials/credential-store';
-import { UserConnectionPool } from '../graph/user-connection-pool';
+import { UserConnectionPool } from '../falkordb/user-connection-pool';
 import { AuthSettings } from './auth-settings';
 import { VerifiedUser } from './falkordb-login.service';
 import { JwtIssuer } from './jwt-issuer';

@@ -1,6 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
-import { FalkorDbConnection } from '../graph/falkordb-connection';
+import { FalkorDbConnection } from '../falkordb/falkordb-connection';
 import { AUTH_MODULE_OPTIONS } from './auth.module-definition';
 import { AuthModuleOptions } from './auth.options';
 import { SharedStateStore } from './shared-state-store';

@@ -1,6 +1,6 @@
 import { Logger } from '@nestjs/common';
-import { FalkorDbConnection } from '../graph/falkordb-connection';
-import { OutageLog } from '../graph/outage-log';
+import { FalkorDbConnection } from '../falkordb/falkordb-connection';
+import { OutageLog } from '../falkordb/outage-log';
 import { AuthModuleOptions, DEFAULT_SHARED_STATE } from './auth.options';
 import { sharedStateKey } from './shared-state-key';
 

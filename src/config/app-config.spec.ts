@@ -1,7 +1,7 @@
 import { mkdtemp, readFile, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { DEFAULT_EMBEDDED_PORT } from '../graph/graph.options';
+import { DEFAULT_EMBEDDED_PORT } from '../falkordb/falkordb.options';
 import { LONGEST_MAX_TTL_SECONDS } from '../tokens/tokens.options';
 import { ConfigError, Environment, loadAppConfig } from './app-config';
 
@@ -39,12 +39,12 @@ describe('loadAppConfig', () => {
       host: '127.0.0.1',
       port: 3000,
       dataDir: resolve('./data'),
-      graph: { embedded: { dataDir: join(resolve('./data'), 'falkordb'), port: DEFAULT_EMBEDDED_PORT } },
+      falkordb: { embedded: { dataDir: join(resolve('./data'), 'falkordb'), port: DEFAULT_EMBEDDED_PORT } },
       auth: { jwtSecret: SECRETS.JWT_SECRET, sessionSecret: SECRETS.SESSION_SECRET, encryptionKey: SECRETS.ENCRYPTION_KEY, secureCookies: false },
     });
     // Unset settings stay unset: each module applies its own default.
-    expect(config.graph.url).toBeUndefined();
-    expect(config.graph.tokenGraph).toBeUndefined();
+    expect(config.falkordb.url).toBeUndefined();
+    expect(config.falkordb.tokenGraph).toBeUndefined();
     expect(config.auth.allowedServers).toBeUndefined();
     expect(config.auth.sessionTtlSeconds).toBeUndefined();
     expect(config.tokens).toEqual({ maxTtlSeconds: undefined, allowNeverExpiring: undefined, maxActiveTokensPerUser: undefined });
@@ -68,7 +68,7 @@ describe('loadAppConfig', () => {
       host: '0.0.0.0',
       port: 8080,
       dataDir,
-      graph: { url: 'rediss://user:pw@db.internal:6380', tokenGraph: 'pat_store' },
+      falkordb: { url: 'rediss://user:pw@db.internal:6380', tokenGraph: 'pat_store' },
       auth: {
         allowedServers: [
           { host: 'db.internal', port: 6380, tls: false },
@@ -79,7 +79,7 @@ describe('loadAppConfig', () => {
       },
       tokens: { maxTtlSeconds: 86400, allowNeverExpiring: false },
     });
-    expect(config.graph.embedded).toBeUndefined();
+    expect(config.falkordb.embedded).toBeUndefined();
   });
 
   it.each([
@@ -273,7 +273,7 @@ describe('loadAppConfig', () => {
         FALKORDB_MIN_REPLICAS_ACK: '2',
         FALKORDB_REPLICA_ACK_TIMEOUT_MS: '1500',
       });
-      expect(config.graph).toMatchObject({
+      expect(config.falkordb).toMatchObject({
         sentinel: {
           sentinels: [
             { host: '10.0.0.1', port: 26379 },
@@ -287,8 +287,8 @@ describe('loadAppConfig', () => {
         },
         replicaAcks: { minReplicas: 2, timeoutMs: 1500 },
       });
-      expect(config.graph).not.toHaveProperty('embedded');
-      expect(config.graph).not.toHaveProperty('url');
+      expect(config.falkordb).not.toHaveProperty('embedded');
+      expect(config.falkordb).not.toHaveProperty('url');
     });
 
     it('names what is missing or contradictory', async () => {
@@ -310,7 +310,7 @@ describe('loadAppConfig', () => {
 
     it('puts FALKORDB_USERNAME / FALKORDB_PASSWORD into FALKORDB_URL, refusing both ways at once', async () => {
       const config = await loadAppConfig({ ...SECRETS, FALKORDB_DATA_DIR: dataDir, FALKORDB_URL: 'redis://db:6379', FALKORDB_USERNAME: 'svc', FALKORDB_PASSWORD: 'p@ss word' });
-      expect(config.graph.url).toBe('redis://svc:p%40ss%20word@db:6379');
+      expect(config.falkordb.url).toBe('redis://svc:p%40ss%20word@db:6379');
       expect(await problemsOf({ ...SECRETS, FALKORDB_DATA_DIR: dataDir, FALKORDB_URL: 'redis://a:b@db:6379', FALKORDB_PASSWORD: 'x' })).toEqual([
         expect.stringContaining('FALKORDB_URL already carries a username or password'),
       ]);

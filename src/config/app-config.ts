@@ -3,8 +3,8 @@ import { AllowedHosts, LOOPBACK_HOSTS } from '../http/host-allow-list';
 import { availableParallelism } from 'node:os';
 import { join, resolve } from 'node:path';
 import { authOptionProblems, AuthModuleOptions, MIN_SECRET_LENGTH } from '../auth/auth.options';
-import { DEFAULT_EMBEDDED_PORT, graphOptionProblems, GraphModuleOptions, SentinelOptions } from '../graph/graph.options';
-import { parseServerAddress, sameHost, ServerAddress, serverAddressOfUrl } from '../graph/server-address';
+import { DEFAULT_EMBEDDED_PORT, falkorDbOptionProblems, FalkorDbModuleOptions, SentinelOptions } from '../falkordb/falkordb.options';
+import { parseServerAddress, sameHost, ServerAddress, serverAddressOfUrl } from '../falkordb/server-address';
 import { DEFAULT_MAX_QUERY_TIMEOUT_MS, DEFAULT_QUERY_TIMEOUT_MS, graphApiOptionProblems, GraphApiModuleOptions } from '../graph-api/graph-api.options';
 import { tokensOptionProblems, TokensModuleOptions } from '../tokens/tokens.options';
 import { loadOrCreateDevSecrets } from './dev-secrets';
@@ -25,7 +25,7 @@ export interface AppConfig {
   allowedHosts: AllowedHosts;
   /** On SIGTERM/SIGINT: longest wait for in-flight requests before HTTP closes (see src/shutdown/). */
   shutdownGraceMs: number;
-  graph: GraphModuleOptions;
+  falkordb: FalkorDbModuleOptions;
   auth: AuthModuleOptions;
   tokens: TokensModuleOptions;
   graphApi: GraphApiModuleOptions;
@@ -260,7 +260,7 @@ function inVariableNames(problem: string): string {
 }
 
 /** The token store's own server is never a login target: an allow-list naming it is a mistake. */
-function storeServerLoginProblems(graph: GraphModuleOptions, allowedServers: ServerAddress[] | undefined): string[] {
+function storeServerLoginProblems(graph: FalkorDbModuleOptions, allowedServers: ServerAddress[] | undefined): string[] {
   // The embedded store listens on a unix socket only: no allow-list entry can name it.
   let store: { host: string; port: number } | undefined;
   try {
@@ -311,7 +311,7 @@ export async function loadAppConfig(env: Environment): Promise<AppConfig> {
   const embeddedPort = readInteger(env, 'FALKORDB_EMBEDDED_PORT', problems);
   const embeddedUsersServer = !sentinel && !falkordbUrl;
   const tokenStoreUrl = env.TOKEN_STORE_URL?.trim() || undefined;
-  const graph: GraphModuleOptions = {
+  const falkordb: FalkorDbModuleOptions = {
     ...(sentinel
       ? { sentinel }
       : falkordbUrl
@@ -379,13 +379,13 @@ export async function loadAppConfig(env: Environment): Promise<AppConfig> {
     // A store users can write is refused in production unless the operator accepts it (checked by the auth validator).
     tokenStoreExposure: (env.TOKEN_STORE_EXPOSURE?.trim().toLowerCase() || (production ? 'refuse' : 'warn')) as AuthModuleOptions['tokenStoreExposure'],
   };
-  problems.push(...storeServerLoginProblems(graph, allowedServers));
+  problems.push(...storeServerLoginProblems(falkordb, allowedServers));
 
   // The modules' own rules, reported with the variables' names (only once every secret is known).
   const secretsKnown = !(missing.length && production);
   problems.push(
     ...[
-      ...graphOptionProblems(graph),
+      ...falkorDbOptionProblems(falkordb),
       ...(secretsKnown ? authOptionProblems(auth) : []),
       ...tokensOptionProblems(tokens),
       ...graphApiOptionProblems(graphApi),
@@ -397,5 +397,5 @@ export async function loadAppConfig(env: Environment): Promise<AppConfig> {
   if (/^[0-9a-fA-F]{64}$/.test(encryptionKey) && PLACEHOLDER.test(encryptionKey)) problems.push('ENCRYPTION_KEY still holds a placeholder');
 
   if (problems.length) throw new ConfigError(problems);
-  return { ...http, graph, auth, tokens, graphApi };
+  return { ...http, falkordb, auth, tokens, graphApi };
 }

@@ -1,5 +1,5 @@
 import { AuthHarness } from '../../test/support/auth-harness';
-import { FalkorDbConnection } from '../graph/falkordb-connection';
+import { FalkorDbConnection } from '../falkordb/falkordb-connection';
 import { CredentialRetention } from './credential-retention';
 import { CredentialStore } from './credential-store';
 

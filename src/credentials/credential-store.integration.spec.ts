@@ -5,7 +5,7 @@ import { CredentialKind } from '../domain/credential-kind';
 import { CredentialStore } from './credential-store';
 import { PasswordCipher } from './crypto/password-cipher';
 import { hashToken } from './crypto/token-hash';
-import { FalkorDbConnection } from '../graph/falkordb-connection';
+import { FalkorDbConnection } from '../falkordb/falkordb-connection';
 import { CredentialStoreSchema } from './store/credential-store.schema';
 import { TokenRepository } from './store/token.repository';
 

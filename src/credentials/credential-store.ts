@@ -7,7 +7,7 @@ import { isAllowedAddress } from './allowed-ips';
 import type { TokenStoreExposurePolicy } from './token-store-exposure-policy';
 import { CredentialKind, CredentialRef } from '../domain/credential-kind';
 import { RevocationReason, TokenPermissions } from '../domain/token-permissions';
-import { UserConnectionPool } from '../graph/user-connection-pool';
+import { UserConnectionPool } from '../falkordb/user-connection-pool';
 import { DecryptionFailedError, PasswordCipher } from './crypto/password-cipher';
 import { RecordIdentity, RecordMac } from './crypto/record-mac';
 import { hashesEqual, hashToken } from './crypto/token-hash';
@@ -18,11 +18,11 @@ import { NewTokenRecord, TokenListFilter, TokenRecord, TokenScope, TokenSort } f
 import { TokenPage, TokenRepository } from './store/token.repository';
 import { CredentialUse, isUseWriteDue, LAST_USED_WRITE_INTERVAL_MS, recentIpsAfter } from './usage-tracking';
 import { PageRequest } from '../paging/keyset';
-import { StoreChangeFeed } from '../graph/store-change-feed';
+import { StoreChangeFeed } from '../falkordb/store-change-feed';
 import { RecentAuthReads } from './store/recent-auth-reads';
 import { RevocationNotices } from './store/revocation-notices';
 import { CredentialOwnerRef, RevokedCredentials } from './store/revoked-credentials';
-import { FalkorDbConnection } from '../graph/falkordb-connection';
+import { FalkorDbConnection } from '../falkordb/falkordb-connection';
 
 export { LAST_USED_WRITE_INTERVAL_MS };
 

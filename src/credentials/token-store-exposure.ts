@@ -1,6 +1,6 @@
 import { Inject, Injectable, Logger, OnModuleInit } from '@nestjs/common';
 import { withDeadline } from '../common/deadline';
-import { FalkorDbConnection } from '../graph/falkordb-connection';
+import { FalkorDbConnection } from '../falkordb/falkordb-connection';
 import { CREDENTIAL_STORE_OPTIONS, CredentialStoreOptions } from './credential-store';
 
 

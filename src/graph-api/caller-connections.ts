@@ -7,9 +7,9 @@ import {
   InvalidCredentialsError,
   InvalidTokenError,
 } from '../common/domain-errors';
-import { ServerAddress } from '../graph/server-address';
-import { UserConnection, UserConnectionFactory } from '../graph/user-connection.factory';
-import { OpenedUserConnection, PooledConnectionClosedError, UserConnectionPool } from '../graph/user-connection-pool';
+import { ServerAddress } from '../falkordb/server-address';
+import { UserConnection, UserConnectionFactory } from '../falkordb/user-connection.factory';
+import { OpenedUserConnection, PooledConnectionClosedError, UserConnectionPool } from '../falkordb/user-connection-pool';
 
 /**
  * Runs work as the caller's own FalkorDB ACL user, on the pooled connection of the caller's

@@ -7,7 +7,7 @@ import { TokenStoreGraph } from './token-store-graph';
 
 /**
  * The Graph API: list, query, explain, inspect and delete graphs as the credential's own FalkorDB
- * user. Needs GraphModule (connections and the user connection pool) and AuthModule (authentication
+ * user. Needs FalkorDbModule (connections and the user connection pool) and AuthModule (authentication
  * and the stored credentials), both global.
  */
 @Module({

@@ -7,8 +7,8 @@ import {
   QueryRejectedError,
   QueryTimeoutError,
 } from '../common/domain-errors';
-import { ServerAddress } from '../graph/server-address';
-import { isUnavailableError } from '../graph/store-errors';
+import { ServerAddress } from '../falkordb/server-address';
+import { isUnavailableError } from '../falkordb/store-errors';
 import { DeadlineExceededError } from '../common/deadline';
 
 /** Why a query was sent as GRAPH.RO_QUERY: decides what a write attempt is told. */

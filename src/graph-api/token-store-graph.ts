@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { Principal } from '../domain/principal';
 import { ServerIdentity } from '../auth/server-identity';
 import { ForbiddenError } from '../common/domain-errors';
-import { FalkorDbConnection } from '../graph/falkordb-connection';
+import { FalkorDbConnection } from '../falkordb/falkordb-connection';
 
 /**
  * The graph this service keeps tokens and sessions in. It holds token hashes and sealed passwords,

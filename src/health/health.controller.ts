@@ -4,7 +4,7 @@ import { StoreUnavailableError } from '../common/domain-errors';
 import { ProblemDetailsDto } from '../common/problem-details.dto';
 import { ProblemDetailsFilter } from '../common/problem-details.filter';
 import { TokenStoreExposure } from '../credentials/token-store-exposure';
-import { FalkorDbHealthIndicator } from '../graph/falkordb-health.indicator';
+import { FalkorDbHealthIndicator } from '../falkordb/falkordb-health.indicator';
 import { HealthStatusDto } from './health-status.dto';
 
 /**

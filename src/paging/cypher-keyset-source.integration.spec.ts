@@ -1,5 +1,5 @@
 import { FalkorDbTestServer } from '../../test/support/falkordb-test-server';
-import { FalkorDbConnection } from '../graph/falkordb-connection';
+import { FalkorDbConnection } from '../falkordb/falkordb-connection';
 import { CypherKeysetSource, CypherListing } from './cypher-keyset-source';
 import { KeysetPosition, SortDirection } from './keyset';
 import { readKeysetPage } from './windowed-keyset-scan';

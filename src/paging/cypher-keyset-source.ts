@@ -1,4 +1,4 @@
-import { FalkorDbConnection, QueryParams, Row } from '../graph/falkordb-connection';
+import { FalkorDbConnection, QueryParams, Row } from '../falkordb/falkordb-connection';
 import { KeyedRow, KeysetSource, SortDirection, WindowRead } from './keyset';
 
 /**

@@ -1,4 +1,4 @@
-import { ServerAddress } from '../graph/server-address';
+import { ServerAddress } from '../falkordb/server-address';
 
 /** What the page needs to know about its server, rendered into `<meta>` tags (no inline script). */
 export interface SettingsPageConfig {

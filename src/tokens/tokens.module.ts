@@ -3,7 +3,7 @@ import { TokensController } from './tokens.controller';
 import { ConfigurableTokensModule, TOKENS_OPTIONS_TYPE } from './tokens.module-definition';
 import { TokensService } from './tokens.service';
 
-/** The token management API: generate, list, get, revoke. Needs AuthModule and GraphModule. */
+/** The token management API: generate, list, get, revoke. Needs AuthModule and FalkorDbModule. */
 @Module({
   controllers: [TokensController],
   providers: [TokensService],

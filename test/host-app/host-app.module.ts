@@ -1,7 +1,7 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { ConfigModule, ConfigService } from '@nestjs/config';
 import type { FalkorDB } from 'falkordb';
-import { AuthModule, GraphApiModule, GraphModule, TokensModule } from '../../src';
+import { AuthModule, GraphApiModule, FalkorDbModule, TokensModule } from '../../src';
 import { AdminReportController } from './admin-report.controller';
 import { HOST_FALKORDB, HostFalkorDbModule } from './host-falkordb.module';
 import { HOST_GRAPH_PREFIX, HOST_PAT_PREFIX, HostSettings } from './host-config';
@@ -9,7 +9,7 @@ import {
   authOptionsOf,
   graphOptionsOf,
   HostAuthOptions,
-  HostGraphOptions,
+  HostFalkorDbOptions,
   HostPatOptionsModule,
   HostTokensOptions,
   settingsFrom,
@@ -26,13 +26,13 @@ function patModules(style: RegistrationStyle, settings: HostSettings, client?: F
     case 'forRoot':
       if (!client) throw new Error('forRoot needs the host client connected up front');
       return [
-        GraphModule.forRoot(graphOptionsOf(settings, client)),
+        FalkorDbModule.forRoot(graphOptionsOf(settings, client)),
         AuthModule.forRoot({ ...authOptionsOf(settings), ...routes }),
         TokensModule.forRoot({ ...tokensOptionsOf(settings), ...routes }),
       ];
     case 'forRootAsync useFactory':
       return [
-        GraphModule.forRootAsync({
+        FalkorDbModule.forRootAsync({
           imports: [HostFalkorDbModule],
           inject: [ConfigService, HOST_FALKORDB],
           useFactory: (config: ConfigService, host: FalkorDB) => graphOptionsOf(settingsFrom(config), host),
@@ -51,13 +51,13 @@ function patModules(style: RegistrationStyle, settings: HostSettings, client?: F
       ];
     case 'forRootAsync useClass':
       return [
-        GraphModule.forRootAsync({ imports: [HostFalkorDbModule], useClass: HostGraphOptions }),
+        FalkorDbModule.forRootAsync({ imports: [HostFalkorDbModule], useClass: HostFalkorDbOptions }),
         AuthModule.forRootAsync({ useClass: HostAuthOptions, ...routes }),
         TokensModule.forRootAsync({ useClass: HostTokensOptions, ...routes }),
       ];
     case 'forRootAsync useExisting':
       return [
-        GraphModule.forRootAsync({ imports: [HostPatOptionsModule], useExisting: HostGraphOptions }),
+        FalkorDbModule.forRootAsync({ imports: [HostPatOptionsModule], useExisting: HostFalkorDbOptions }),
         AuthModule.forRootAsync({ imports: [HostPatOptionsModule], useExisting: HostAuthOptions, ...routes }),
         TokensModule.forRootAsync({ imports: [HostPatOptionsModule], useExisting: HostTokensOptions, ...routes }),
       ];

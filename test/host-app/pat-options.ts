@@ -4,8 +4,8 @@ import type { FalkorDB } from 'falkordb';
 import type {
   AuthModuleOptions,
   AuthModuleOptionsFactory,
-  GraphModuleOptions,
-  GraphModuleOptionsFactory,
+  FalkorDbModuleOptions,
+  FalkorDbModuleOptionsFactory,
   TokensModuleOptions,
   TokensModuleOptionsFactory,
 } from '../../src';
@@ -13,7 +13,7 @@ import { HOST_FALKORDB, HostFalkorDbModule } from './host-falkordb.module';
 import { HostSettings } from './host-config';
 
 /** How the host maps its own settings onto our modules' options (one place, used by every registration style). */
-export function graphOptionsOf(settings: HostSettings, client: FalkorDB): GraphModuleOptions {
+export function graphOptionsOf(settings: HostSettings, client: FalkorDB): FalkorDbModuleOptions {
   return {
     client,
     clientServer: { host: settings.falkordb.host, port: settings.falkordb.port },
@@ -37,13 +37,13 @@ export function settingsFrom(config: ConfigService): HostSettings {
 
 /** For `forRootAsync({ useClass })` and `forRootAsync({ useExisting })`. */
 @Injectable()
-export class HostGraphOptions implements GraphModuleOptionsFactory {
+export class HostFalkorDbOptions implements FalkorDbModuleOptionsFactory {
   constructor(
     private readonly config: ConfigService,
     @Inject(HOST_FALKORDB) private readonly client: FalkorDB,
   ) {}
 
-  create(): GraphModuleOptions {
+  create(): FalkorDbModuleOptions {
     return graphOptionsOf(settingsFrom(this.config), this.client);
   }
 }
@@ -70,7 +70,7 @@ export class HostTokensOptions implements TokensModuleOptionsFactory {
 /** The option factories as host providers, for `useExisting`. */
 @Module({
   imports: [HostFalkorDbModule],
-  providers: [HostGraphOptions, HostAuthOptions, HostTokensOptions],
-  exports: [HostGraphOptions, HostAuthOptions, HostTokensOptions],
+  providers: [HostFalkorDbOptions, HostAuthOptions, HostTokensOptions],
+  exports: [HostFalkorDbOptions, HostAuthOptions, HostTokensOptions],
 })
 export class HostPatOptionsModule {}

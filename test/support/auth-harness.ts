@@ -6,7 +6,7 @@ import { JwtIssuer } from '../../src/auth/jwt-issuer';
 import { Role } from '../../src/domain/role';
 import { CredentialStore, NewToken } from '../../src/credentials/credential-store';
 import { userIdOf } from '../../src/auth/user-id';
-import { GraphModule } from '../../src/graph/graph.module';
+import { FalkorDbModule } from '../../src/falkordb/falkordb.module';
 import { newTokenId } from '../../src/tokens/token-id';
 import { reachOf } from '../../src/domain/token-permissions';
 import { FalkorDbTestServer } from './falkordb-test-server';
@@ -20,7 +20,7 @@ export interface HarnessUser {
 const HOUR = 3600_000;
 
 /**
- * GraphModule + AuthModule on a real FalkorDB, for unit tests of the auth pieces, with helpers that
+ * FalkorDbModule + AuthModule on a real FalkorDB, for unit tests of the auth pieces, with helpers that
  * store a PAT or a session exactly as TokensService and SessionService do.
  */
 export class AuthHarness {
@@ -58,7 +58,7 @@ export class AuthHarness {
   ): Promise<AuthHarness> {
     const moduleRef = await Test.createTestingModule({
       imports: [
-        GraphModule.forRoot({ url, tokenGraph }),
+        FalkorDbModule.forRoot({ url, tokenGraph }),
         AuthModule.forRoot({
           jwtSecret: 'unit-jwt-secret-Qm9tR2xkY1ZxWjNrTnBvSg',
           sessionSecret: 'unit-session-secret-a2V5VmFsdWVGb3JUZXN0',

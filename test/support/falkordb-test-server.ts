@@ -1,7 +1,7 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { EmbeddedFalkorDb } from '../../src/graph/embedded-falkordb';
+import { EmbeddedFalkorDb } from '../../src/falkordb/embedded-falkordb';
 import { freePort } from './free-port';
 import { sendToServer } from './server-command';
 

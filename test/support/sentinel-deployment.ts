@@ -4,10 +4,10 @@ import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { sendToServer } from './server-command';
-import { probe } from '../../src/graph/embedded/resp-probe';
-import { hasSetpriv, serverArgs } from '../../src/graph/embedded/server-command';
-import { logLinesSince, logSize } from '../../src/graph/embedded/server-log';
-import { bundledModulePath, resolveServerBinary } from '../../src/graph/falkordb-server-binary';
+import { probe } from '../../src/falkordb/embedded/resp-probe';
+import { hasSetpriv, serverArgs } from '../../src/falkordb/embedded/server-command';
+import { logLinesSince, logSize } from '../../src/falkordb/embedded/server-log';
+import { bundledModulePath, resolveServerBinary } from '../../src/falkordb/falkordb-server-binary';
 import { freePort } from './free-port';
 import { until } from './until';
 

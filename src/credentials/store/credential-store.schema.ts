@@ -1,7 +1,7 @@
 import { Injectable, Logger, OnModuleDestroy, OnModuleInit, Optional } from '@nestjs/common';
 import { ErrorReply } from '@redis/client';
-import { FalkorDbConnection } from '../../graph/falkordb-connection';
-import { StoreChangeFeed } from '../../graph/store-change-feed';
+import { FalkorDbConnection } from '../../falkordb/falkordb-connection';
+import { StoreChangeFeed } from '../../falkordb/store-change-feed';
 import { AUDIT_EVENT_LABEL } from '../../audit/audit-event';
 
 /**

@@ -1,6 +1,6 @@
 import { AuthHarness } from '../../../test/support/auth-harness';
 import { until } from '../../../test/support/until';
-import { StoreChangeFeed } from '../../graph/store-change-feed';
+import { StoreChangeFeed } from '../../falkordb/store-change-feed';
 import { CredentialStore } from '../credential-store';
 import { TokenRepository } from './token.repository';
 

@@ -1,4 +1,4 @@
-import { StoreChangeFeed } from '../../graph/store-change-feed';
+import { StoreChangeFeed } from '../../falkordb/store-change-feed';
 import { CredentialKind } from '../../domain/credential-kind';
 import { CredentialAuthRecord } from './credential.record';
 

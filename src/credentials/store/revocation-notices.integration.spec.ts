@@ -1,7 +1,7 @@
 import { AuditEventAggregator } from '../../audit/audit-event-aggregator';
 import { AuthHarness } from '../../../test/support/auth-harness';
 import { until } from '../../../test/support/until';
-import { StoreChangeFeed } from '../../graph/store-change-feed';
+import { StoreChangeFeed } from '../../falkordb/store-change-feed';
 import { CredentialStore } from '../credential-store';
 import { KeyedMac } from '../crypto/keyed-mac';
 import { revocationChannelOf } from './revocation-notices';

@@ -1,6 +1,6 @@
 import { Logger } from '@nestjs/common';
-import { FalkorDbConnection } from '../../graph/falkordb-connection';
-import { StoreChangeFeed } from '../../graph/store-change-feed';
+import { FalkorDbConnection } from '../../falkordb/falkordb-connection';
+import { StoreChangeFeed } from '../../falkordb/store-change-feed';
 import { CredentialKind } from '../../domain/credential-kind';
 import { KeyedMac } from '../crypto/keyed-mac';
 import { CredentialOwnerRef, RevokedCredentials } from './revoked-credentials';

@@ -1,4 +1,4 @@
-import type { Row } from '../../graph/falkordb-connection';
+import type { Row } from '../../falkordb/falkordb-connection';
 
 /** Whose credentials they are, as an `auth.failed` audit event names them. */
 export interface CredentialOwnerRef {

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { AuditContext, NO_AUDIT_CONTEXT } from '../../audit/audit-event';
-import { FalkorDbConnection } from '../../graph/falkordb-connection';
+import { FalkorDbConnection } from '../../falkordb/falkordb-connection';
 import { auditEventParams, createAuditEvent, sessionSubject } from './audit-event-writes';
 import { CredentialNodes, SESSION_NODES } from './credential-nodes';
 import { NewSessionRecord } from './session.record';

@@ -1,5 +1,5 @@
 import { AuthHarness } from '../../../test/support/auth-harness';
-import { FalkorDbConnection } from '../../graph/falkordb-connection';
+import { FalkorDbConnection } from '../../falkordb/falkordb-connection';
 import { newTokenId } from '../../tokens/token-id';
 import { NewTokenRecord } from './token.record';
 import { TokenRepository } from './token.repository';

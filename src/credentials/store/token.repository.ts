@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { AuditContext, AuditEventType, NO_AUDIT_CONTEXT } from '../../audit/audit-event';
 import { isoOrNull } from '../../common/iso-time';
-import { FalkorDbConnection, QueryParams, QueryValue, Row } from '../../graph/falkordb-connection';
+import { FalkorDbConnection, QueryParams, QueryValue, Row } from '../../falkordb/falkordb-connection';
 import { CypherKeysetSource } from '../../paging/cypher-keyset-source';
 import { PageContinuation, PageRequest } from '../../paging/keyset';
 import { readKeysetPage } from '../../paging/windowed-keyset-scan';

@@ -10,7 +10,7 @@ import { ConsumerController } from './consumer.controller.cjs';
     FalkorDbPatModule.forRootAsync({
       inject: [ConfigService],
       useFactory: (config: ConfigService) => ({
-        graph: { url: config.getOrThrow<string>('FALKORDB_URL') },
+        falkordb: { url: config.getOrThrow<string>('FALKORDB_URL') },
         auth: {
           jwtSecret: config.getOrThrow<string>('PAT_JWT_SECRET'),
           sessionSecret: config.getOrThrow<string>('PAT_SESSION_SECRET'),

@@ -6,7 +6,7 @@ import { StoreUnavailableError, WriteNotReplicatedError } from '../common/domain
 import { EmbeddedFalkorDb } from './embedded-falkordb';
 import { moveEarlierStoreGraph } from './embedded/earlier-store-graph';
 import { formatBytes } from './embedded/readiness';
-import { GRAPH_MODULE_OPTIONS } from './graph.module-definition';
+import { FALKORDB_MODULE_OPTIONS } from './falkordb.module-definition';
 import { OutageLog } from './outage-log';
 import {
   DEFAULT_COMMAND_TIMEOUT_MS,
@@ -14,11 +14,11 @@ import {
   DEFAULT_REPLICA_ACK_TIMEOUT_MS,
   DEFAULT_TOKEN_GRAPH,
   EmbeddedTokenStoreOptions,
-  GraphModuleOptions,
+  FalkorDbModuleOptions,
   SENTINEL_SERVER_PORT,
   SentinelOptions,
-  validateGraphOptions,
-} from './graph.options';
+  validateFalkorDbOptions,
+} from './falkordb.options';
 import { sameAddress } from './sentinel/find-primary';
 import { SentinelMasterLocator } from './sentinel/sentinel-master-locator';
 import { describeAddress, HostAndPort } from './sentinel/sentinel-options';
@@ -83,8 +83,8 @@ export class FalkorDbConnection implements OnModuleInit, OnApplicationShutdown {
   private warnedReplicaCount = false;
   private stopped = false;
 
-  constructor(@Inject(GRAPH_MODULE_OPTIONS) private readonly options: GraphModuleOptions) {
-    validateGraphOptions(options);
+  constructor(@Inject(FALKORDB_MODULE_OPTIONS) private readonly options: FalkorDbModuleOptions) {
+    validateFalkorDbOptions(options);
     this.tokenGraph = options.tokenGraph ?? DEFAULT_TOKEN_GRAPH;
     this.commandTimeoutMs = options.commandTimeoutMs ?? DEFAULT_COMMAND_TIMEOUT_MS;
   }
@@ -228,7 +228,7 @@ export class FalkorDbConnection implements OnModuleInit, OnApplicationShutdown {
       this.logger.log(`Connected to FalkorDB at ${this.address.host}:${this.address.port}`);
       return;
     }
-    if (!embedded) throw new Error('FalkorDB graph module needs `url`, `client` or `embedded` options');
+    if (!embedded) throw new Error('FalkorDbModule needs `url`, `client` or `embedded` options');
     const server = await EmbeddedFalkorDb.start(embedded, this.logger);
     this.embedded = server;
     this.superviseEmbedded(server, 'Embedded FalkorDB');

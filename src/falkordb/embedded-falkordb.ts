@@ -8,7 +8,7 @@ import { seconds, waitUntilReady } from './embedded/readiness';
 import { LOG_FILE, PID_FILE, serverCommand, serverConfigInput } from './embedded/server-command';
 import { logLinesSince, logSize, saysPortInUse } from './embedded/server-log';
 import { bundledModulePath, resolveServerBinary } from './falkordb-server-binary';
-import { DEFAULT_EMBEDDED_READY_TIMEOUT_MS, EmbeddedFalkorDbOptions, embeddedSocketPath } from './graph.options';
+import { DEFAULT_EMBEDDED_READY_TIMEOUT_MS, EmbeddedFalkorDbOptions, embeddedSocketPath } from './falkordb.options';
 
 /** 'up': answering; 'down': exited unexpectedly, being restarted; 'stopped': after stop(). */
 export type EmbeddedFalkorDbState = 'up' | 'down' | 'stopped';

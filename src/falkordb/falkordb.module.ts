@@ -1,7 +1,7 @@
 import { Module } from '@nestjs/common';
 import { FalkorDbConnection } from './falkordb-connection';
 import { FalkorDbHealthIndicator } from './falkordb-health.indicator';
-import { ConfigurableGraphModule, GRAPH_MODULE_OPTIONS } from './graph.module-definition';
+import { ConfigurableFalkorDbModule, FALKORDB_MODULE_OPTIONS } from './falkordb.module-definition';
 import { LoginConnections } from './login-connections';
 import { StoreChangeFeed } from './store-change-feed';
 import { UserConnectionFactory } from './user-connection.factory';
@@ -15,6 +15,6 @@ import { UserConnectionPool } from './user-connection-pool';
  */
 @Module({
   providers: [FalkorDbConnection, StoreChangeFeed, FalkorDbHealthIndicator, UserConnectionFactory, UserConnectionPool, LoginConnections],
-  exports: [GRAPH_MODULE_OPTIONS, FalkorDbConnection, StoreChangeFeed, FalkorDbHealthIndicator, UserConnectionFactory, UserConnectionPool, LoginConnections],
+  exports: [FALKORDB_MODULE_OPTIONS, FalkorDbConnection, StoreChangeFeed, FalkorDbHealthIndicator, UserConnectionFactory, UserConnectionPool, LoginConnections],
 })
-export class GraphModule extends ConfigurableGraphModule {}
+export class FalkorDbModule extends ConfigurableFalkorDbModule {}

@@ -1,14 +1,14 @@
 import { Controller, Get, Query, UseFilters, UsePipes } from '@nestjs/common';
 import { ApiBadRequestResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { Authenticated } from '../auth/decorators/authenticated.decorator';
-import { CurrentPrincipal } from '../auth/decorators/current-principal.decorator';
-import { Principal } from '../domain/principal';
-import { ProblemDetailsDto } from '../common/problem-details.dto';
-import { ProblemDetailsFilter } from '../common/problem-details.filter';
-import { createValidationPipe } from '../common/validation.pipe';
-import { AuditService } from './audit.service';
-import { AuditEventListDto } from './dto/audit-event.dto';
-import { ListAuditEventsQuery } from './dto/list-audit-events.query';
+import { Authenticated } from '../../auth/decorators/authenticated.decorator';
+import { CurrentPrincipal } from '../../auth/decorators/current-principal.decorator';
+import { Principal } from '../../domain/principal';
+import { ProblemDetailsDto } from '../../common/problem-details.dto';
+import { ProblemDetailsFilter } from '../../common/problem-details.filter';
+import { createValidationPipe } from '../../common/validation.pipe';
+import { AuditService } from '../audit.service';
+import { AuditEventListDto } from '../dto/audit-event.dto';
+import { ListAuditEventsQuery } from '../dto/list-audit-events.query';
 
 @ApiTags('Audit')
 @Controller('audit')

@@ -40,7 +40,7 @@ function serversOn(dataDir: string): number[] {
 /** A Node.js process that starts the embedded server with ts-node and prints its pid. */
 function nodeParent(dataDir: string, port: number, script: string, options: { detached?: boolean } = {}): ChildProcess {
   const code = `
-    const { EmbeddedFalkorDb } = require(${JSON.stringify(join(REPO_ROOT, 'src/graph/embedded-falkordb.ts'))});
+    const { EmbeddedFalkorDb } = require(${JSON.stringify(join(REPO_ROOT, 'src/falkordb/embedded-falkordb.ts'))});
     const quiet = { log() {}, warn() {}, error() {} };
     EmbeddedFalkorDb.start({ dataDir: ${JSON.stringify(dataDir)}, port: ${port} }, quiet).then((server) => {
       ${script}

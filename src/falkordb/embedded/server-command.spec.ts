@@ -1,4 +1,4 @@
-import { validateGraphOptions } from '../graph.options';
+import { validateFalkorDbOptions } from '../falkordb.options';
 import { hasSetpriv, serverArgs, serverCommand, serverConfigInput } from './server-command';
 
 const options = { serverPath: '/usr/bin/valkey-server', modulePath: '/opt/falkordb.so', dataDir: '/var/lib/pat', port: 6380 };
@@ -58,7 +58,7 @@ describe('embedded options: moduleArgs and readyTimeoutMs', () => {
   const embedded = (extra: Record<string, unknown>) => ({ embedded: { dataDir: '/var/lib/pat', port: 6379, ...extra } });
 
   it('accepts numbers and single words', () => {
-    expect(() => validateGraphOptions(embedded({ moduleArgs: { TIMEOUT_MAX: 10000, RESULTSET_SIZE: -1, TEMP_FOLDER: '/var/tmp' }, readyTimeoutMs: 120000 }))).not.toThrow();
+    expect(() => validateFalkorDbOptions(embedded({ moduleArgs: { TIMEOUT_MAX: 10000, RESULTSET_SIZE: -1, TEMP_FOLDER: '/var/tmp' }, readyTimeoutMs: 120000 }))).not.toThrow();
   });
 
   it.each([
@@ -71,6 +71,6 @@ describe('embedded options: moduleArgs and readyTimeoutMs', () => {
     [{ readyTimeoutMs: 0 }, 'embedded.readyTimeoutMs must be a positive integer'],
     [{ readyTimeoutMs: 1.5 }, 'embedded.readyTimeoutMs must be a positive integer'],
   ])('refuses %j', (extra, message) => {
-    expect(() => validateGraphOptions(embedded(extra))).toThrow(message);
+    expect(() => validateFalkorDbOptions(embedded(extra))).toThrow(message);
   });
 });

@@ -66,7 +66,7 @@ export interface ReplicaAckOptions {
   timeoutMs?: number;
 }
 
-export interface GraphModuleOptions {
+export interface FalkorDbModuleOptions {
   /** `redis://user:pass@host:port` (or `rediss://` for TLS) of an external FalkorDB. */
   url?: string;
   /** A FalkorDB primary found through Sentinel (instead of `url`): every connection follows a failover. */
@@ -206,7 +206,7 @@ function checkReplicaAcks(acks: ReplicaAckOptions | undefined, problems: string[
   checkTimeout('replicaAcks.timeoutMs', acks.timeoutMs, problems);
 }
 
-function checkTokenStoreEmbedded(options: GraphModuleOptions, problems: string[]): void {
+function checkTokenStoreEmbedded(options: FalkorDbModuleOptions, problems: string[]): void {
   const store = options.tokenStoreEmbedded;
   if (store === undefined) return;
   if (store === null || typeof store !== 'object') {
@@ -231,15 +231,15 @@ function checkTokenStoreEmbedded(options: GraphModuleOptions, problems: string[]
 
 /**
  * Throws one error listing every problem with the options, so a host application learns at
- * startup (not at the first request) that its GraphModule configuration cannot work.
+ * startup (not at the first request) that its FalkorDbModule configuration cannot work.
  */
-export function validateGraphOptions(options: GraphModuleOptions | undefined | null): void {
-  const problems = graphOptionProblems(options);
-  if (problems.length) throw new Error(`Invalid GraphModule options: ${problems.join('; ')}`);
+export function validateFalkorDbOptions(options: FalkorDbModuleOptions | undefined | null): void {
+  const problems = falkorDbOptionProblems(options);
+  if (problems.length) throw new Error(`Invalid FalkorDbModule options: ${problems.join('; ')}`);
 }
 
 /** Every problem with the options, each starting with the option's name. */
-export function graphOptionProblems(options: GraphModuleOptions | undefined | null): string[] {
+export function falkorDbOptionProblems(options: FalkorDbModuleOptions | undefined | null): string[] {
   if (!options || typeof options !== 'object') return ['options must be an object with `url`, `client` or `embedded`'];
   const problems: string[] = [];
   const { url, client, clientServer, embedded, tokenGraph, sentinel } = options;

@@ -8,7 +8,7 @@ export type FalkorDbHealthResult<Key extends string = string> = Record<Key, { st
  * Whether the service's own FalkorDB (the token store) answers PING in time. Returns terminus's
  * result shape (`{ falkordb: { status: 'up' } }`, `'down'` with a message otherwise), so a host
  * passes `() => indicator.isHealthy()` to `HealthCheckService.check([...])` without our code
- * depending on terminus. Provided and exported by GraphModule.
+ * depending on terminus. Provided and exported by FalkorDbModule.
  */
 @Injectable()
 export class FalkorDbHealthIndicator {

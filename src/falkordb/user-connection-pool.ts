@@ -1,6 +1,6 @@
 import { Inject, Injectable, OnApplicationShutdown, Optional } from '@nestjs/common';
-import { GRAPH_MODULE_OPTIONS } from './graph.module-definition';
-import type { GraphModuleOptions } from './graph.options';
+import { FALKORDB_MODULE_OPTIONS } from './falkordb.module-definition';
+import type { FalkorDbModuleOptions } from './falkordb.options';
 import { UserConnection } from './user-connection.factory';
 import { FalkorDbConnection } from './falkordb-connection';
 import { MAX_TIMER_MS } from '../common/deadline';
@@ -61,13 +61,13 @@ export class UserConnectionPool implements OnApplicationShutdown {
   private readonly entries = new Map<string, PoolEntry>();
   private limits: UserConnectionPoolLimits = { ...DEFAULT_USER_CONNECTION_POOL_LIMITS };
 
-  constructor(@Optional() @Inject(GRAPH_MODULE_OPTIONS) options?: GraphModuleOptions, @Optional() store?: FalkorDbConnection) {
+  constructor(@Optional() @Inject(FALKORDB_MODULE_OPTIONS) options?: FalkorDbModuleOptions, @Optional() store?: FalkorDbConnection) {
     if (options?.userConnections) this.configure(options.userConnections);
     // After a failover every pooled connection points at the old primary: the next use opens one to the new.
     store?.onPrimaryChange(() => this.closeAll());
   }
 
-  /** Changes the limits (GraphModule's `userConnections` option sets them); a smaller pool shrinks at once. */
+  /** Changes the limits (FalkorDbModule's `userConnections` option sets them); a smaller pool shrinks at once. */
   configure(limits: Partial<UserConnectionPoolLimits>): void {
     const next = { ...this.limits };
     if (limits.maxSize !== undefined) next.maxSize = limits.maxSize;

@@ -29,27 +29,14 @@ type FeedClient = {
 };
 
 /**
- * Tells this instance when the token store graph may have changed, whoever changed it: another
- * instance, this one, or someone editing the graph by hand. FalkorDB signals every write to a graph
- * key as a modified key, so server-assisted client tracking in broadcast mode (`CLIENT TRACKING ON
- * BCAST PREFIX <store graph>`, RESP3) pushes an invalidation to this feed's own connection for every
- * write to the store, in the order the server executed them.
- *
- * `generation` changes with every invalidation and whenever the feed's connection is lost or
- * re-established, so anything remembered under one generation is void as soon as it changes.
- *
- * `barrier()` closes the race between a write elsewhere and a request here: it reads the store's
- * epoch key (storeEpochKey) on the feed's connection and waits for the reply. Every write the
- * server finished before that read was sent has had its invalidation delivered (and handled) before
- * the reply, because one connection replies in order. So a request that arrives after a revocation
- * answered, and waits for a barrier, always sees that revocation's invalidation; and a store that
- * was swapped or flushed meanwhile answers another epoch (or none), which voids everything too.
- * When the feed is down or the barrier fails or is slow, or the epoch changed, it answers
- * `undefined` and callers read the store (fail closed).
- *
- * The same connection carries messages the instances publish to each other on the store's server
- * (`onMessage`): whoever listens must treat them as hints that can only ever make it refuse more,
- * since any FalkorDB user may publish, and a message sent while the feed was down is never seen.
+ * Tells this instance when the token store may have changed, whoever changed it: FalkorDB pushes an
+ * invalidation for every write to the store graph (broadcast client tracking, RESP3, on this feed's
+ * own connection). `generation` changes with every invalidation and with any doubt about the
+ * connection; `barrier()` waits until every write finished before it was called has been heard of
+ * (and reads the store's epoch, so a swapped or flushed store voids everything too), or answers
+ * undefined and the caller reads the store. Why that is enough: docs/architecture.md, "Remembered
+ * reads". Messages the instances publish to each other (`onMessage`) come on the same connection:
+ * any FalkorDB user may publish, so they may only ever make a listener refuse more.
  */
 @Injectable()
 export class StoreChangeFeed implements OnApplicationBootstrap, OnApplicationShutdown {

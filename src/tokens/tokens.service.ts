@@ -5,11 +5,11 @@ import { FalkorDbLoginService, VerifiedUser } from '../auth/falkordb-login.servi
 import { JwtIssuer } from '../auth/jwt-issuer';
 import { Principal } from '../domain/principal';
 import { RequestOrigin, UNKNOWN_ORIGIN } from '../domain/request-origin';
-import { ConflictError, ForbiddenError, NotFoundError, ValidationFailedError } from '../common/domain-errors';
+import { ConflictError, NotFoundError, ValidationFailedError } from '../common/domain-errors';
 import { isoOrNull } from '../common/iso-time';
 import { CredentialStore } from '../credentials/credential-store';
 import { verifiedRecordOf } from '../credentials/verified-record';
-import { TokenListFilter, TokenRecord, TokenScope, TokenState } from '../credentials/store/token.record';
+import { TokenListFilter, TokenRecord, TokenState } from '../credentials/store/token.record';
 import { PageCursors } from '../paging/page-cursors';
 import { DEFAULT_PAGE_LIMIT } from '../paging/page-params';
 import { reachOf, TokenPermissions } from '../domain/token-permissions';
@@ -21,39 +21,12 @@ import { ListTokensQuery } from './dto/list-tokens.query';
 import { LeakReportAcceptedDto } from './dto/revoke-leaked.dto';
 import { RevokedTokenDto, TokenDetailDto, TokenListDto } from './dto/token-metadata.dto';
 import { TokenExpiryDto, TokenSpecDto } from './dto/token-spec.dto';
+import { assertMayChange, assertMayList, assertMayRevokeAll, mayAccess, scopeOf } from './token-access';
 import { resolveExpiry } from './token-expiry';
 import { newTokenId } from './token-id';
 import { toDetail, toMetadata } from './token-view';
 import { TOKENS_MODULE_OPTIONS } from './tokens.module-definition';
 import { TokenPolicy, tokenPolicyOf, TokensModuleOptions } from './tokens.options';
-
-/** Admins see every token of the server they are admin on; everyone else only their own. */
-function scopeOf(principal: Principal): TokenScope {
-  return principal.role === 'Admin'
-    ? { host: principal.host, port: principal.port }
-    : { host: principal.host, port: principal.port, username: principal.username };
-}
-
-function mayAccess(principal: Principal, record: TokenRecord): boolean {
-  const scope = scopeOf(principal);
-  return record.host === scope.host && record.port === scope.port && (scope.username === undefined || record.username === scope.username);
-}
-
-/**
- * A token restricted in any way (read access, `graphs`, `allowedIps`) holds less than its user: if it
- * could rotate or revoke other tokens it would receive, or take away, more than it holds. Sessions
- * and unrestricted tokens may; the rule is the same for admins.
- */
-function isRestricted(principal: Principal): boolean {
-  return principal.kind === 'pat' && (principal.access === 'read' || principal.graphs !== null || principal.allowedIps !== null);
-}
-
-/** A restricted token may list and get, and change only itself. */
-function assertMayChange(principal: Principal, tokenId: string, what: string): void {
-  if (isRestricted(principal) && tokenId !== principal.credentialId) {
-    throw new ForbiddenError(`A restricted token (read access, graphs or allowed IPs) may ${what} only itself`);
-  }
-}
 
 function isActive(record: TokenRecord, now: number): boolean {
   return !record.revoked && (record.expiresAt === null || record.expiresAt > now);
@@ -117,9 +90,7 @@ export class TokensService {
   async list(principal: Principal, query: ListTokensQuery | TokenState = {}): Promise<TokenListDto> {
     const { state = 'active', username, name, expires_before, last_used_before, sort = '-created_at', limit = DEFAULT_PAGE_LIMIT, cursor } =
       typeof query === 'string' ? { state: query } : query;
-    if (username !== undefined && username !== principal.username && principal.role !== 'Admin') {
-      throw new ForbiddenError("Listing another user's tokens requires the role Admin");
-    }
+    assertMayList(principal, username);
     const scope = scopeOf(principal);
     const filter: TokenListFilter = {
       state,
@@ -168,10 +139,7 @@ export class TokensService {
 
   /** Every active token of `username` (default: the caller) on the caller's server; another user's needs Admin. */
   async revokeAll(principal: Principal, username = principal.username, origin: RequestOrigin = UNKNOWN_ORIGIN): Promise<RevokedAllDto> {
-    if (isRestricted(principal)) throw new ForbiddenError('A restricted token (read access, graphs or allowed IPs) may revoke only itself');
-    if (username !== principal.username && principal.role !== 'Admin') {
-      throw new ForbiddenError("Revoking another user's tokens requires the role Admin");
-    }
+    assertMayRevokeAll(principal, username);
     const context = auditContextOf(actorOf(principal), origin);
     const revoked = await this.credentials.revokeTokensOf(principal, username, Date.now(), principal.username, context);
     return { message: 'Tokens revoked successfully', revoked };

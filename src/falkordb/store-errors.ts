@@ -14,3 +14,18 @@ export function isUnavailableError(error: unknown): boolean {
   // another realm (a vm context, as under Jest) they fail `instanceof Error`, but are still errors.
   return error instanceof Error || types.isNativeError(error);
 }
+
+/** A demoted primary still answering: writes there are refused with READONLY. */
+export const isReadOnlyReply = (error: unknown): boolean => error instanceof Error && /^READONLY\b/.test(error.message);
+
+/**
+ * What is wrong with the store graph's key, by FalkorDB's answer: `missing` (reads of a graph that
+ * does not exist fail with "empty key": deleted or flushed), `not-a-graph` (WRONGTYPE: the key was
+ * replaced by something else), or undefined for any other error.
+ */
+export function storeGraphFault(error: unknown): 'missing' | 'not-a-graph' | undefined {
+  const message = error instanceof Error ? error.message : '';
+  if (/empty key/i.test(message)) return 'missing';
+  if (/^WRONGTYPE\b/.test(message)) return 'not-a-graph';
+  return undefined;
+}

@@ -1,9 +1,10 @@
 import { ConsoleLogger, Logger } from '@nestjs/common';
 import { createApp } from './app.factory';
 import { BufferedJsonAccessLog } from './http/access-log';
-import { ConfigError, loadAppConfig } from './config/app-config';
+import { loadAppConfig } from './config/app-config';
 import { installGracefulShutdown } from './shutdown/graceful-shutdown';
 import { RequestDrain } from './shutdown/request-drain';
+import { errorMessage } from './common/error-message';
 
 async function bootstrap(): Promise<void> {
   const config = await loadAppConfig(process.env);
@@ -20,7 +21,7 @@ async function bootstrap(): Promise<void> {
 
 bootstrap().catch((error: unknown) => {
   // Startup errors (bad config, no FalkorDB server binary) are for humans: print the message, exit non-zero.
-  const message = error instanceof ConfigError || error instanceof Error ? error.message : String(error);
+  const message = errorMessage(error);
   console.error(`\nStartup failed: ${message}\n`);
   process.exit(1);
 });

@@ -3,6 +3,7 @@ import { FalkorDbConnection } from '../falkordb/falkordb-connection';
 import { NOBODY } from './audit-event';
 import { AuditEventRepository } from './audit-event.repository';
 import { AggregatedEvent, minuteOf, RepeatedEvent } from './repeated-event';
+import { errorMessage } from '../common/error-message';
 
 /** Pending events are written this often (and at shutdown). */
 const FLUSH_INTERVAL_MS = 10_000;
@@ -88,7 +89,7 @@ export class AuditEventAggregator implements OnApplicationBootstrap, OnApplicati
       }
     } catch (error) {
       // The store is down: these counts are lost (memory stays bounded). Authentication fails closed meanwhile.
-      this.logger.warn(`Could not write ${batch.length - written} aggregated audit events: ${error instanceof Error ? error.message : String(error)}`);
+      this.logger.warn(`Could not write ${batch.length - written} aggregated audit events: ${errorMessage(error)}`);
     }
     return written;
   }

@@ -7,6 +7,7 @@ import type { FalkorDbModuleOptions } from '../falkordb/falkordb.options';
 import { sameHost, ServerAddress } from '../falkordb/server-address';
 import { UserConnectionFactory, UserCredentials } from '../falkordb/user-connection.factory';
 import { AuthSettings } from './auth-settings';
+import { errorMessage } from '../common/error-message';
 
 /** run_ids change when a server restarts: the map is learned again this often. */
 export const SERVER_IDENTITY_REFRESH_MS = 60_000;
@@ -103,7 +104,7 @@ export class ServerIdentity implements OnApplicationBootstrap, OnApplicationShut
       const connection = await this.store.falkordb.connection;
       return runIdOf(await withDeadline(connection.sendCommand(['INFO', 'server']), PROBE_TIMEOUT_MS));
     } catch (error) {
-      this.logger.warn(`Cannot read the token store server's run_id: ${error instanceof Error ? error.message : String(error)}`);
+      this.logger.warn(`Cannot read the token store server's run_id: ${errorMessage(error)}`);
       return undefined;
     }
   }

@@ -3,6 +3,7 @@ import { FalkorDbConnection } from '../falkordb/falkordb-connection';
 import { OutageLog } from '../falkordb/outage-log';
 import { AuthModuleOptions, DEFAULT_SHARED_STATE } from './auth.options';
 import { sharedStateKey } from './shared-state-key';
+import { errorMessage } from '../common/error-message';
 
 /**
  * Commands on the state the instances share, next to the token graph. Never throws: when FalkorDB
@@ -40,7 +41,7 @@ export class SharedStateStore {
       this.outage.succeeded();
       return reply;
     } catch (error) {
-      this.outage.failed(error instanceof Error ? error.message : String(error));
+      this.outage.failed(errorMessage(error));
       return undefined;
     }
   }

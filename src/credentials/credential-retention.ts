@@ -3,6 +3,7 @@ import { AuditEventRepository } from '../audit/audit-event.repository';
 import { CREDENTIAL_STORE_OPTIONS, CredentialStoreOptions } from './credential-store';
 import { SessionRepository } from './store/session.repository';
 import { TokenRepository } from './store/token.repository';
+import { errorMessage } from '../common/error-message';
 
 /** Records one write touches: small enough that authentication never waits long behind it. */
 const BATCH = 500;
@@ -83,7 +84,7 @@ export class CredentialRetention implements OnApplicationBootstrap, OnApplicatio
           }
         })
         // The store may be down: the next cycle tries again; authentication reports outages itself.
-        .catch((error: unknown) => this.logger.warn(`Purge skipped: ${error instanceof Error ? error.message : String(error)}`))
+        .catch((error: unknown) => this.logger.warn(`Purge skipped: ${errorMessage(error)}`))
         .finally(() => this.schedule());
     }, this.options.purgeIntervalMs);
     // Never keeps the process alive on its own.

@@ -2,6 +2,7 @@ import { Inject, Injectable, Logger, OnModuleInit } from '@nestjs/common';
 import { withDeadline } from '../common/deadline';
 import { FalkorDbConnection } from '../falkordb/falkordb-connection';
 import { CREDENTIAL_STORE_OPTIONS, CredentialStoreOptions } from './credential-store';
+import { errorMessage } from '../common/error-message';
 
 
 /** `isolated`: only admins can write the store graph; `exposed`: other users can; `unchecked`: the service user may not ask. */
@@ -111,7 +112,7 @@ export class TokenStoreExposure implements OnModuleInit {
       this.current = writers.length ? 'exposed' : 'isolated';
     } catch (error) {
       this.current = 'unchecked';
-      this.logger.warn(`Cannot check who may write the token graph: ${error instanceof Error ? error.message : String(error)}`);
+      this.logger.warn(`Cannot check who may write the token graph: ${errorMessage(error)}`);
     }
     return writers;
   }

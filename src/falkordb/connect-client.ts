@@ -1,5 +1,6 @@
 import { FalkorDB, FalkorDBOptions } from 'falkordb';
 import { withDeadline } from '../common/deadline';
+import { errorMessage } from '../common/error-message';
 
 /** Where a client connects: a URL, a TCP address or a unix socket, and the login. */
 export type ConnectTarget = Pick<FalkorDBOptions, 'url'> & { socket?: { host: string; port: number } | { path: string }; username?: string; password?: string };
@@ -34,6 +35,6 @@ export async function connectClient(target: ConnectTarget, settings: ConnectSett
     return client;
   } catch (error) {
     void pending.then((late) => late.close()).catch(() => undefined);
-    throw new Error(`Cannot connect to FalkorDB at ${settings.where}: ${error instanceof Error ? error.message : String(error)}`);
+    throw new Error(`Cannot connect to FalkorDB at ${settings.where}: ${errorMessage(error)}`);
   }
 }

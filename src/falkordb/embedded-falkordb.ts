@@ -9,6 +9,7 @@ import { LOG_FILE, PID_FILE, serverCommand, serverConfigInput } from './embedded
 import { logLinesSince, logSize, saysPortInUse } from './embedded/server-log';
 import { bundledModulePath, resolveServerBinary } from './falkordb-server-binary';
 import { DEFAULT_EMBEDDED_READY_TIMEOUT_MS, EmbeddedFalkorDbOptions, embeddedSocketPath } from './falkordb.options';
+import { errorMessage } from '../common/error-message';
 
 /** 'up': answering; 'down': exited unexpectedly, being restarted; 'stopped': after stop(). */
 export type EmbeddedFalkorDbState = 'up' | 'down' | 'stopped';
@@ -58,7 +59,6 @@ const RESTART_FAILURE_LOG_INTERVAL_MS = 60_000;
 
 let warnedNoSetpriv = false;
 
-const errorText = (error: unknown): string => (error instanceof Error ? error.message : String(error));
 
 /** True if `work` settles within `ms` (the timer is cleared either way). */
 async function settlesWithin(work: Promise<unknown>, ms: number): Promise<boolean> {
@@ -135,7 +135,7 @@ export class EmbeddedFalkorDb {
       instance.currentState = 'stopped';
       instance.stopping = Promise.resolve();
       throw new Error(
-        `Embedded FalkorDB failed to start (${serverPath} on ${options.unixSocket ? embeddedSocketPath(dataDir) : `127.0.0.1:${options.port}`}, data in ${dataDir}): ${errorText(error)}`,
+        `Embedded FalkorDB failed to start (${serverPath} on ${options.unixSocket ? embeddedSocketPath(dataDir) : `127.0.0.1:${options.port}`}, data in ${dataDir}): ${errorMessage(error)}`,
       );
     }
     return instance;
@@ -310,7 +310,7 @@ export class EmbeddedFalkorDb {
       if (now - this.lastFailureLogAt >= RESTART_FAILURE_LOG_INTERVAL_MS) {
         this.lastFailureLogAt = now;
         this.logger.error(
-          `Embedded FalkorDB is still down after ${this.restartAttempts} restart attempt(s) in ${seconds(now - this.downSince)}: ${errorText(error)}`,
+          `Embedded FalkorDB is still down after ${this.restartAttempts} restart attempt(s) in ${seconds(now - this.downSince)}: ${errorMessage(error)}`,
         );
       }
       this.scheduleRestart();
@@ -330,7 +330,7 @@ export class EmbeddedFalkorDb {
       try {
         listener(change);
       } catch (error) {
-        this.logger.error(`EmbeddedFalkorDb state listener failed: ${errorText(error)}`);
+        this.logger.error(`EmbeddedFalkorDb state listener failed: ${errorMessage(error)}`);
       }
     }
   }

@@ -22,6 +22,7 @@ import { SentinelMasterLocator } from './sentinel/sentinel-master-locator';
 import { describeAddress, HostAndPort } from './sentinel/sentinel-options';
 import { sameHost, ServerAddress, serverAddressOfUrl } from './server-address';
 import { isReadOnlyReply, isUnavailableError, storeGraphFault } from './store-errors';
+import { errorMessage } from '../common/error-message';
 
 /** A Cypher parameter value: scalars, lists and maps of them (sent as literals in the CYPHER prefix, never spliced into the query). */
 export type QueryValue = string | number | boolean | null | QueryValue[] | { [key: string]: QueryValue };
@@ -29,7 +30,6 @@ export type QueryParams = Record<string, QueryValue>;
 export type Row = Record<string, unknown>;
 
 
-const reasonOf = (error: unknown): string => (error instanceof Error ? error.message : String(error));
 
 
 
@@ -168,7 +168,7 @@ export class FalkorDbConnection implements OnModuleInit, OnApplicationShutdown {
           await previous?.close().catch(() => undefined);
           break;
         } catch (error) {
-          this.outage.failed(`new primary ${describeAddress(primary)}: ${reasonOf(error)}`);
+          this.outage.failed(`new primary ${describeAddress(primary)}: ${errorMessage(error)}`);
           await new Promise((resolve) => setTimeout(resolve, reconnectDelay(attempt)).unref());
         }
       }
@@ -264,7 +264,7 @@ export class FalkorDbConnection implements OnModuleInit, OnApplicationShutdown {
       this.outage.succeeded();
       return true;
     } catch (error) {
-      this.outage.failed(reasonOf(error));
+      this.outage.failed(errorMessage(error));
       return false;
     }
   }
@@ -291,7 +291,7 @@ export class FalkorDbConnection implements OnModuleInit, OnApplicationShutdown {
     }
     if (!readOnly) {
       await this.replicaAcks.confirm(client, (error) => {
-        this.outage.failed(reasonOf(error));
+        this.outage.failed(errorMessage(error));
         this.locator?.refresh().catch(() => undefined);
       });
     }
@@ -324,7 +324,7 @@ export class FalkorDbConnection implements OnModuleInit, OnApplicationShutdown {
       return reply;
     } catch (error) {
       if (isUnavailableError(error) || isReadOnlyReply(error)) {
-        this.outage.failed(reasonOf(error));
+        this.outage.failed(errorMessage(error));
         this.locator?.refresh().catch(() => undefined);
         throw new StoreUnavailableError();
       }

@@ -4,6 +4,7 @@ import { withDeadline } from '../common/deadline';
 import { WriteNotReplicatedError } from '../common/domain-errors';
 import { DEFAULT_REPLICA_ACK_TIMEOUT_MS, ReplicaAckOptions } from './falkordb.options';
 import { isUnavailableError } from './store-errors';
+import { errorMessage } from '../common/error-message';
 
 /** How often the primary's replica count is read again (it decides the default confirmation). */
 const REPLICA_COUNT_REFRESH_MS = 5000;
@@ -48,7 +49,7 @@ export class ReplicaAcknowledgements {
     } catch (error) {
       if (!this.warned) {
         this.warned = true;
-        const reason = error instanceof Error ? error.message : String(error);
+        const reason = errorMessage(error);
         this.logger.warn(`Cannot read the store primary's replicas (${reason}): writes are not confirmed by replicas unless FALKORDB_MIN_REPLICAS_ACK is set`);
       }
     }

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { withDeadline } from '../common/deadline';
 import { FalkorDbConnection } from './falkordb-connection';
+import { errorMessage } from '../common/error-message';
 
 /** How long a barrier waits for its reply before the caller reads the store instead. */
 const BARRIER_TIMEOUT_MS = 1000;
@@ -95,7 +96,7 @@ export class StoreChangeFeed implements OnApplicationBootstrap, OnApplicationShu
     for (const event of ['connect', 'error', 'reconnecting', 'end']) client.on(event, () => current() && this.lost(event));
     client.on('ready', () => current() && void this.track());
     // Startup does not wait: until tracking is confirmed every read simply goes to the store.
-    client.connect().catch((error: unknown) => current() && this.lost(`connect: ${error instanceof Error ? error.message : String(error)}`));
+    client.connect().catch((error: unknown) => current() && this.lost(`connect: ${errorMessage(error)}`));
   }
 
   onApplicationShutdown(): void {
@@ -219,7 +220,7 @@ export class StoreChangeFeed implements OnApplicationBootstrap, OnApplicationShu
     } catch (error) {
       if (epoch === this.connectionEpoch && !this.warnedDown) {
         this.warnedDown = true;
-        this.logger.warn(`Store change tracking unavailable (${error instanceof Error ? error.message : String(error)}): every request reads the store`);
+        this.logger.warn(`Store change tracking unavailable (${errorMessage(error)}): every request reads the store`);
       }
       return;
     }
@@ -245,7 +246,7 @@ export class StoreChangeFeed implements OnApplicationBootstrap, OnApplicationShu
       // A lost connection says so through its own events; a refusal (the ACL) is said here, once.
       if (!client.isReady || this.refusedChannels.has(channel)) return;
       this.refusedChannels.add(channel);
-      this.logger.warn(`Subscribing to ${channel} was refused (${error instanceof Error ? error.message : String(error)}): its messages are not heard`);
+      this.logger.warn(`Subscribing to ${channel} was refused (${errorMessage(error)}): its messages are not heard`);
     }
   }
 

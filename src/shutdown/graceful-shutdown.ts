@@ -1,6 +1,7 @@
 import type { Server } from 'node:http';
 import { Logger } from '@nestjs/common';
 import type { RequestDrain } from './request-drain';
+import { errorMessage } from '../common/error-message';
 
 /** No request in flight for this long: the clients (or the load balancer) have gone elsewhere. */
 export const QUIET_MS = 500;
@@ -88,7 +89,7 @@ async function shutDown(signal: NodeJS.Signals, options: GracefulShutdownOptions
     logger.log('Shutdown complete');
     return 0;
   } catch (error) {
-    logger.error(`Shutdown failed: ${error instanceof Error ? error.message : String(error)}`);
+    logger.error(`Shutdown failed: ${errorMessage(error)}`);
     return 1;
   }
 }

@@ -32,7 +32,7 @@ function isActive(record: TokenRecord, now: number): boolean {
   return !record.revoked && (record.expiresAt === null || record.expiresAt > now);
 }
 
-/** Where a request came from: a host calling with just a client address (as before origins existed) gives no user agent. */
+/** Where a request came from: a host that passes just a client address gives no user agent. */
 function originOf(origin: RequestOrigin | string): RequestOrigin {
   return typeof origin === 'string' ? { ip: origin, userAgent: null } : origin;
 }
@@ -85,7 +85,7 @@ export class TokensService {
   /**
    * One page of the caller's tokens (every token of the server for admins), filtered and sorted as
    * `query` says (default: active, newest first, 100 per page). `next_cursor` continues it; a cursor
-   * is bound to the caller and the query. A bare state (as before paging existed) is `{ state }`.
+   * is bound to the caller and the query. A bare state means `{ state }`.
    */
   async list(principal: Principal, query: ListTokensQuery | TokenState = {}): Promise<TokenListDto> {
     const { state = 'active', username, name, expires_before, last_used_before, sort = '-created_at', limit = DEFAULT_PAGE_LIMIT, cursor } =

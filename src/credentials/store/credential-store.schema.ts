@@ -3,6 +3,7 @@ import { ErrorReply } from '@redis/client';
 import { FalkorDbConnection } from '../../falkordb/falkordb-connection';
 import { StoreChangeFeed } from '../../falkordb/store-change-feed';
 import { AUDIT_EVENT_LABEL } from '../../audit/audit-event';
+import { errorMessage } from '../../common/error-message';
 
 /**
  * Lookups on every request go through these indexes; counts_until finds tokens to stop counting,
@@ -80,7 +81,7 @@ export class CredentialStoreSchema implements OnModuleInit, OnModuleDestroy {
         await this.createIndexes();
         this.logger.log(`Token store schema created again in graph "${this.store.tokenGraph}"`);
       } catch (error) {
-        this.logger.error(`Creating the token store schema again failed (${error instanceof Error ? error.message : String(error)}); the next failed read tries again`);
+        this.logger.error(`Creating the token store schema again failed (${errorMessage(error)}); the next failed read tries again`);
       } finally {
         this.recreating = undefined;
       }

@@ -4,6 +4,7 @@ import { StoreChangeFeed } from '../../falkordb/store-change-feed';
 import { CredentialKind } from '../../domain/credential-kind';
 import { KeyedMac } from '../crypto/keyed-mac';
 import { CredentialOwnerRef, RevokedCredentials } from './revoked-credentials';
+import { errorMessage } from '../../common/error-message';
 
 /** Revoked credentials this instance knows of at most (oldest forgotten first); each is ~150 bytes. */
 export const MAX_KNOWN_REVOCATIONS = 50_000;
@@ -124,7 +125,7 @@ export class RevocationNotices {
     if (failed && !this.publishWarned) {
       // Once: a service user without the channel in its ACL would otherwise log this per revocation.
       this.publishWarned = true;
-      const reason = failed.reason instanceof Error ? failed.reason.message : String(failed.reason);
+      const reason = errorMessage(failed.reason);
       this.logger.warn(`Revocation notices cannot be published on ${this.channel} (${reason}): other instances read the store for revoked credentials instead`);
     }
   }

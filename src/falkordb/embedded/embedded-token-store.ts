@@ -6,8 +6,8 @@ import { EmbeddedFalkorDb } from '../embedded-falkordb';
 import { EmbeddedTokenStoreOptions } from '../falkordb.options';
 import { moveEarlierStoreGraph } from './earlier-store-graph';
 import { formatBytes } from './readiness';
+import { errorMessage } from '../../common/error-message';
 
-const reasonOf = (error: unknown): string => (error instanceof Error ? error.message : String(error));
 
 /** One line when an outage of an embedded server starts, one when it ends (it restarts itself). */
 export function logOutagesOf(server: EmbeddedFalkorDb, name: string, logger: Logger): void {
@@ -39,7 +39,7 @@ export async function startEmbeddedTokenStore(options: EmbeddedTokenStoreOptions
     server = await EmbeddedFalkorDb.start({ ...options, port: 0, unixSocket: true, password }, logger);
   } catch (error) {
     // Said apart from the users' server, whose start can fail the same way.
-    throw new Error(`The token store's own embedded FalkorDB did not start: ${reasonOf(error)}`);
+    throw new Error(`The token store's own embedded FalkorDB did not start: ${errorMessage(error)}`);
   }
   logOutagesOf(server, 'Embedded token store FalkorDB', logger);
   const socket = server.socketPath as string;
@@ -59,7 +59,7 @@ export async function moveEarlierStore(users: FalkorDB, usersPort: number, store
   } catch (error) {
     logger.warn(
       `A token store graph "${graph}" on the users' embedded FalkorDB (127.0.0.1:${usersPort}) could not be moved to the store's own server ` +
-        `(${reasonOf(error)}): the tokens in it do not authenticate until it is`,
+        `(${errorMessage(error)}): the tokens in it do not authenticate until it is`,
     );
   }
 }

@@ -1,7 +1,8 @@
 import { sameHost } from '../server-address';
 import { sendOnce } from './one-shot-command';
 import { isPrimaryRole, parseMasterAddress } from './sentinel-replies';
-import { Credentials, describeAddress, errorText, HostAndPort } from './sentinel-options';
+import { Credentials, describeAddress, HostAndPort } from './sentinel-options';
+import { errorMessage } from '../../common/error-message';
 
 export interface FindPrimaryOptions {
   /** Asked in this order. */
@@ -61,7 +62,7 @@ export async function findPrimary(options: FindPrimaryOptions): Promise<FoundPri
         continue;
       }
     } catch (error) {
-      attempts.push(`${where} did not answer (${errorText(error)})`);
+      attempts.push(`${where} did not answer (${errorMessage(error)})`);
       continue;
     }
     if (rejected.some((address) => sameAddress(address, named))) {

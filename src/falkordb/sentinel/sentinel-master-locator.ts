@@ -3,12 +3,13 @@ import {
   DEFAULT_POLL_INTERVAL_MS,
   DEFAULT_REQUEST_TIMEOUT_MS,
   describeAddress,
-  errorText,
+
   HostAndPort,
   LocatorLogger,
   SentinelMasterLocatorOptions,
 } from './sentinel-options';
 import { SwitchMasterWatch } from './switch-master-watch';
+import { errorMessage } from '../../common/error-message';
 
 /** Why the locator looked again: shown in its log messages. */
 export type LookupReason = 'start' | 'refresh' | 'poll' | 'subscribed' | 'announcement';
@@ -186,7 +187,7 @@ export class SentinelMasterLocator {
       // A later lookup may have adopted something newer meanwhile: that is the answer then.
       return this.current ?? found.primary;
     } catch (error) {
-      if (!this.failing && !this.closed) this.log('warn', `Looking up the primary of "${this.masterName}" (${reason}) failed: ${errorText(error)}`);
+      if (!this.failing && !this.closed) this.log('warn', `Looking up the primary of "${this.masterName}" (${reason}) failed: ${errorMessage(error)}`);
       this.failing = true;
       throw error;
     }
@@ -220,7 +221,7 @@ export class SentinelMasterLocator {
       try {
         listener(change);
       } catch (error) {
-        this.log('warn', `A primary change listener failed: ${errorText(error)}`);
+        this.log('warn', `A primary change listener failed: ${errorMessage(error)}`);
       }
     }
   }

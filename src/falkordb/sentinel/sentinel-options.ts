@@ -33,4 +33,3 @@ export const DEFAULT_POLL_INTERVAL_MS = 5000;
 
 export const describeAddress = ({ host, port }: HostAndPort): string => (host.includes(':') ? `[${host}]:${port}` : `${host}:${port}`);
 
-export const errorText = (error: unknown): string => (error instanceof Error ? error.message : String(error));

@@ -1,6 +1,7 @@
 import { createClient } from '@redis/client';
 import { parseSwitchMaster } from './sentinel-replies';
-import { Credentials, errorText, HostAndPort } from './sentinel-options';
+import { Credentials, HostAndPort } from './sentinel-options';
+import { errorMessage } from '../../common/error-message';
 
 export interface SwitchMasterWatchOptions {
   sentinels: readonly HostAndPort[];
@@ -102,7 +103,7 @@ export class SwitchMasterWatch {
     if (client.isOpen) client.destroy();
     const retryInMs = Math.min(FIRST_RETRY_MS * 2 ** slot.failures, MAX_RETRY_MS);
     slot.failures += 1;
-    this.options.onLost(slot.sentinel, errorText(error), slot.failures, retryInMs);
+    this.options.onLost(slot.sentinel, errorMessage(error), slot.failures, retryInMs);
     slot.retryTimer = setTimeout(() => {
       slot.retryTimer = undefined;
       this.subscribe(slot);

@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { Principal } from '../domain/principal';
-import { ForbiddenError, GraphNotFoundError, ValidationFailedError } from '../common/domain-errors';
+import { ValidationFailedError } from '../common/domain-errors';
 import { permitsGraph } from '../domain/token-permissions';
 import { UserConnection } from '../falkordb/user-connection.factory';
 import { CallerConnections } from './caller-connections';
@@ -17,7 +17,8 @@ import {
   REPLY_TYPE_MAPPING,
   SCHEMA_PROCEDURES,
 } from './graph-commands';
-import { GraphCallContext, ReadOnlyReason, toGraphError } from './graph-errors';
+import { assertMayDeleteGraphs, assertReachable, readOnlyReasonOf } from './graph-access';
+import { GraphCallContext, toGraphError } from './graph-errors';
 import { QueryAdmission } from './query-admission';
 import { TokenStoreGraph } from './token-store-graph';
 import { GRAPH_API_MODULE_OPTIONS } from './graph-api.module-definition';
@@ -42,11 +43,6 @@ function asStrings(reply: unknown, what: string): string[] {
   if (typeof reply === 'string') return [reply];
   if (!Array.isArray(reply)) throw new UnexpectedReplyError(`${what} is not an array`);
   return reply.map(String);
-}
-
-/** A graph outside the credential's own `graphs` looks exactly like a missing one. */
-function assertReachable(principal: Principal, graph: string): void {
-  if (!permitsGraph(principal.graphs, graph)) throw new GraphNotFoundError(graph);
 }
 
 /** The Graph API: every command runs as the caller's own FalkorDB user, so FalkorDB's ACL decides. */
@@ -74,7 +70,7 @@ export class GraphApiService {
   async query(principal: Principal, graph: string, request: QueryRequest): Promise<QueryResult> {
     assertReachable(principal, graph);
     this.tokenStore.assertQueryable(principal, graph);
-    const readOnlyReason = this.readOnlyReasonOf(principal, request.readOnly === true);
+    const readOnlyReason = readOnlyReasonOf(principal, request.readOnly === true);
     const timeoutMs = this.timeoutOf(request.timeoutMs);
     const cypher = withParams(request.query, request.params);
     const command = queryCommandOf(readOnlyReason !== undefined);
@@ -99,7 +95,7 @@ export class GraphApiService {
 
   async deleteGraph(principal: Principal, graph: string): Promise<void> {
     assertReachable(principal, graph);
-    if (principal.access === 'read') throw new ForbiddenError('This token has read access only: it may not delete graphs');
+    assertMayDeleteGraphs(principal);
     this.tokenStore.assertDeletable(principal, graph);
     const context = this.context(principal, graph);
     await this.run(principal, context, (connection) => this.send(connection, deleteArgs(graph), context));
@@ -168,13 +164,6 @@ export class GraphApiService {
     } catch (error) {
       throw toGraphError(error, context);
     }
-  }
-
-  /** Why the query must run read-only, if it must: a Read-Only user, or the request. */
-  private readOnlyReasonOf(principal: Principal, requested: boolean): ReadOnlyReason | undefined {
-    if (principal.role === 'Read-Only') return 'role';
-    if (principal.access === 'read') return 'token';
-    return requested ? 'request' : undefined;
   }
 
   private timeoutOf(requested: number | undefined): number {

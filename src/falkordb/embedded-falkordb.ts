@@ -1,10 +1,9 @@
-import { ChildProcess, spawn } from 'node:child_process';
-import { closeSync, openSync } from 'node:fs';
 import { chmod, mkdir } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { Logger, LoggerService } from '@nestjs/common';
 import { reclaimLeftoverServer, removePidFileOf } from './embedded/leftover-server';
 import { seconds, waitUntilReady } from './embedded/readiness';
+import { describeExit, describeStatus, ExitStatus, ServerChild, spawnServer, terminate } from './embedded/server-child';
 import { LOG_FILE, PID_FILE, serverCommand, serverConfigInput } from './embedded/server-command';
 import { logLinesSince, logSize, saysPortInUse } from './embedded/server-log';
 import { bundledModulePath, resolveServerBinary } from './falkordb-server-binary';
@@ -21,22 +20,6 @@ export type EmbeddedFalkorDbStateChange =
 
 export type EmbeddedFalkorDbLogger = Pick<LoggerService, 'log' | 'warn' | 'error'> & Partial<Pick<LoggerService, 'debug'>>;
 
-interface ExitStatus {
-  code: number | null;
-  signal: NodeJS.Signals | null;
-  /** The program could not be run at all. */
-  error?: string;
-}
-
-/** One server process we spawned. */
-interface ServerChild {
-  process: ChildProcess;
-  pid: number;
-  exited: Promise<ExitStatus>;
-  /** Size of the log file when it started: its own lines come after. */
-  logOffset: number;
-}
-
 interface Settings {
   serverPath: string;
   modulePath: string;
@@ -51,7 +34,6 @@ interface Settings {
 
 /** stop(): time the server gets to shut down on SIGTERM (fsync the AOF) before SIGKILL. */
 const STOP_GRACE_MS = 10_000;
-const KILL_WAIT_MS = 5_000;
 const RESTART_FIRST_DELAY_MS = 100;
 const RESTART_MAX_DELAY_MS = 5_000;
 /** While restarts keep failing, their error is logged at most this often. */
@@ -59,17 +41,6 @@ const RESTART_FAILURE_LOG_INTERVAL_MS = 60_000;
 
 let warnedNoSetpriv = false;
 
-
-/** True if `work` settles within `ms` (the timer is cleared either way). */
-async function settlesWithin(work: Promise<unknown>, ms: number): Promise<boolean> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<false>((resolve) => (timer = setTimeout(() => resolve(false), ms)));
-  try {
-    return await Promise.race([work.then(() => true), timeout]);
-  } finally {
-    clearTimeout(timer);
-  }
-}
 
 /**
  * The embedded FalkorDB: a valkey/redis server loading falkordb.so, run as a child process on
@@ -218,32 +189,10 @@ export class EmbeddedFalkorDb {
     }
 
     const logOffset = await logSize(this.logFile);
-    // The server logs to falkordb.log itself; its stdout/stderr (only written before it opens its
-    // log, e.g. a loader error) go to the same file, not to this process' stdio.
-    const output = openSync(this.logFile, 'a');
-    let child: ChildProcess;
-    try {
-      child = spawn(command.file, command.args, { cwd: dataDir, detached: true, stdio: [configInput === undefined ? 'ignore' : 'pipe', output, output] });
-    } finally {
-      closeSync(output);
-    }
-    // A server that could not be run has no stdin to write to: its exit is reported below.
-    child.stdin?.on('error', () => undefined);
-    child.stdin?.end(configInput);
-    const exited = new Promise<ExitStatus>((resolve) => {
-      child.once('exit', (code, signal) => resolve({ code, signal }));
-      // 'error' also reports a failed kill(); only without a pid does it mean the program never ran.
-      child.on('error', (error) => {
-        if (child.pid === undefined) resolve({ code: null, signal: null, error: error.message });
-      });
-    });
-    if (child.pid === undefined) {
-      throw new Error(await this.describeExit({ process: child, pid: 0, exited, logOffset }, await exited));
-    }
-    // The child does not keep Node.js alive: if Node.js exits without stop(), the kernel's
-    // parent-death signal stops the server.
-    child.unref();
-    const server: ServerChild = { process: child, pid: child.pid, exited, logOffset };
+    const spawned = spawnServer(command, dataDir, this.logFile, logOffset, configInput);
+    if ('failed' in spawned) throw new Error(await describeExit(logOffset, await spawned.failed, this.logFile, this.port));
+    const server = spawned;
+    const { exited } = server;
 
     let outcome: 'ready' | 'exited';
     try {
@@ -263,7 +212,7 @@ export class EmbeddedFalkorDb {
     }
     if (outcome === 'exited') {
       await removePidFileOf(this.pidFile, server.pid);
-      throw new Error(await this.describeExit(server, await exited));
+      throw new Error(await describeExit(server.logOffset, await exited, this.logFile, this.port));
     }
     return server;
   }
@@ -282,7 +231,7 @@ export class EmbeddedFalkorDb {
     this.downSince = Date.now();
     this.restartAttempts = 0;
     const logTail = await logLinesSince(this.logFile, server.logOffset, 10);
-    const reason = `${this.describeStatus(status)}${saysPortInUse(logTail) ? `; port ${this.port} is already in use` : ''}`;
+    const reason = `${describeStatus(status)}${saysPortInUse(logTail) ? `; port ${this.port} is already in use` : ''}`;
     if (this.stopping) return;
     this.emit({ state: 'down', pid: server.pid, reason, logTail });
     this.scheduleRestart();
@@ -335,34 +284,10 @@ export class EmbeddedFalkorDb {
     }
   }
 
-  /** SIGTERM (graceful: fsync, remove pid file), SIGKILL after `graceMs`; waits for the exit. */
-  private async terminate(server: ServerChild, graceMs: number): Promise<void> {
-    const { process: child } = server;
-    const hasExited = () => child.exitCode !== null || child.signalCode !== null;
-    if (!hasExited()) {
-      if (graceMs > 0) {
-        child.kill('SIGTERM');
-        child.kill('SIGCONT'); // a stopped (SIGSTOP) server would not see the SIGTERM
-        if (!(await settlesWithin(server.exited, graceMs))) this.logger.warn(`FalkorDB server ${server.pid} did not exit within ${seconds(graceMs)} of SIGTERM: killing it`);
-      }
-      if (!hasExited()) {
-        child.kill('SIGKILL');
-        await settlesWithin(server.exited, KILL_WAIT_MS);
-      }
-    }
-    await removePidFileOf(this.pidFile, server.pid);
-  }
-
-  private describeStatus(status: ExitStatus): string {
-    if (status.error) return `the server could not be run (${status.error})`;
-    if (status.signal) return `the server was killed by ${status.signal}`;
-    return `the server exited with code ${status.code}`;
-  }
-
-  private async describeExit(server: ServerChild, status: ExitStatus): Promise<string> {
-    const lines = await logLinesSince(this.logFile, server.logOffset);
-    const portInUse = saysPortInUse(lines) ? `: port ${this.port} is already in use` : '';
-    const log = lines.length ? `. Last lines of ${this.logFile}:\n  ${lines.join('\n  ')}` : ` (nothing in ${this.logFile})`;
-    return `${this.describeStatus(status)}${portInUse}${log}`;
+  /** See terminate() in embedded/server-child.ts. */
+  private terminate(server: ServerChild, graceMs: number): Promise<void> {
+    return terminate(server, graceMs, this.pidFile, (message) => {
+      this.logger.warn(message);
+    });
   }
 }

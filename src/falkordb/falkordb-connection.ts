@@ -2,7 +2,7 @@ import { Inject, Injectable, Logger, OnApplicationShutdown, OnModuleInit } from 
 import { FalkorDB } from 'falkordb';
 import { withDeadline } from '../common/deadline';
 import { StoreUnavailableError } from '../common/domain-errors';
-import { connectClient, ConnectTarget, reconnectDelay } from './connect-client';
+import { connectClient, ConnectTarget } from './connect-client';
 import { EmbeddedFalkorDb } from './embedded-falkordb';
 import { moveEarlierStore, startEmbeddedTokenStore } from './embedded/embedded-token-store';
 import { FALKORDB_MODULE_OPTIONS } from './falkordb.module-definition';
@@ -16,7 +16,7 @@ import {
   validateFalkorDbOptions,
 } from './falkordb.options';
 import { ReplicaAcknowledgements } from './replica-acknowledgements';
-import { openUsersServer, primaryTargetOf } from './users-server';
+import { connectToPrimary, openUsersServer } from './users-server';
 import { sameAddress } from './sentinel/find-primary';
 import { SentinelMasterLocator } from './sentinel/sentinel-master-locator';
 import { describeAddress, HostAndPort } from './sentinel/sentinel-options';
@@ -29,13 +29,8 @@ export type QueryValue = string | number | boolean | null | QueryValue[] | { [ke
 export type QueryParams = Record<string, QueryValue>;
 export type Row = Record<string, unknown>;
 
-
-
-
-
 /** Called with the data server that became primary (Sentinel failover). */
 export type PrimaryChangeListener = (primary: HostAndPort) => void;
-
 
 /**
  * The service's own FalkorDB connection (token store). Opens an external server by URL, adopts a
@@ -154,24 +149,16 @@ export class FalkorDbConnection implements OnModuleInit, OnApplicationShutdown {
     const masterName = this.options.sentinel?.masterName ?? '';
     this.logger.warn(`Primary of "${masterName}" moved to ${describeAddress(primary)}: following it`);
     if (!this.storeIsSeparate) {
-      for (let attempt = 0; ; attempt += 1) {
-        if (epoch !== this.followEpoch || this.stopped) return;
-        try {
-          const client = await this.connect(primaryTargetOf(this.options.sentinel, primary), describeAddress(primary));
-          if (epoch !== this.followEpoch || this.stopped) {
-            await client.close().catch(() => undefined);
-            return;
-          }
-          const previous = this.client;
-          this.client = client;
-          this.connectedTo = primary;
-          await previous?.close().catch(() => undefined);
-          break;
-        } catch (error) {
-          this.outage.failed(`new primary ${describeAddress(primary)}: ${errorMessage(error)}`);
-          await new Promise((resolve) => setTimeout(resolve, reconnectDelay(attempt)).unref());
-        }
-      }
+      const client = await connectToPrimary(this.options.sentinel, primary, {
+        connect: (target, where) => this.connect(target, where),
+        isCurrent: () => epoch === this.followEpoch && !this.stopped,
+        onFailure: (message) => this.outage.failed(message),
+      });
+      if (!client) return;
+      const previous = this.client;
+      this.client = client;
+      this.connectedTo = primary;
+      await previous?.close().catch(() => undefined);
       await this.replicaAcks.refresh();
     }
     this.logger.log(`Following the primary of "${masterName}" at ${describeAddress(primary)}`);

@@ -1,6 +1,7 @@
 import { Logger } from '@nestjs/common';
 import { FalkorDB } from 'falkordb';
-import { ConnectTarget } from './connect-client';
+import { errorMessage } from '../common/error-message';
+import { ConnectTarget, reconnectDelay } from './connect-client';
 import { EmbeddedFalkorDb } from './embedded-falkordb';
 import { logOutagesOf } from './embedded/embedded-token-store';
 import { FalkorDbModuleOptions, SENTINEL_SERVER_PORT, SentinelOptions } from './falkordb.options';
@@ -100,4 +101,28 @@ async function openSentinelServer(sentinel: SentinelOptions, settings: UsersServ
   }
   logger.log(`Following the primary of "${masterName}" at ${describeAddress(primary)} (Sentinel: ${sentinels.map(describeAddress).join(', ')})`);
   return server;
+}
+
+/**
+ * A client on the primary a failover named, retried until it answers (quickly at first, then every
+ * 2 s) unless `isCurrent()` says another failover or a shutdown made it moot: undefined then, and a
+ * client that connected too late is closed.
+ */
+export async function connectToPrimary(
+  sentinel: SentinelOptions | undefined,
+  primary: HostAndPort,
+  settings: { connect: UsersServerSettings['connect']; isCurrent: () => boolean; onFailure: (message: string) => void },
+): Promise<FalkorDB | undefined> {
+  for (let attempt = 0; settings.isCurrent(); attempt += 1) {
+    try {
+      const client = await settings.connect(primaryTargetOf(sentinel, primary), describeAddress(primary));
+      if (settings.isCurrent()) return client;
+      await client.close().catch(() => undefined);
+      return undefined;
+    } catch (error) {
+      settings.onFailure(`new primary ${describeAddress(primary)}: ${errorMessage(error)}`);
+      await new Promise((resolve) => setTimeout(resolve, reconnectDelay(attempt)).unref());
+    }
+  }
+  return undefined;
 }

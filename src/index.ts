@@ -56,9 +56,10 @@ export { CredentialStore } from './credentials/credential-store';
 export type { CredentialRef } from './domain/credential-kind';
 export type { RequestOrigin } from './domain/request-origin';
 
-// The audit log (registered by AuthModule, `GET <routePrefix>/audit`): read it from the host's code too.
+// The audit log: AuditService (provided by AuthModule) reads it from the host's code; AuditApiModule serves `GET <routePrefix>/audit`.
 export { AuditService } from './audit/audit.service';
 export { AUDIT_EVENT_TYPES, type AuditEventType } from './audit/audit-event';
+export { AuditApiModule } from './audit/http/audit-api.module';
 
 // Tokens module: generate, list, get, revoke (over HTTP, and from the host's code via TokensService).
 export { TokensModule } from './tokens/tokens.module';
@@ -67,7 +68,6 @@ export { TOKENS_MODULE_OPTIONS } from './tokens/tokens.module-definition';
 export type { TokensModuleOptions } from './tokens/tokens.options';
 
 // Graph API module: list, query, explain, inspect and delete graphs as the caller's FalkorDB user.
-export { AuditApiModule } from './audit/http/audit-api.module';
 export { GraphApiModule } from './graph-api/graph-api.module';
 export { DEFAULT_GRAPH_API_ROUTE_PREFIX, GRAPH_API_MODULE_OPTIONS } from './graph-api/graph-api.module-definition';
 export type { GraphApiModuleOptions } from './graph-api/graph-api.options';

@@ -1,4 +1,4 @@
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join, normalize, relative } from 'node:path';
 
 /**
@@ -47,15 +47,37 @@ function sourceFiles(dir: string): string[] {
   });
 }
 
-/** The src/ files a file imports (relative specifiers only: packages are not layers). */
+/** Every module specifier in a file: import/export ... from, side-effect imports, import(), require(), import x = require(). */
+const SPECIFIER = /(?:\bfrom\s*|\bimport\s*\(?\s*|\brequire\s*\(\s*|^\s*import\s+)(['"`])([^'"`]+)\1/gm;
+
+/** The src/ file a specifier names: `x` as `x.ts`, `x.tsx` or `x/index.ts`; undefined outside src/ (packages are not layers). */
+function resolveImport(file: string, specifier: string): string | undefined {
+  let base: string;
+  if (specifier.startsWith('.')) base = normalize(join(dirname(file), specifier));
+  else if (specifier.startsWith('src/')) base = join(SRC, specifier.slice('src/'.length));
+  else return undefined;
+  if (!base.startsWith(SRC)) return undefined;
+  const candidates = [`${base}.ts`, `${base}.tsx`, join(base, 'index.ts'), base];
+  return candidates.find((candidate) => existsSync(candidate) && statSync(candidate).isFile()) ?? `${base}.ts`;
+}
+
+/** The src/ files a file imports. */
 function importsOf(file: string): string[] {
   const text = readFileSync(file, 'utf8');
-  const specifiers = [...text.matchAll(/(?:from|import)\s*\(?\s*'(\.{1,2}\/[^']+)'/g)].map((match) => match[1]);
-  return specifiers.map((specifier) => normalize(join(dirname(file), specifier))).filter((target) => target.startsWith(SRC));
+  return [...text.matchAll(SPECIFIER)].flatMap((match) => resolveImport(file, match[2]) ?? []);
 }
 
 describe('layers of src/', () => {
   const files = sourceFiles(SRC);
+
+  it('reads the imports it checks (relative, src/-rooted, double-quoted, index and type-only)', () => {
+    expect(importsOf(join(SRC, 'auth', 'jwt.strategy.ts'))).toEqual(expect.arrayContaining([join(SRC, 'auth', 'principal-of.ts'), join(SRC, 'domain', 'principal.ts')]));
+    const sample = join(SRC, 'tokens', 'token-access.ts');
+    expect(resolveImport(sample, '../domain/principal')).toBe(join(SRC, 'domain', 'principal.ts'));
+    expect(resolveImport(sample, 'src/auth/role-detector')).toBe(join(SRC, 'auth', 'role-detector.ts'));
+    expect(resolveImport(sample, '@nestjs/common')).toBeUndefined();
+    expect([...'import type { X } from "../auth/x";\nexport * from \'./y\';\nconst z = require(`../config/z`);'.matchAll(SPECIFIER)].map((m) => m[2])).toEqual(['../auth/x', './y', '../config/z']);
+  });
 
   it('has every source file in a layer', () => {
     for (const file of files) expect(() => partOf(file)).not.toThrow();
@@ -66,7 +88,7 @@ describe('layers of src/', () => {
     for (const file of files) {
       const from = partOf(file);
       for (const target of importsOf(file)) {
-        const to = partOf(`${target}.ts`);
+        const to = partOf(target);
         if (to.name !== from.name && to.layer >= from.layer) {
           upward.push(`${relative(SRC, file)} (${from.name || 'src'}) imports ${relative(SRC, target)} (${to.name || 'src'})`);
         }

@@ -48,7 +48,7 @@ export class ServerIdentity implements OnApplicationBootstrap, OnApplicationShut
     private readonly settings: AuthSettings,
     private readonly store: FalkorDbConnection,
     private readonly connections: UserConnectionFactory,
-    @Optional() @Inject(FALKORDB_MODULE_OPTIONS) private readonly graphOptions?: FalkorDbModuleOptions,
+    @Optional() @Inject(FALKORDB_MODULE_OPTIONS) private readonly falkordbOptions?: FalkorDbModuleOptions,
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
@@ -124,13 +124,13 @@ export class ServerIdentity implements OnApplicationBootstrap, OnApplicationShut
 
   /** The credentials the service connects to its store with; undefined for a host-provided client. */
   private serviceCredentials(): UserCredentials | undefined {
-    const sentinel = this.graphOptions?.sentinel;
-    if (sentinel && !this.graphOptions?.tokenStoreUrl) return { username: sentinel.username ?? 'default', password: sentinel.password ?? '' };
-    const url = this.graphOptions?.tokenStoreUrl ?? this.graphOptions?.url;
+    const sentinel = this.falkordbOptions?.sentinel;
+    if (sentinel && !this.falkordbOptions?.tokenStoreUrl) return { username: sentinel.username ?? 'default', password: sentinel.password ?? '' };
+    const url = this.falkordbOptions?.tokenStoreUrl ?? this.falkordbOptions?.url;
     if (url) {
       const parsed = new URL(url);
       return { username: decodeURIComponent(parsed.username) || 'default', password: decodeURIComponent(parsed.password) };
     }
-    return this.graphOptions?.embedded ? { username: 'default', password: '' } : undefined;
+    return this.falkordbOptions?.embedded ? { username: 'default', password: '' } : undefined;
   }
 }

@@ -81,11 +81,11 @@ export function falkorDbLimitsOf(env: Environment, graphApi: GraphApiModuleOptio
 }
 
 /** The token store's own server is never a login target: an allow-list naming it is a mistake. */
-export function storeServerLoginProblems(graph: FalkorDbModuleOptions, allowedServers: ServerAddress[] | undefined): string[] {
+export function storeServerLoginProblems(falkordb: FalkorDbModuleOptions, allowedServers: ServerAddress[] | undefined): string[] {
   // The embedded store listens on a unix socket only: no allow-list entry can name it.
   let store: { host: string; port: number } | undefined;
   try {
-    if (graph.tokenStoreUrl) store = serverAddressOfUrl(graph.tokenStoreUrl);
+    if (falkordb.tokenStoreUrl) store = serverAddressOfUrl(falkordb.tokenStoreUrl);
   } catch {
     return []; // the module's validator names the bad URL
   }

@@ -4,7 +4,7 @@ import { withDeadline } from '../common/deadline';
 import { StoreUnavailableError } from '../common/domain-errors';
 import { connectClient, ConnectTarget } from './connect-client';
 import { EmbeddedFalkorDb } from './embedded-falkordb';
-import { moveEarlierStore, startEmbeddedTokenStore } from './embedded/embedded-token-store';
+import { moveEarlierStore, startEmbeddedTokenStore } from './embedded-token-store';
 import { FALKORDB_MODULE_OPTIONS } from './falkordb.module-definition';
 import { OutageLog } from './outage-log';
 import {
@@ -88,7 +88,7 @@ export class FalkorDbConnection implements OnModuleInit, OnApplicationShutdown {
       // The store lives apart from the users' server: this client is the store's alone.
       this.storeAddress = serverAddressOfUrl(tokenStoreUrl);
       try {
-        this.client = await this.connect({ url: tokenStoreUrl }, `${this.storeAddress.host}:${this.storeAddress.port}`);
+        this.client = await this.connect({ url: tokenStoreUrl }, new URL(tokenStoreUrl).host);
       } catch (error) {
         await this.onApplicationShutdown();
         throw error;
@@ -112,10 +112,8 @@ export class FalkorDbConnection implements OnModuleInit, OnApplicationShutdown {
     this.logger.log(`Token store on its own embedded FalkorDB at unix socket ${store.socket} (password known only to this service; no TCP port)`);
     if (!this.embedded) return;
     const usersPort = this.embedded.port;
-    const users = await this.connect({ socket: { host: '127.0.0.1', port: usersPort } }, `127.0.0.1:${usersPort}`).catch(() => undefined);
-    if (!users) return;
-    await moveEarlierStore(users, usersPort, this.client, this.tokenGraph, this.logger);
-    await users.close().catch(() => undefined);
+    const connectUsers = () => this.connect({ socket: { host: '127.0.0.1', port: usersPort } }, `127.0.0.1:${usersPort}`);
+    await moveEarlierStore(connectUsers, usersPort, this.client, this.tokenGraph, this.logger);
   }
 
   /** Replicas a credential write must be confirmed by before it is acknowledged. */
@@ -155,6 +153,11 @@ export class FalkorDbConnection implements OnModuleInit, OnApplicationShutdown {
         onFailure: (message) => this.outage.failed(message),
       });
       if (!client) return;
+      // A shutdown or a newer failover may have come while the new client was being handed over.
+      if (epoch !== this.followEpoch || this.stopped) {
+        await client.close().catch(() => undefined);
+        return;
+      }
       const previous = this.client;
       this.client = client;
       this.connectedTo = primary;

@@ -3,7 +3,7 @@ import { FalkorDB } from 'falkordb';
 import { errorMessage } from '../common/error-message';
 import { ConnectTarget, reconnectDelay } from './connect-client';
 import { EmbeddedFalkorDb } from './embedded-falkordb';
-import { logOutagesOf } from './embedded/embedded-token-store';
+import { logOutagesOf } from './embedded-token-store';
 import { FalkorDbModuleOptions, SENTINEL_SERVER_PORT, SentinelOptions } from './falkordb.options';
 import { SentinelMasterLocator } from './sentinel/sentinel-master-locator';
 import { describeAddress, HostAndPort } from './sentinel/sentinel-options';
@@ -49,7 +49,7 @@ export async function openUsersServer(options: FalkorDbModuleOptions, settings: 
   if (url) {
     const address = serverAddressOfUrl(url);
     if (!holdsStore) return { address, ownsClient: true };
-    const opened = await connect({ url }, `${address.host}:${address.port}`);
+    const opened = await connect({ url }, new URL(url).host);
     logger.log(`Connected to FalkorDB at ${address.host}:${address.port}`);
     return { address, client: opened, ownsClient: true };
   }
@@ -60,7 +60,7 @@ export async function openUsersServer(options: FalkorDbModuleOptions, settings: 
   let opened: FalkorDB | undefined;
   if (holdsStore) {
     try {
-      opened = await connect({ socket: { host: '127.0.0.1', port: server.port } }, `the embedded server (127.0.0.1:${server.port})`);
+      opened = await connect({ socket: { host: '127.0.0.1', port: server.port } }, 'the embedded server');
     } catch (error) {
       await server.stop();
       throw error;

@@ -7,7 +7,7 @@ import { HOST_FALKORDB, HostFalkorDbModule } from './host-falkordb.module';
 import { HOST_GRAPH_PREFIX, HOST_PAT_PREFIX, HostSettings } from './host-config';
 import {
   authOptionsOf,
-  graphOptionsOf,
+  falkordbOptionsOf,
   HostAuthOptions,
   HostFalkorDbOptions,
   HostPatOptionsModule,
@@ -26,7 +26,7 @@ function patModules(style: RegistrationStyle, settings: HostSettings, client?: F
     case 'forRoot':
       if (!client) throw new Error('forRoot needs the host client connected up front');
       return [
-        FalkorDbModule.forRoot(graphOptionsOf(settings, client)),
+        FalkorDbModule.forRoot(falkordbOptionsOf(settings, client)),
         AuthModule.forRoot({ ...authOptionsOf(settings), ...routes }),
         TokensModule.forRoot({ ...tokensOptionsOf(settings), ...routes }),
       ];
@@ -35,7 +35,7 @@ function patModules(style: RegistrationStyle, settings: HostSettings, client?: F
         FalkorDbModule.forRootAsync({
           imports: [HostFalkorDbModule],
           inject: [ConfigService, HOST_FALKORDB],
-          useFactory: (config: ConfigService, host: FalkorDB) => graphOptionsOf(settingsFrom(config), host),
+          useFactory: (config: ConfigService, host: FalkorDB) => falkordbOptionsOf(settingsFrom(config), host),
         }),
         AuthModule.forRootAsync({
           inject: [ConfigService],

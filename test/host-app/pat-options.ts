@@ -13,7 +13,7 @@ import { HOST_FALKORDB, HostFalkorDbModule } from './host-falkordb.module';
 import { HostSettings } from './host-config';
 
 /** How the host maps its own settings onto our modules' options (one place, used by every registration style). */
-export function graphOptionsOf(settings: HostSettings, client: FalkorDB): FalkorDbModuleOptions {
+export function falkordbOptionsOf(settings: HostSettings, client: FalkorDB): FalkorDbModuleOptions {
   return {
     client,
     clientServer: { host: settings.falkordb.host, port: settings.falkordb.port },
@@ -44,7 +44,7 @@ export class HostFalkorDbOptions implements FalkorDbModuleOptionsFactory {
   ) {}
 
   create(): FalkorDbModuleOptions {
-    return graphOptionsOf(settingsFrom(this.config), this.client);
+    return falkordbOptionsOf(settingsFrom(this.config), this.client);
   }
 }
 

@@ -1,12 +1,12 @@
 import { randomBytes } from 'node:crypto';
 import { Logger } from '@nestjs/common';
 import { FalkorDB } from 'falkordb';
-import { ConnectTarget } from '../connect-client';
-import { EmbeddedFalkorDb } from '../embedded-falkordb';
-import { EmbeddedTokenStoreOptions } from '../falkordb.options';
-import { moveEarlierStoreGraph } from './earlier-store-graph';
-import { formatBytes } from './readiness';
-import { errorMessage } from '../../common/error-message';
+import { ConnectTarget } from './connect-client';
+import { EmbeddedFalkorDb } from './embedded-falkordb';
+import { EmbeddedTokenStoreOptions } from './falkordb.options';
+import { moveEarlierStoreGraph } from './embedded/earlier-store-graph';
+import { formatBytes } from './embedded/readiness';
+import { errorMessage } from '../common/error-message';
 
 
 /** One line when an outage of an embedded server starts, one when it ends (it restarts itself). */
@@ -52,8 +52,10 @@ export async function startEmbeddedTokenStore(options: EmbeddedTokenStoreOptions
  * passwords leave the users' reach). Failing to move it is logged, never fatal: those tokens
  * simply do not authenticate until it is moved.
  */
-export async function moveEarlierStore(users: FalkorDB, usersPort: number, store: FalkorDB, graph: string, logger: Logger): Promise<void> {
+export async function moveEarlierStore(connectUsers: () => Promise<FalkorDB>, usersPort: number, store: FalkorDB, graph: string, logger: Logger): Promise<void> {
+  let users: FalkorDB | undefined;
   try {
+    users = await connectUsers();
     const moved = await moveEarlierStoreGraph(await users.connection, await store.connection, graph);
     if (moved) logger.log(`Moved the token store graph "${graph}" (${formatBytes(moved)}) from the users' embedded FalkorDB (127.0.0.1:${usersPort}) to its own`);
   } catch (error) {
@@ -61,5 +63,7 @@ export async function moveEarlierStore(users: FalkorDB, usersPort: number, store
       `A token store graph "${graph}" on the users' embedded FalkorDB (127.0.0.1:${usersPort}) could not be moved to the store's own server ` +
         `(${errorMessage(error)}): the tokens in it do not authenticate until it is`,
     );
+  } finally {
+    await users?.close().catch(() => undefined);
   }
 }

@@ -118,10 +118,11 @@ describe('Settings › Personal Access Tokens page (browser e2e, real FalkorDB)'
   }, 180_000);
 
   afterAll(async () => {
-    await browser?.close();
+    // A browser slow to exit on a loaded machine must not keep the service and FalkorDB running.
+    await Promise.race([browser?.close(), new Promise((resolve) => setTimeout(resolve, 15_000).unref())]);
     await app?.close();
     await server?.destroy();
-  });
+  }, 120_000);
 
   afterEach(() => {
     // Checked after every step, so a failure names the step that caused it.

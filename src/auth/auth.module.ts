@@ -1,7 +1,8 @@
 import { Module } from '@nestjs/common';
 import { JwtModule } from '@nestjs/jwt';
 import { PassportModule } from '@nestjs/passport';
-import { CREDENTIAL_STORE_OPTIONS, CredentialStore, CredentialStoreOptions } from '../credentials/credential-store';
+import { CredentialStore } from '../credentials/credential-store';
+import { CREDENTIAL_STORE_OPTIONS, CredentialStoreOptions } from '../credentials/credential-store.options';
 import { CREDENTIAL_PROVIDERS } from '../credentials/credentials.providers';
 import { TokenStoreExposure } from '../credentials/token-store-exposure';
 import { DEFAULT_TOKEN_STORE_EXPOSURE } from '../credentials/token-store-exposure-policy';

@@ -1,6 +1,6 @@
 import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { AuditEventRepository } from '../audit/audit-event.repository';
-import { CREDENTIAL_STORE_OPTIONS, CredentialStoreOptions } from './credential-store';
+import { CREDENTIAL_STORE_OPTIONS, CredentialStoreOptions } from './credential-store.options';
 import { SessionRepository } from './store/session.repository';
 import { TokenRepository } from './store/token.repository';
 import { errorMessage } from '../common/error-message';

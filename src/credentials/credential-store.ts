@@ -4,18 +4,18 @@ import { AuditEventAggregator } from '../audit/audit-event-aggregator';
 import { AuthFailureReason, knownCredentialFailure } from '../audit/auth-failures';
 import { InvalidTokenError } from '../common/domain-errors';
 import { isAllowedAddress } from './allowed-ips';
-import type { TokenStoreExposurePolicy } from './token-store-exposure-policy';
 import { CredentialKind, CredentialRef } from '../domain/credential-kind';
-import { RevocationReason, TokenPermissions } from '../domain/token-permissions';
+import { RevocationReason } from '../domain/token-permissions';
 import { UserConnectionPool } from '../falkordb/user-connection-pool';
 import { DecryptionFailedError, PasswordCipher } from './crypto/password-cipher';
 import { RecordIdentity, RecordMac } from './crypto/record-mac';
 import { hashesEqual, hashToken } from './crypto/token-hash';
 import { CredentialNodes, VOID_MAC } from './store/credential-nodes';
-import { CredentialAuthRecord, CredentialOwner, CredentialRecord, StoredRestrictions } from './store/credential.record';
+import { CredentialAuthRecord, CredentialRecord, StoredRestrictions } from './store/credential.record';
 import { SessionRepository } from './store/session.repository';
 import { NewTokenRecord, TokenListFilter, TokenRecord, TokenScope, TokenSort } from './store/token.record';
-import { TokenPage, TokenRepository } from './store/token.repository';
+import { TokenRepository } from './store/token.repository';
+import { TokenPage } from './store/token-records';
 import { CredentialUse, isUseWriteDue, LAST_USED_WRITE_INTERVAL_MS, recentIpsAfter } from './usage-tracking';
 import { PageRequest } from '../paging/keyset';
 import { StoreChangeFeed } from '../falkordb/store-change-feed';
@@ -23,6 +23,8 @@ import { RecentAuthReads } from './store/recent-auth-reads';
 import { RevocationNotices } from './store/revocation-notices';
 import { CredentialOwnerRef, RevokedCredentials } from './store/revoked-credentials';
 import { FalkorDbConnection } from '../falkordb/falkordb-connection';
+import { CREDENTIAL_STORE_OPTIONS, CredentialStoreOptions } from './credential-store.options';
+import { NewSession, NewToken, PresentedCredential } from './credential-inputs';
 
 export { LAST_USED_WRITE_INTERVAL_MS };
 
@@ -38,54 +40,6 @@ const NO_RESTRICTIONS: StoredRestrictions = { access: null, graphs: null, allowe
 
 /** What a record's MAC is computed over. */
 type SignedFields = Pick<CredentialAuthRecord, 'id' | 'hash' | 'userId' | 'username' | 'role' | 'host' | 'port' | 'tls' | 'createdAt' | 'expiresAt' | 'restrictions'>;
-
-/** Injection token of the store's settings (provided by the module that registers the store). */
-export const CREDENTIAL_STORE_OPTIONS = Symbol('CREDENTIAL_STORE_OPTIONS');
-
-export interface CredentialStoreOptions {
-  /** 64 hex characters: the AES-256-GCM key the stored passwords are sealed with. */
-  encryptionKey: string;
-  /** Live sessions one user may hold; a new login ends the oldest beyond it. */
-  maxSessionsPerUser: number;
-  /** Ended (expired or revoked) tokens and sessions are deleted this many days after they ended. */
-  retentionDays: number;
-  /** Audit events are deleted this many days after they happened. */
-  auditRetentionDays: number;
-  /** How often the purge runs. */
-  purgeIntervalMs: number;
-  /** What startup does when users other than admins can write the store (TokenStoreExposure). */
-  exposurePolicy: TokenStoreExposurePolicy;
-}
-
-
-/** A credential as presented on a request: its signed claims and the raw JWT (to be hashed). */
-export interface PresentedCredential extends CredentialRef {
-  /** The JWT's `sub`: the user id it was issued to. */
-  subject: string;
-  token: string;
-  /** The client address as the HTTP adapter resolved it (proxy settings honoured), and the User-Agent (at most 200 characters). */
-  clientAddress?: string | null;
-  userAgent?: string | null;
-}
-
-/** A credential to store: the JWT and password are hashed and sealed here, never stored as given. */
-export interface NewCredential extends CredentialOwner {
-  id: string;
-  token: string;
-  password: string;
-  createdAt: number;
-}
-
-export interface NewToken extends NewCredential {
-  name: string;
-  expiresAt: number | null;
-  permissions: TokenPermissions;
-  allowedIps: string[] | null;
-}
-
-export interface NewSession extends NewCredential {
-  expiresAt: number;
-}
 
 /**
  * The one owner of stored credentials (PATs and sessions): their records, hashes and sealed

@@ -1,7 +1,7 @@
 import { Inject, Injectable, Logger, OnModuleInit } from '@nestjs/common';
 import { withDeadline } from '../common/deadline';
 import { FalkorDbConnection } from '../falkordb/falkordb-connection';
-import { CREDENTIAL_STORE_OPTIONS, CredentialStoreOptions } from './credential-store';
+import { CREDENTIAL_STORE_OPTIONS, CredentialStoreOptions } from './credential-store.options';
 import { errorMessage } from '../common/error-message';
 
 

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { FalkorDB } from 'falkordb';
 import { userIdOf } from '../../src/auth/user-id';
 import { RecordMac } from '../../src/credentials/crypto/record-mac';
-import { COUNTED_FOREVER } from '../../src/credentials/store/token.repository';
+import { COUNTED_FOREVER } from '../../src/credentials/store/token-records';
 import { NULL_ORDER_OFFSET } from '../../src/credentials/store/token-order-keys';
 
 const ROLES = ['Admin', 'Read-Write', 'Read-Only'] as const;

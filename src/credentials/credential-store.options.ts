@@ -1,0 +1,19 @@
+import type { TokenStoreExposurePolicy } from './token-store-exposure-policy';
+
+/** Injection token of the store's settings (provided by the module that registers the store). */
+export const CREDENTIAL_STORE_OPTIONS = Symbol('CREDENTIAL_STORE_OPTIONS');
+
+export interface CredentialStoreOptions {
+  /** 64 hex characters: the AES-256-GCM key the stored passwords are sealed with. */
+  encryptionKey: string;
+  /** Live sessions one user may hold; a new login ends the oldest beyond it. */
+  maxSessionsPerUser: number;
+  /** Ended (expired or revoked) tokens and sessions are deleted this many days after they ended. */
+  retentionDays: number;
+  /** Audit events are deleted this many days after they happened. */
+  auditRetentionDays: number;
+  /** How often the purge runs. */
+  purgeIntervalMs: number;
+  /** What startup does when users other than admins can write the store (TokenStoreExposure). */
+  exposurePolicy: TokenStoreExposurePolicy;
+}

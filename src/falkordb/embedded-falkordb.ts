@@ -4,7 +4,7 @@ import { Logger, LoggerService } from '@nestjs/common';
 import { reclaimLeftoverServer, removePidFileOf } from './embedded/leftover-server';
 import { seconds, waitUntilReady } from './embedded/readiness';
 import { describeExit, describeStatus, ExitStatus, ServerChild, spawnServer, terminate } from './embedded/server-child';
-import { LOG_FILE, PID_FILE, serverCommand, serverConfigInput } from './embedded/server-command';
+import { LOG_FILE, PID_FILE, serverCommand, serverConfigInput, ServerCommandOptions } from './embedded/server-command';
 import { logLinesSince, logSize, saysPortInUse } from './embedded/server-log';
 import { bundledModulePath, resolveServerBinary } from './falkordb-server-binary';
 import { DEFAULT_EMBEDDED_READY_TIMEOUT_MS, EmbeddedFalkorDbOptions, embeddedSocketPath } from './falkordb.options';
@@ -20,15 +20,8 @@ export type EmbeddedFalkorDbStateChange =
 
 export type EmbeddedFalkorDbLogger = Pick<LoggerService, 'log' | 'warn' | 'error'> & Partial<Pick<LoggerService, 'debug'>>;
 
-interface Settings {
-  serverPath: string;
-  modulePath: string;
-  dataDir: string;
-  port: number;
-  moduleArgs?: Record<string, string | number>;
-  password?: string;
-  /** The unix socket it listens on instead of a TCP port. */
-  unixSocket?: string;
+/** The server's command line settings (its dataDir absolute), and how long startup may stall. */
+interface Settings extends ServerCommandOptions {
   readyTimeoutMs: number;
 }
 

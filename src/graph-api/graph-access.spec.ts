@@ -1,22 +1,8 @@
 import { ForbiddenError, GraphNotFoundError } from '../common/domain-errors';
-import { Principal } from '../domain/principal';
+import { principalWith } from '../../test/support/principal';
 import { assertMayDeleteGraphs, assertReachable, readOnlyReasonOf } from './graph-access';
 
-const caller = (overrides: Partial<Principal> = {}): Principal => ({
-  kind: 'pat',
-  credentialId: '1761055513181-aaaaaaaa',
-  userId: 'user-1',
-  username: 'alice',
-  host: 'db',
-  port: 6379,
-  tls: false,
-  role: 'Read-Write',
-  access: 'read-write',
-  graphs: null,
-  allowedIps: null,
-  expiresAt: null,
-  ...overrides,
-});
+const caller = principalWith;
 
 describe('Graph API access policy', () => {
   it('answers a graph outside the token\'s own graphs exactly as a missing one', () => {

@@ -1,22 +1,8 @@
 import { ForbiddenError } from '../common/domain-errors';
-import { Principal } from '../domain/principal';
+import { principalWith } from '../../test/support/principal';
 import { assertMayChange, assertMayList, assertMayRevokeAll, isRestricted, mayAccess, scopeOf } from './token-access';
 
-const caller = (overrides: Partial<Principal> = {}): Principal => ({
-  kind: 'pat',
-  credentialId: '1761055513181-aaaaaaaa',
-  userId: 'user-1',
-  username: 'alice',
-  host: 'db',
-  port: 6379,
-  tls: false,
-  role: 'Read-Write',
-  access: 'read-write',
-  graphs: null,
-  allowedIps: null,
-  expiresAt: null,
-  ...overrides,
-});
+const caller = principalWith;
 
 const record = (overrides: Partial<{ host: string; port: number; username: string }> = {}) => ({ host: 'db', port: 6379, username: 'alice', ...overrides });
 

@@ -27,12 +27,6 @@ export interface BenchSettings {
   revocationTrials: number;
   /** Unmeasured trials before them (JIT warm-up of the freshly started B). */
   revocationWarmupTrials: number;
-  /**
-   * Sign the seeded tokens as the service does and mark the store current (default).
-   * BENCH_SIGN_SEEDED=false leaves them unsigned and unmarked, so service A's startup includes
-   * the one-off upgrade of an older store (signing every token).
-   */
-  signSeededTokens: boolean;
   /** The whole run is stopped (and cleaned up) after this long. */
   deadlineMs: number;
 }
@@ -57,7 +51,6 @@ export function readBenchSettings(): BenchSettings {
     heldTokens: readCount('BENCH_HELD_TOKENS', 20_000, 1),
     revocationTrials: readCount('BENCH_REVOCATION_TRIALS', 200, 1),
     revocationWarmupTrials: readCount('BENCH_REVOCATION_WARMUP_TRIALS', 20, 0),
-    signSeededTokens: !/^(0|false|no)$/i.test(process.env.BENCH_SIGN_SEEDED?.trim() ?? ''),
     deadlineMs: readCount('BENCH_DEADLINE_MINUTES', 30, 1) * 60_000,
   };
 }

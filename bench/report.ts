@@ -28,8 +28,7 @@ export function printHeader(info: MachineInfo, settings: BenchSettings, build: s
   console.log(`  code            ${info.commit}; ${build}`);
   console.log(`  service         node dist/main.js, NODE_ENV=production, request log on (to a file), external FalkorDB on loopback`);
   console.log(
-    `  tokens seeded   ${count(settings.seededTokens)} (1,000 users) in graph token_management before the service starts, ` +
-      (settings.signSeededTokens ? 'with record MACs' : 'without record MACs (BENCH_SIGN_SEEDED=false)'),
+    `  tokens seeded   ${count(settings.seededTokens)} (1,000 users) in graph token_management before the service starts, with record MACs`,
   );
   console.log(
     `  load            autocannon in its own process, ${settings.secondsPerRoute} s per route after ${settings.warmupSeconds} s warm-up, ` +
@@ -134,7 +133,6 @@ export function printSetup(facts: {
   seededTokens: number;
   storedTokens: number;
   elapsedMs: number;
-  signed: boolean;
   signMs: number;
   indexWaitMs: number;
   startupMs: number;
@@ -142,7 +140,7 @@ export function printSetup(facts: {
   const seconds = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
   console.log(
     `Seeded ${count(facts.seededTokens)} tokens in ${seconds(facts.elapsedMs)}, ` +
-      (facts.signed ? `signed them in ${seconds(facts.signMs)}` : 'left unsigned (BENCH_SIGN_SEEDED=false: service A signs them at startup)') +
+      `signed them in ${seconds(facts.signMs)}` +
       `; store holds ${count(facts.storedTokens)}`,
   );
   console.log(`Service A ready in ${seconds(facts.startupMs)}, its indexes built ${seconds(facts.indexWaitMs)} later`);

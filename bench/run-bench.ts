@@ -65,20 +65,17 @@ async function runPhases(settings: BenchSettings, cleanup: Cleanup): Promise<voi
 
   // One deployment's secrets for both instances; the key also signs the seeded tokens.
   const secrets = randomServiceSecrets();
-  const store = await TokenStore.start(cleanup, settings.signSeededTokens ? secrets.ENCRYPTION_KEY : undefined);
+  const store = await TokenStore.start(cleanup, secrets.ENCRYPTION_KEY);
   console.log(`FalkorDB on ${store.url}; seeding ${settings.seededTokens.toLocaleString('en-US')} tokens...`);
   const seeding = await store.seed(settings.seededTokens);
 
   const serviceOptions = { repoRoot: REPO_ROOT, logDir, falkordbUrl: store.url, secrets };
   const startingA = Date.now();
-  // Unsigned seeded tokens are signed by the service before it is ready: that may take as long as the run may.
-  const readyTimeoutMs = settings.signSeededTokens ? undefined : Math.max(0, settings.deadlineMs - (Date.now() - runStarted));
-  const serviceA = await ServiceProcess.start({ name: 'A', ...serviceOptions, readyTimeoutMs }, cleanup);
+  const serviceA = await ServiceProcess.start({ name: 'A', ...serviceOptions }, cleanup);
   startedServices.push(serviceA);
   const startupMs = Date.now() - startingA;
   const indexWaitMs = await store.waitForIndexes();
-  printSetup({ ...seeding, seededTokens: settings.seededTokens, signed: settings.signSeededTokens, indexWaitMs, startupMs });
-  // Shows whether the service took the store as current or upgraded it first (which would be in startupMs).
+  printSetup({ ...seeding, seededTokens: settings.seededTokens, indexWaitMs, startupMs });
   for (const message of await serviceA.messagesOf('CredentialStore')) console.log(`  service A (CredentialStore): ${message}`);
 
   const a = new ServiceClient(serviceA.baseUrl);

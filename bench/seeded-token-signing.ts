@@ -6,10 +6,8 @@ const WRITE_BATCH = 10_000;
 
 /**
  * Every stored credential carries a MAC over its identity fields (HMAC keyed from ENCRYPTION_KEY,
- * src/credentials/crypto/record-mac.ts), and a service that finds records without one signs them
- * at startup: the upgrade path for stores written before MACs. test/support/seed-tokens.ts writes
- * no MACs (it has no key), so on a seeded store every start would be that upgrade, which is not
- * what an instance of a deployed service does when it starts. The bench holds the key it gives the
+ * src/credentials/crypto/record-mac.ts), and the service refuses a record without a valid one.
+ * test/support/seed-tokens.ts writes no MACs (it has no key); the bench holds the key it gives the
  * services, so it signs the seeded tokens the way the service would, before any service starts.
  *
  * Read per seeded user (an indexed User lookup and its BELONGS_TO edges), written by token_id

@@ -31,8 +31,6 @@ export interface ServiceOptions {
   logDir: string;
   falkordbUrl: string;
   secrets: ServiceSecrets;
-  /** How long startup may take until /health/ready says 200. Default 120 s. */
-  readyTimeoutMs?: number;
 }
 
 /** The bench mints tens of thousands of tokens for a few users: the largest cap the service accepts. */
@@ -87,7 +85,7 @@ export class ServiceProcess {
     await stderr.close();
     const service = new ServiceProcess(options.name, child, `http://127.0.0.1:${port}`, stdoutPath, stderrPath);
     cleanup.add(`stop service ${options.name}`, () => service.stop());
-    await service.waitUntilReady(options.readyTimeoutMs ?? DEFAULT_READY_TIMEOUT_MS);
+    await service.waitUntilReady(DEFAULT_READY_TIMEOUT_MS);
     return service;
   }
 

@@ -21,14 +21,15 @@ export class TokenStore {
   private constructor(
     readonly server: FalkorDbTestServer,
     private readonly client: FalkorDB,
-    private readonly signingKey: string | undefined,
+    private readonly signingKey: string,
   ) {}
 
   /**
    * `signingKey`: the ENCRYPTION_KEY the services will get; tokens seeded by the bench are signed
-   * with it as the service signs records (seeded-token-signing.ts). Undefined leaves them unsigned.
+   * with it as the service signs records (seeded-token-signing.ts): a record without a valid MAC
+   * is refused, so an unsigned seed would measure nothing but refusals.
    */
-  static async start(cleanup: Cleanup, signingKey: string | undefined): Promise<TokenStore> {
+  static async start(cleanup: Cleanup, signingKey: string): Promise<TokenStore> {
     const server = await FalkorDbTestServer.start();
     cleanup.add('stop FalkorDB and remove its data', () => server.destroy());
     const client = await connectPlainClient(server.port);
@@ -44,7 +45,7 @@ export class TokenStore {
   /**
    * Writes `count` active tokens of 1,000 users (test/support/seed-tokens.ts, the stored schema,
    * UNWIND batches) before any service starts, printing the store's token count while it works
-   * because 1M tokens take a minute or more; then signs them (with the signing key, if any).
+   * because 1M tokens take a minute or more; then signs them with the signing key.
    */
   async seed(count: number): Promise<{ elapsedMs: number; signMs: number; storedTokens: number }> {
     // No graph exists before the first write, so there is nothing to count either.
@@ -61,10 +62,8 @@ export class TokenStore {
     );
     const elapsedMs = Date.now() - started;
     const signing = Date.now();
-    if (this.signingKey) {
-      console.log(`  signing them (record MACs keyed by the services' ENCRYPTION_KEY)...`);
-      await signUnsignedTokensOf(this.client, STORE_GRAPH, seeded.seededUsers.map((user) => user.userId), this.signingKey);
-    }
+    console.log(`  signing them (record MACs keyed by the services' ENCRYPTION_KEY)...`);
+    await signUnsignedTokensOf(this.client, STORE_GRAPH, seeded.seededUsers.map((user) => user.userId), this.signingKey);
     return { elapsedMs, signMs: Date.now() - signing, storedTokens: await this.countTokens() };
   }
 

@@ -54,7 +54,7 @@ export class StoreChangeFeed implements OnApplicationBootstrap, OnApplicationShu
   private epoch?: string;
   private readonly epochKey: string;
   private readonly messageListeners = new Map<string, Set<(message: string) => void>>();
-  /** The PING the callers of this event-loop turn wait for (not sent yet). */
+  /** The epoch read the callers of this event-loop turn wait for (not sent yet). */
   private gathering?: Promise<number | undefined>;
   private warnedDown = false;
   /** Channels a subscription was refused for, warned about once each. */
@@ -143,32 +143,35 @@ export class StoreChangeFeed implements OnApplicationBootstrap, OnApplicationShu
 
   /**
    * Resolves to the generation current once every store write finished before this call has been
-   * signalled here, or undefined when that cannot be established (feed down, PING failed or slow).
+   * signalled here, or undefined when that cannot be established (feed down, the read failed or was
+   * slow, or the store was replaced).
    */
   barrier(): Promise<number | undefined> {
     if (!this.live || !this.client) return Promise.resolve(undefined);
-    // Callers until the next check phase share one PING, sent only then: every one of them called
-    // (so its request had arrived) before the PING existed. PINGs of successive turns overlap.
+    // Callers until the next check phase share one read, sent only then: every one of them called
+    // (so its request had arrived) before the read existed. Reads of successive turns overlap.
     this.gathering ??= new Promise((resolve) => {
       setImmediate(() => {
         this.gathering = undefined;
-        resolve(this.ping());
+        void this.epochUnchanged().then((unchanged) => resolve(unchanged ? this.currentGeneration : undefined));
       });
     });
     return this.gathering;
   }
 
-  private async ping(): Promise<number | undefined> {
+  /**
+   * Reads the store's epoch on the feed's connection: true when it is the one this feed knows (and
+   * the connection is still the one that asked), false otherwise or when the read fails or is slow.
+   */
+  private async epochUnchanged(): Promise<boolean> {
     const client = this.client;
-    if (!this.live || !client) return undefined;
+    if (!this.live || !client) return false;
     const epoch = this.connectionEpoch;
     try {
       const storeEpoch = await withDeadline(client.sendCommand(['GET', this.epochKey]), BARRIER_TIMEOUT_MS);
-      if (!this.live || epoch !== this.connectionEpoch) return undefined;
-      if (!this.sameEpoch(storeEpoch)) return undefined;
-      return this.currentGeneration;
+      return this.live && epoch === this.connectionEpoch && this.sameEpoch(storeEpoch);
     } catch {
-      return undefined;
+      return false;
     }
   }
 
@@ -193,12 +196,18 @@ export class StoreChangeFeed implements OnApplicationBootstrap, OnApplicationShu
     if (!client) return;
     const epoch = this.connectionEpoch;
     try {
-      await client.sendCommand(['SET', this.epochKey, randomBytes(16).toString('base64url'), 'NX']);
-      const value: unknown = await client.sendCommand(['GET', this.epochKey]);
-      if (epoch === this.connectionEpoch && this.epoch === undefined && typeof value === 'string') this.epoch = value;
+      const value = await this.setEpochIfMissing(client);
+      if (epoch === this.connectionEpoch && this.epoch === undefined) this.epoch = value;
     } catch {
       // The next barrier reads it again (and fails closed meanwhile).
     }
+  }
+
+  /** SET NX a new epoch, then read the one the store holds (the first writer's). */
+  private async setEpochIfMissing(client: FeedClient): Promise<string | undefined> {
+    await client.sendCommand(['SET', this.epochKey, randomBytes(16).toString('base64url'), 'NX']);
+    const value: unknown = await client.sendCommand(['GET', this.epochKey]);
+    return typeof value === 'string' ? value : undefined;
   }
 
   /** Turns broadcast tracking of the store graph on for this (new) connection. */
@@ -214,9 +223,8 @@ export class StoreChangeFeed implements OnApplicationBootstrap, OnApplicationShu
       const prefixes = this.epochKey.startsWith(graph) ? [graph] : [graph, this.epochKey];
       await client.sendCommand(['CLIENT', 'TRACKING', 'ON', 'BCAST', ...prefixes.flatMap((prefix) => ['PREFIX', prefix])]);
       // The epoch this connection vouches for from now on (created by the first instance to start).
-      await client.sendCommand(['SET', this.epochKey, randomBytes(16).toString('base64url'), 'NX']);
-      const current: unknown = await client.sendCommand(['GET', this.epochKey]);
-      if (epoch === this.connectionEpoch) this.epoch = typeof current === 'string' ? current : undefined;
+      const current = await this.setEpochIfMissing(client);
+      if (epoch === this.connectionEpoch) this.epoch = current;
     } catch (error) {
       if (epoch === this.connectionEpoch && !this.warnedDown) {
         this.warnedDown = true;
@@ -274,19 +282,7 @@ export class StoreChangeFeed implements OnApplicationBootstrap, OnApplicationShu
   private changed(key: unknown): void {
     this.bump();
     const name = key instanceof Buffer ? key.toString() : key;
-    if (name === null || name === this.epochKey) void this.checkEpoch();
-  }
-
-  private async checkEpoch(): Promise<void> {
-    const client = this.client;
-    if (!this.live || !client) return;
-    const epoch = this.connectionEpoch;
-    try {
-      const storeEpoch = await withDeadline(client.sendCommand(['GET', this.epochKey]), BARRIER_TIMEOUT_MS);
-      if (this.live && epoch === this.connectionEpoch) this.sameEpoch(storeEpoch);
-    } catch {
-      // A lost connection says so through its own events.
-    }
+    if (name === null || name === this.epochKey) void this.epochUnchanged();
   }
 
   private bump(): void {

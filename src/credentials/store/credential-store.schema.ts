@@ -37,7 +37,7 @@ const INDEXES = [
 
 /**
  * Creates the token store's indexes at startup, and again whenever the store graph turns out to be
- * gone (deleted, flushed, swapped away: StoreRecovery). Safe to run on every instance, every time.
+ * gone (deleted, flushed, swapped away: FalkorDbConnection.onStoreMissing, StoreChangeFeed.onStoreReplaced). Safe to run on every instance, every time.
  * There are no upgrades: nothing in the store is ever rewritten or signed because a marker there
  * says it should be (anyone who can write the store could have set the marker). A record written
  * without a valid MAC is refused, whenever and however it got there.
@@ -73,13 +73,10 @@ export class CredentialStoreSchema implements OnModuleInit, OnModuleDestroy {
     this.recreating ??= (async () => {
       try {
         // A store swapped for another that has the graph keeps it (its records still need their MACs).
-        if (Number(await this.store.command(['EXISTS', this.store.tokenGraph])) === 1) {
-          await this.createIndexes();
-          return;
-        }
-        this.logger.error(`The token store graph "${this.store.tokenGraph}" ${what}: credentials stored in it no longer authenticate; creating its schema again`);
+        const missing = Number(await this.store.command(['EXISTS', this.store.tokenGraph])) !== 1;
+        if (missing) this.logger.error(`The token store graph "${this.store.tokenGraph}" ${what}: credentials stored in it no longer authenticate; creating its schema again`);
         await this.createIndexes();
-        this.logger.log(`Token store schema created again in graph "${this.store.tokenGraph}"`);
+        if (missing) this.logger.log(`Token store schema created again in graph "${this.store.tokenGraph}"`);
       } catch (error) {
         this.logger.error(`Creating the token store schema again failed (${errorMessage(error)}); the next failed read tries again`);
       } finally {

@@ -33,13 +33,15 @@ export {
   type EmbeddedFalkorDbOptions,
   type FalkorDbModuleOptions,
 } from './falkordb/falkordb.options';
-export type { UserConnectionPoolLimits } from './falkordb/user-connection-pool';
+export type { UserConnectionPoolLimits } from './falkordb/user-connections/user-connection-pool';
 export type { ServerAddress } from './falkordb/server-address';
 
 // Auth module: logins, sessions, the JWT strategy, guards and decorators, and the credential store.
 export { AuthModule } from './auth/auth.module';
 export { AUTH_MODULE_OPTIONS, DEFAULT_AUTH_ROUTE_PREFIX } from './auth/auth.module-definition';
 export { validateAuthOptions, type AuthModuleOptions, type SharedStateMode } from './auth/auth.options';
+export { SHARED_STATE_STORAGE, type SharedStateStorage, type ExpiringValue } from './auth/shared-state/shared-state-storage';
+export { FalkorDbSharedStateStorage } from './auth/shared-state/falkordb-shared-state-storage';
 export { JwtAuthGuard } from './auth/guards/jwt-auth.guard';
 export { RolesGuard } from './auth/guards/roles.guard';
 export { Roles } from './auth/decorators/roles.decorator';
@@ -52,7 +54,10 @@ export {
 } from './auth/decorators/authenticated.decorator';
 export type { CredentialKind, Principal } from './domain/principal';
 export { ROLES, isRole, type Role } from './domain/role';
-export { CredentialStore } from './credentials/credential-store';
+export { CredentialReader } from './credentials/credential-reader';
+export { CredentialWriter } from './credentials/credential-writer';
+export { CredentialsModule } from './credentials/credentials.module';
+export { AuditModule } from './audit/audit.module';
 export type { CredentialRef } from './domain/credential-kind';
 export type { RequestOrigin } from './domain/request-origin';
 
@@ -73,8 +78,12 @@ export { DEFAULT_GRAPH_API_ROUTE_PREFIX, GRAPH_API_MODULE_OPTIONS } from './grap
 export type { GraphApiModuleOptions } from './graph-api/graph-api.options';
 
 // Errors: HttpExceptions carrying RFC 9457 bodies, and the filter that adds the problem media type and headers.
-// (domain-errors.ts holds only the error classes, their codes and statuses, so all of it is public.)
+// (The error files hold only error classes, their codes and statuses, so all of them are public.)
 export * from './common/domain-errors';
+export * from './auth/auth-errors';
+export * from './credentials/credential-errors';
+export * from './falkordb/falkordb-errors';
+export * from './graph-api/query-errors';
 export { ProblemDetailsFilter } from './common/problem-details.filter';
 export { PROBLEM_CONTENT_TYPE, type ProblemDetails } from './common/problem-details';
 

@@ -6,7 +6,7 @@ import { AuthModule } from '../src/auth/auth.module';
 import { TokenRepository } from '../src/credentials/store/token.repository';
 import { GraphApiModule } from '../src/graph-api/graph-api.module';
 import { FalkorDbModule } from '../src/falkordb/falkordb.module';
-import { DEFAULT_USER_CONNECTION_POOL_LIMITS, UserConnectionPool } from '../src/falkordb/user-connection-pool';
+import { DEFAULT_USER_CONNECTION_POOL_LIMITS, UserConnectionPool } from '../src/falkordb/user-connections/user-connection-pool';
 import { TokensModule } from '../src/tokens/tokens.module';
 import { bearer, CreatedToken, Credentials, logIn, mintToken, SAME_ORIGIN } from './support/api';
 import { FalkorDbTestServer, TEST_USERS } from './support/falkordb-test-server';

@@ -1,5 +1,5 @@
 import request from 'supertest';
-import { UserConnectionPool } from '../src/falkordb/user-connection-pool';
+import { UserConnectionPool } from '../src/falkordb/user-connections/user-connection-pool';
 import { bearer, logIn, mintToken, SAME_ORIGIN } from './support/api';
 import { FalkorDbTestServer, TEST_USERS } from './support/falkordb-test-server';
 import { startTestApp, TestApp } from './support/test-app';

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { isoSeconds } from '../common/iso-time';
-import { FalkorDbConnection, Row } from '../falkordb/falkordb-connection';
+import { FalkorDbConnection } from '../falkordb/falkordb-connection';
+import { Row } from '../falkordb/query-types';
 import { CypherKeysetSource } from '../paging/cypher-keyset-source';
 import { PageContinuation, PageRequest } from '../paging/keyset';
 import { readKeysetPage } from '../paging/windowed-keyset-scan';

@@ -1,11 +1,12 @@
 import { Injectable } from '@nestjs/common';
 import { Principal } from '../domain/principal';
-import { ForbiddenError, ValidationFailedError } from '../common/domain-errors';
+import { ValidationFailedError } from '../common/domain-errors';
 import { isoSeconds } from '../common/iso-time';
 import { PageCursors } from '../paging/page-cursors';
 import { DEFAULT_PAGE_LIMIT } from '../paging/page-params';
 import { AuditEvent } from './audit-event';
-import { AuditEventRepository, AuditFilter, AuditScope } from './audit-event.repository';
+import { assertMayFilterByUsername, auditScopeOf } from './audit-access';
+import { AuditEventRepository, AuditFilter } from './audit-event.repository';
 import { AuditEventDto, AuditEventListDto } from './dto/audit-event.dto';
 import { ListAuditEventsQuery } from './dto/list-audit-events.query';
 
@@ -22,14 +23,7 @@ function toDto(event: AuditEvent): AuditEventDto {
   };
 }
 
-/** Admins see every event of the server they are admin on; everyone else only events about themselves. */
-function scopeOf(principal: Principal): AuditScope {
-  return principal.role === 'Admin'
-    ? { host: principal.host, port: principal.port }
-    : { host: principal.host, port: principal.port, subjectUsername: principal.username };
-}
-
-/** Reading the audit log (exported by AuthModule, so a host's own code can read it too). */
+/** Reading the audit log, and purging what is past retention (exported, so a host's own code can read it too). */
 @Injectable()
 export class AuditService {
   constructor(
@@ -44,14 +38,12 @@ export class AuditService {
    */
   async list(principal: Principal, query: ListAuditEventsQuery = {}): Promise<AuditEventListDto> {
     const { token_id: tokenId, username, type, since, until, limit = DEFAULT_PAGE_LIMIT, cursor } = query;
-    if (username !== undefined && username !== principal.username && principal.role !== 'Admin') {
-      throw new ForbiddenError("Reading another user's audit events requires the role Admin");
-    }
+    assertMayFilterByUsername(principal, username);
     const filter: AuditFilter = { tokenId, username, type, since: since === undefined ? undefined : Date.parse(since), until: until === undefined ? undefined : Date.parse(until) };
     if (filter.since !== undefined && filter.until !== undefined && filter.since > filter.until) {
       throw ValidationFailedError.forField('since', 'since must not be after until');
     }
-    const scope = scopeOf(principal);
+    const scope = auditScopeOf(principal);
     const binding = JSON.stringify([
       'audit',
       principal.userId,
@@ -67,5 +59,10 @@ export class AuditService {
     const from = cursor === undefined ? undefined : this.cursors.open(binding, cursor);
     const page = await this.events.listPage(scope, filter, { after: from?.after ?? null, width: from?.width, limit }, Date.now());
     return { events: page.events.map(toDto), next_cursor: page.next && this.cursors.seal(binding, page.next) };
+  }
+
+  /** Deletes up to `batch` events that happened at or before `cutoff`; returns how many (retention). */
+  purgeBefore(cutoff: number, batch: number): Promise<number> {
+    return this.events.purgeBefore(cutoff, batch);
   }
 }

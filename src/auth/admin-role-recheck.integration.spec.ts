@@ -1,6 +1,6 @@
 import { AuthHarness } from '../../test/support/auth-harness';
 import { fakeDateOnly } from '../../test/support/clock';
-import { InvalidTokenError } from '../common/domain-errors';
+import { InvalidTokenError } from '../credentials/credential-errors';
 import { ADMIN_RECHECK_INTERVAL_MS, AdminRoleRecheck } from './admin-role-recheck';
 import { FalkorDbLoginService } from './falkordb-login.service';
 import { Principal } from '../domain/principal';

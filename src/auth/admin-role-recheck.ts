@@ -3,7 +3,7 @@ import { FalkorDbLoginService } from './falkordb-login.service';
 import { Principal } from '../domain/principal';
 import { NoGraphCommandsError } from './role-detector';
 import { Role } from '../domain/role';
-import { SharedAdminConfirmations } from './shared-admin-confirmations';
+import { SharedAdminConfirmations } from './shared-state/shared-admin-confirmations';
 
 /** How long a confirmed role is trusted: a demoted admin keeps admin reach for at most this long. */
 export const ADMIN_RECHECK_INTERVAL_MS = 30_000;

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { AuthHarness } from '../../test/support/auth-harness';
 import { fakeDateOnly } from '../../test/support/clock';
 import { until } from '../../test/support/until';
-import { TooManyAttemptsError } from '../common/domain-errors';
+import { TooManyAttemptsError } from './auth-errors';
 import { FalkorDbConnection } from '../falkordb/falkordb-connection';
 import { AttemptLimiter } from './attempt-limiter';
 import { BruteForceOptions } from './auth.options';

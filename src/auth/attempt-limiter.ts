@@ -1,11 +1,11 @@
 import { createHash } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
-import { TooManyAttemptsError } from '../common/domain-errors';
+import { TooManyAttemptsError } from './auth-errors';
 import { AUTH_MODULE_OPTIONS } from './auth.module-definition';
 import { AuthModuleOptions, DEFAULT_BRUTE_FORCE, BruteForceOptions } from './auth.options';
 import { FailureCounter } from './failure-counter';
 import { SharedFailureCounter } from './shared-failure-counter';
-import { SharedFailureWindows } from './shared-failure-windows';
+import { SharedFailureWindows } from './shared-state/shared-failure-windows';
 
 /**
  * Brute-force protection that punishes the attacker, not the neighbour. Only failures count, so

@@ -24,7 +24,7 @@ import { CurrentPrincipal } from './decorators/current-principal.decorator';
 import { LoginResponseDto } from './dto/login-response.dto';
 import { LoginDto } from './dto/login.dto';
 import { FalkorDbLoginService } from './falkordb-login.service';
-import { isTrustedOrigin, requestOrigin } from './origin-check';
+import { isTrustedOrigin, requestOrigin } from './csrf-origin';
 import { Principal } from '../domain/principal';
 import { RequestOrigin } from '../domain/request-origin';
 import { RequestOriginOf } from './request-origin';

@@ -1,13 +1,13 @@
-import { Module } from '@nestjs/common';
+import { DynamicModule, Module } from '@nestjs/common';
 import { JwtModule } from '@nestjs/jwt';
 import { PassportModule } from '@nestjs/passport';
-import { CredentialStore } from '../credentials/credential-store';
-import { CREDENTIAL_STORE_OPTIONS, CredentialStoreOptions } from '../credentials/credential-store.options';
-import { CREDENTIAL_PROVIDERS } from '../credentials/credentials.providers';
-import { TokenStoreExposure } from '../credentials/token-store-exposure';
+import { AuditModule } from '../audit/audit.module';
+import { withOptionsShared } from '../common/configurable-module';
+import { CredentialStoreOptions } from '../credentials/credential-store.options';
+import { CredentialsModule } from '../credentials/credentials.module';
 import { DEFAULT_TOKEN_STORE_EXPOSURE } from '../credentials/token-store-exposure-policy';
 import { AuthController } from './auth.controller';
-import { AUTH_MODULE_OPTIONS, ConfigurableAuthModule } from './auth.module-definition';
+import { AUTH_ASYNC_OPTIONS_TYPE, AUTH_MODULE_OPTIONS, AUTH_OPTIONS_TYPE, ConfigurableAuthModule } from './auth.module-definition';
 import {
   AuthModuleOptions,
   DEFAULT_AUDIT_RETENTION_DAYS,
@@ -15,10 +15,22 @@ import {
   DEFAULT_PURGE_INTERVAL_MS,
   DEFAULT_TOKEN_RETENTION_DAYS,
 } from './auth.options';
-import { AUDIT_PROVIDERS } from '../audit/audit.providers';
-import { AuditService } from '../audit/audit.service';
-import { AuditEventAggregator } from '../audit/audit-event-aggregator';
-import { PageCursors } from '../paging/page-cursors';
+import { AdminRoleRecheck } from './admin-role-recheck';
+import { AttemptLimiter } from './attempt-limiter';
+import { AuthSettings } from './auth-settings';
+import { FalkorDbLoginService } from './falkordb-login.service';
+import { JwtAuthGuard } from './guards/jwt-auth.guard';
+import { RolesGuard } from './guards/roles.guard';
+import { JwtIssuer } from './jwt-issuer';
+import { JwtStrategy } from './jwt.strategy';
+import { ServerIdentity } from './server-identity';
+import { SessionService } from './session.service';
+import { SharedAdminConfirmations } from './shared-state/shared-admin-confirmations';
+import { SharedFailureWindows } from './shared-state/shared-failure-windows';
+import { FalkorDbSharedStateStorage } from './shared-state/falkordb-shared-state-storage';
+import { SHARED_STATE_STORAGE } from './shared-state/shared-state-storage';
+import { SharedState } from './shared-state/shared-state';
+import { FalkorDbConnection } from '../falkordb/falkordb-connection';
 
 function credentialStoreOptionsOf(options: AuthModuleOptions): CredentialStoreOptions {
   return {
@@ -30,35 +42,36 @@ function credentialStoreOptionsOf(options: AuthModuleOptions): CredentialStoreOp
     exposurePolicy: options.tokenStoreExposure ?? DEFAULT_TOKEN_STORE_EXPOSURE,
   };
 }
-import { AdminRoleRecheck } from './admin-role-recheck';
-import { AttemptLimiter } from './attempt-limiter';
-import { AuthSettings } from './auth-settings';
-import { FalkorDbLoginService } from './falkordb-login.service';
-import { JwtAuthGuard } from './guards/jwt-auth.guard';
-import { RolesGuard } from './guards/roles.guard';
-import { JwtIssuer } from './jwt-issuer';
-import { JwtStrategy } from './jwt.strategy';
-import { ServerIdentity } from './server-identity';
-import { SessionService } from './session.service';
-import { SharedAdminConfirmations } from './shared-admin-confirmations';
-import { SharedFailureWindows } from './shared-failure-windows';
+
+/** Holds the options the host's factory made, for AuthModule and the modules below it. */
+@Module({})
+class AuthOptionsModule {}
+
+/** CredentialsModule and AuditModule, configured from AuthModule's options (the one encryption key). */
+function modulesBelow(options: DynamicModule): DynamicModule[] {
+  const audit = AuditModule.forRootAsync({ imports: [options], inject: [AUTH_MODULE_OPTIONS], useFactory: (auth: AuthModuleOptions) => ({ encryptionKey: auth.encryptionKey }) });
+  const credentials = CredentialsModule.forRootAsync({ imports: [options, audit], inject: [AUTH_MODULE_OPTIONS], useFactory: credentialStoreOptionsOf });
+  return [audit, credentials];
+}
 
 /**
  * Who is calling: FalkorDB logins, sessions, the JwtStrategy (PAT or session, revocation checked
- * in FalkorDB), guards, the credential store (src/credentials, exported as its facade
- * CredentialStore) and the audit log of what happens to credentials (src/audit, `GET /audit`).
- * Needs FalkorDbModule (global) for FalkorDB access.
+ * in FalkorDB), guards and limits. It imports and re-exports CredentialsModule (the credential
+ * store's facade, CredentialReader and CredentialWriter) and AuditModule (AuditService), both
+ * configured from its options. Global, as a host expects of its authentication: its guards are
+ * used on the host's own routes. Needs FalkorDbModule (global) for FalkorDB access.
  */
 @Module({
   imports: [PassportModule, JwtModule.register({})],
   controllers: [AuthController],
   providers: [
-    ...CREDENTIAL_PROVIDERS,
-    ...AUDIT_PROVIDERS,
-    { provide: CREDENTIAL_STORE_OPTIONS, inject: [AUTH_MODULE_OPTIONS], useFactory: credentialStoreOptionsOf },
-    // Page cursors are signed with a key derived from the encryption key.
-    { provide: PageCursors, inject: [CREDENTIAL_STORE_OPTIONS], useFactory: (options: CredentialStoreOptions) => new PageCursors(options.encryptionKey) },
     AuthSettings,
+    {
+      provide: SHARED_STATE_STORAGE,
+      inject: [AUTH_MODULE_OPTIONS, FalkorDbConnection],
+      useFactory: (options: AuthModuleOptions, store: FalkorDbConnection) => options.sharedStateStorage ?? new FalkorDbSharedStateStorage(store),
+    },
+    SharedState,
     SharedFailureWindows,
     AttemptLimiter,
     FalkorDbLoginService,
@@ -71,21 +84,14 @@ import { SharedFailureWindows } from './shared-failure-windows';
     JwtAuthGuard,
     RolesGuard,
   ],
-  exports: [
-    CredentialStore,
-    TokenStoreExposure,
-    AuthSettings,
-    AttemptLimiter,
-    FalkorDbLoginService,
-    JwtIssuer,
-    SessionService,
-    ServerIdentity,
-    JwtAuthGuard,
-    RolesGuard,
-    PageCursors,
-    AuditService,
-    // JwtAuthGuard, which hosts use on their own routes, records refusals through it.
-    AuditEventAggregator,
-  ],
+  exports: [AuthSettings, AttemptLimiter, FalkorDbLoginService, JwtIssuer, SessionService, ServerIdentity, JwtAuthGuard, RolesGuard],
 })
-export class AuthModule extends ConfigurableAuthModule {}
+export class AuthModule extends ConfigurableAuthModule {
+  static override forRoot(options: typeof AUTH_OPTIONS_TYPE): DynamicModule {
+    return withOptionsShared(super.forRoot(options), AUTH_MODULE_OPTIONS, AuthOptionsModule, modulesBelow);
+  }
+
+  static override forRootAsync(options: typeof AUTH_ASYNC_OPTIONS_TYPE): DynamicModule {
+    return withOptionsShared(super.forRootAsync(options), AUTH_MODULE_OPTIONS, AuthOptionsModule, modulesBelow);
+  }
+}

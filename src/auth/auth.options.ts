@@ -1,3 +1,4 @@
+import { isSharedStateStorage, SharedStateStorage } from './shared-state/shared-state-storage';
 import { TOKEN_STORE_EXPOSURE_POLICIES, TokenStoreExposurePolicy } from '../credentials/token-store-exposure-policy';
 import { ServerAddress } from '../falkordb/server-address';
 
@@ -31,7 +32,7 @@ export const DEFAULT_BRUTE_FORCE: BruteForceOptions = {
 
 /**
  * Where failure counters and Admin confirmations are kept. `falkordb`: in the token store's
- * FalkorDB, shared by every instance of the service. `instance`: in each instance's memory only,
+ * FalkorDB (or the host's `sharedStateStorage`), shared by every instance of the service. `instance`: in each instance's memory only,
  * for a single instance (N instances would give an attacker N times the attempts).
  */
 export type SharedStateMode = 'falkordb' | 'instance';
@@ -65,6 +66,11 @@ export interface AuthModuleOptions {
   bruteForce?: Partial<BruteForceOptions>;
   /** Where failure counters and Admin confirmations are kept (see SharedStateMode). Default `falkordb`. */
   sharedState?: SharedStateMode;
+  /**
+   * Shares them through this storage instead of the token store's FalkorDB (e.g. a Redis the
+   * host's instances already share), as @nestjs/throttler takes a storage. Only with `falkordb` mode.
+   */
+  sharedStateStorage?: SharedStateStorage;
   /**
    * Origins (scheme://host[:port]) allowed to send cookie-authenticated state-changing requests,
    * besides the service's own origin. CSRF defence on top of SameSite=Strict.
@@ -150,6 +156,10 @@ export function authOptionProblems(options: AuthModuleOptions): string[] {
   }
   if (options.sharedState !== undefined && !SHARED_STATE_MODES.includes(options.sharedState)) {
     problems.push(`sharedState must be one of ${SHARED_STATE_MODES.join(', ')}`);
+  }
+  if (options.sharedStateStorage !== undefined) {
+    if (!isSharedStateStorage(options.sharedStateStorage)) problems.push('sharedStateStorage must have the methods appendFailure, readExpiring and writeExpiring');
+    else if (options.sharedState === 'instance') problems.push("sharedStateStorage is never used with sharedState 'instance': drop one of them");
   }
   for (const [name, value] of Object.entries(options.bruteForce ?? {})) {
     if (!Number.isInteger(value) || (value) <= 0) problems.push(`bruteForce.${name} must be a positive integer`);

@@ -2,24 +2,20 @@ import { Injectable } from '@nestjs/common';
 import { AuditEventAggregator } from '../audit/audit-event-aggregator';
 import { loginFailure } from '../audit/auth-failures';
 import { canonicalIpRange } from '../credentials/allowed-ips';
-import {
-  DomainError,
-  FalkorDbUnreachableError,
-  ForbiddenError,
-  InvalidCredentialsError,
-  InvalidTokenError,
-  ServerNotAllowedError,
-} from '../common/domain-errors';
+import { DomainError, ForbiddenError } from '../common/domain-errors';
+import { FalkorDbUnreachableError, InvalidCredentialsError } from '../falkordb/falkordb-errors';
+import { InvalidTokenError } from '../credentials/credential-errors';
+import { ServerNotAllowedError } from './auth-errors';
 import { findAllowedServer, ServerAddress } from '../falkordb/server-address';
-import { LoginConnections } from '../falkordb/login-connections';
-import { UserCredentials } from '../falkordb/user-connection.factory';
+import { LoginConnections } from '../falkordb/user-connections/login-connections';
+import { UserCredentials } from '../falkordb/user-connections/user-connection.factory';
 import { withDeadline } from '../common/deadline';
 import { AttemptLimiter } from './attempt-limiter';
 import { AuthSettings } from './auth-settings';
 import { credentialRefOf, Principal } from '../domain/principal';
 import { detectRole } from './role-detector';
 import { Role } from '../domain/role';
-import { CredentialStore } from '../credentials/credential-store';
+import { CredentialReader } from '../credentials/credential-reader';
 
 /** Said when the credential's stored password is refused by FalkorDB: only a new token helps. */
 export const STORED_PASSWORD_REFUSED =
@@ -57,7 +53,7 @@ export class FalkorDbLoginService {
     private readonly settings: AuthSettings,
     private readonly logins: LoginConnections,
     private readonly limiter: AttemptLimiter,
-    private readonly credentials: CredentialStore,
+    private readonly credentials: CredentialReader,
     private readonly servers: ServerIdentity,
     private readonly repeatedEvents: AuditEventAggregator,
   ) {}

@@ -2,12 +2,14 @@ import { JwtService } from '@nestjs/jwt';
 import { AuthHarness } from '../../test/support/auth-harness';
 import { FalkorDbTestServer } from '../../test/support/falkordb-test-server';
 import { fakeDateOnly } from '../../test/support/clock';
-import { InvalidTokenError, StoreUnavailableError } from '../common/domain-errors';
+import { StoreUnavailableError } from '../falkordb/falkordb-errors';
+import { InvalidTokenError } from '../credentials/credential-errors';
 import { newTokenId } from '../tokens/token-id';
 import { AuthSettings, PAT_AUDIENCE, SESSION_AUDIENCE } from './auth-settings';
 import { IssuedClaims } from './jwt-claims';
 import { JwtIssuer } from './jwt-issuer';
-import { CredentialStore, LAST_USED_WRITE_INTERVAL_MS } from '../credentials/credential-store';
+import { LAST_USED_WRITE_INTERVAL_MS } from '../credentials/credential-reader';
+import { CredentialWriter } from '../credentials/credential-writer';
 import { TokenRepository } from '../credentials/store/token.repository';
 import { JwtStrategy } from './jwt.strategy';
 import { extractCredential } from './request-credential';
@@ -22,7 +24,7 @@ describe('JwtStrategy.validate (real FalkorDB)', () => {
   let issuer: JwtIssuer;
   let jwt: JwtService;
   let tokens: TokenRepository;
-  let credentials: CredentialStore;
+  let credentialWriter: CredentialWriter;
   let settings: AuthSettings;
   let userId: string;
 
@@ -33,7 +35,7 @@ describe('JwtStrategy.validate (real FalkorDB)', () => {
     issuer = harness.get(JwtIssuer);
     jwt = harness.get(JwtService);
     tokens = harness.get(TokenRepository);
-    credentials = harness.get(CredentialStore);
+    credentialWriter = harness.get(CredentialWriter);
     settings = harness.get(AuthSettings);
     userId = harness.userId;
   });
@@ -85,7 +87,7 @@ describe('JwtStrategy.validate (real FalkorDB)', () => {
     it('rejects a revoked token on the next request', async () => {
       const { tokenId, token } = await storePat();
       await expect(validate('pat', token)).resolves.toMatchObject({ credentialId: tokenId });
-      await credentials.revoke({ kind: 'pat', id: tokenId }, Date.now());
+      await credentialWriter.revoke({ kind: 'pat', id: tokenId }, Date.now());
       await expect(validate('pat', token)).rejects.toThrow(InvalidTokenError);
     });
 
@@ -172,7 +174,7 @@ describe('JwtStrategy.validate (real FalkorDB)', () => {
 
     it('rejects a session after logout', async () => {
       const { sessionId, token } = await storeSession();
-      await credentials.revoke({ kind: 'session', id: sessionId }, Date.now());
+      await credentialWriter.revoke({ kind: 'session', id: sessionId }, Date.now());
       await expect(validate('session', token)).rejects.toThrow(
         new InvalidTokenError('The session is invalid, expired or has been logged out'),
       );

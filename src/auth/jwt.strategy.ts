@@ -3,9 +3,9 @@ import passport from 'passport';
 import { PassportStrategy } from '@nestjs/passport';
 import { KeyObject } from 'node:crypto';
 import { ExtractJwt, Strategy } from 'passport-jwt';
-import { InvalidTokenError } from '../common/domain-errors';
-import { CredentialStore } from '../credentials/credential-store';
-import { UserConnectionPool } from '../falkordb/user-connection-pool';
+import { InvalidTokenError } from '../credentials/credential-errors';
+import { CredentialReader } from '../credentials/credential-reader';
+import { UserConnectionPool } from '../falkordb/user-connections/user-connection-pool';
 import { AdminRoleRecheck } from './admin-role-recheck';
 import { AuthSettings, PAT_AUDIENCE, SESSION_AUDIENCE } from './auth-settings';
 import { IssuedClaims } from './jwt-claims';
@@ -32,7 +32,7 @@ const REJECTED: Readonly<Record<CredentialKind, string>> = {
 /**
  * Accepts a PAT (Bearer) or a session (cookie). passport-jwt verifies the signature (HS256 only,
  * with the key of the credential's kind), `iss`, `aud` and `exp`; then every request is checked
- * against the credential store (CredentialStore.verify: exists, not revoked or expired, same hash
+ * against the credential store (CredentialReader.verify: exists, not revoked or expired, same hash
  * in constant time). A recorded Admin role is confirmed against the server's ACL (AdminRoleRecheck).
  * Store errors propagate as 503: authentication fails closed.
  */
@@ -40,7 +40,7 @@ const REJECTED: Readonly<Record<CredentialKind, string>> = {
 export class JwtStrategy extends PassportStrategy(Strategy, JWT_STRATEGY) implements OnModuleDestroy {
   constructor(
     settings: AuthSettings,
-    private readonly credentials: CredentialStore,
+    private readonly credentials: CredentialReader,
     private readonly adminRecheck: AdminRoleRecheck,
     /** Closes the pooled FalkorDB connection of a credential that fails here (revoked, expired). */
     @Optional() private readonly pool?: UserConnectionPool,

@@ -1,6 +1,6 @@
 import { ErrorReply } from '@redis/client';
 import { ForbiddenError } from '../common/domain-errors';
-import { UserConnection } from '../falkordb/user-connection.factory';
+import { UserConnection } from '../falkordb/user-connections/user-connection.factory';
 import { Role } from '../domain/role';
 
 /** The ACL leaves the user no graph command at all: no role of this service fits. */

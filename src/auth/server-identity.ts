@@ -1,11 +1,11 @@
 import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown, Optional } from '@nestjs/common';
 import { withDeadline } from '../common/deadline';
-import { InvalidCredentialsError } from '../common/domain-errors';
+import { InvalidCredentialsError } from '../falkordb/falkordb-errors';
 import { FalkorDbConnection } from '../falkordb/falkordb-connection';
 import { FALKORDB_MODULE_OPTIONS } from '../falkordb/falkordb.module-definition';
 import type { FalkorDbModuleOptions } from '../falkordb/falkordb.options';
 import { sameHost, ServerAddress } from '../falkordb/server-address';
-import { UserConnectionFactory, UserCredentials } from '../falkordb/user-connection.factory';
+import { UserConnectionFactory, UserCredentials } from '../falkordb/user-connections/user-connection.factory';
 import { AuthSettings } from './auth-settings';
 import { errorMessage } from '../common/error-message';
 

@@ -1,8 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { Injectable, Optional } from '@nestjs/common';
 import { auditContextOf } from '../audit/audit-context';
-import { CredentialStore } from '../credentials/credential-store';
-import { UserConnectionPool } from '../falkordb/user-connection-pool';
+import { CredentialWriter } from '../credentials/credential-writer';
+import { UserConnectionPool } from '../falkordb/user-connections/user-connection-pool';
 import { AuthSettings } from './auth-settings';
 import { VerifiedUser } from './falkordb-login.service';
 import { JwtIssuer } from './jwt-issuer';
@@ -21,7 +21,7 @@ export class SessionService {
   constructor(
     private readonly settings: AuthSettings,
     private readonly issuer: JwtIssuer,
-    private readonly credentials: CredentialStore,
+    private readonly credentials: CredentialWriter,
     @Optional() private readonly pool?: UserConnectionPool,
   ) {}
 

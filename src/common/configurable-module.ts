@@ -1,4 +1,4 @@
-import { ConfigurableModuleBuilder, DynamicModule } from '@nestjs/common';
+import { ConfigurableModuleBuilder, DynamicModule, InjectionToken, Type } from '@nestjs/common';
 import { RouterModule } from '@nestjs/core';
 
 /** Extras every module of ours accepts next to its options, in `forRoot` and `forRootAsync` alike. */
@@ -32,4 +32,21 @@ export function routedModule<Options>(moduleName: string, defaults: Required<Rou
     .setClassMethodName('forRoot')
     .setExtras<RoutedModuleExtras>(defaults, withExtras)
     .build();
+}
+
+/**
+ * Lets a configurable module hand the options it builds (once, with its host's factory) to the
+ * modules it imports: the definition's option providers move into `holder`, which exports them
+ * under `token`, and `below(holder)` gives the modules to import, configured from it.
+ */
+export function withOptionsShared(
+  definition: DynamicModule,
+  token: InjectionToken,
+  holder: Type,
+  below: (options: DynamicModule) => DynamicModule[],
+): DynamicModule {
+  const hostImports = (definition.imports ?? []).filter((imported) => (imported as DynamicModule).module !== RouterModule);
+  const options: DynamicModule = { module: holder, imports: hostImports, providers: definition.providers ?? [], exports: [token] };
+  const modules = below(options);
+  return { ...definition, providers: [], imports: [...(definition.imports ?? []), options, ...modules], exports: [...(definition.exports ?? []), ...modules] };
 }

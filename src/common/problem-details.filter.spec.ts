@@ -4,27 +4,11 @@ import { ExpressAdapter } from '@nestjs/platform-express';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import { Test } from '@nestjs/testing';
 import request from 'supertest';
-import {
-  AuthenticationRequiredError,
-  ConflictError,
-  DomainError,
-  DomainErrorCode,
-  FalkorDbUnreachableError,
-  ForbiddenError,
-  GraphNotFoundError,
-  InvalidCredentialsError,
-  InvalidTokenError,
-  NotFoundError,
-  QueryRejectedError,
-  QueryTimeoutError,
-  ServerNotAllowedError,
-  StoreUnavailableError,
-  WriteNotReplicatedError,
-  TooManyAttemptsError,
-  TokenIpNotAllowedError,
-  TooManyQueriesError,
-  ValidationFailedError,
-} from './domain-errors';
+import { ConflictError, DomainError, DomainErrorCode, ForbiddenError, NotFoundError, ValidationFailedError } from './domain-errors';
+import { FalkorDbUnreachableError, InvalidCredentialsError, StoreUnavailableError, WriteNotReplicatedError } from '../falkordb/falkordb-errors';
+import { InvalidTokenError } from '../credentials/credential-errors';
+import { AuthenticationRequiredError, ServerNotAllowedError, TooManyAttemptsError, TokenIpNotAllowedError } from '../auth/auth-errors';
+import { GraphNotFoundError, QueryRejectedError, QueryTimeoutError, TooManyQueriesError } from '../graph-api/query-errors';
 import { ProblemDetailsFilter } from './problem-details.filter';
 
 const ERRORS: Record<DomainErrorCode, () => DomainError> = {

@@ -1,7 +1,8 @@
 import { AuthHarness } from '../../test/support/auth-harness';
 import { FalkorDbConnection } from '../falkordb/falkordb-connection';
 import { CredentialRetention } from './credential-retention';
-import { CredentialStore } from './credential-store';
+import { CredentialReader } from './credential-reader';
+import { CredentialWriter } from './credential-writer';
 
 const USER = { username: 'pat_writer', password: 'writer-secret-pw', role: 'Read-Write' } as const;
 const GRAPH = 'unit_credential_retention';
@@ -11,7 +12,8 @@ const AUDIT_RETENTION_DAYS = 90;
 
 describe('per-user token counter, session limit and retention (real FalkorDB)', () => {
   let harness: AuthHarness;
-  let store: CredentialStore;
+  let store: CredentialReader;
+  let writer: CredentialWriter;
   let retention: CredentialRetention;
   let falkordb: FalkorDbConnection;
 
@@ -21,7 +23,8 @@ describe('per-user token counter, session limit and retention (real FalkorDB)', 
       auditRetentionDays: AUDIT_RETENTION_DAYS,
       maxSessionsPerUser: 3,
     });
-    store = harness.get(CredentialStore);
+    store = harness.get(CredentialReader);
+    writer = harness.get(CredentialWriter);
     retention = harness.get(CredentialRetention);
     falkordb = harness.get(FalkorDbConnection);
   });
@@ -50,8 +53,8 @@ describe('per-user token counter, session limit and retention (real FalkorDB)', 
       expect(await harness.tryStorePat(null, now, 3)).toBeUndefined();
       expect(await counter()).toBe(3);
 
-      await store.revoke({ kind: 'pat', id: second!.tokenId }, now);
-      await store.revoke({ kind: 'pat', id: second!.tokenId }, now); // idempotent: counted once
+      await writer.revoke({ kind: 'pat', id: second!.tokenId }, now);
+      await writer.revoke({ kind: 'pat', id: second!.tokenId }, now); // idempotent: counted once
       expect(await counter()).toBe(2);
       expect(await harness.tryStorePat(null, now, 3)).toBeDefined();
       expect(await harness.tryStorePat(null, now, 3)).toBeUndefined();
@@ -76,7 +79,7 @@ describe('per-user token counter, session limit and retention (real FalkorDB)', 
     it('keeps ended tokens and sessions for the retention period, then deletes them in the purge', async () => {
       const now = Date.now();
       const { tokenId: revoked } = await harness.storePat(null, now);
-      await store.revoke({ kind: 'pat', id: revoked }, now);
+      await writer.revoke({ kind: 'pat', id: revoked }, now);
       await harness.storePat(now + DAY, now); // expires tomorrow, still counted (no mint since)
       const { tokenId: kept } = await harness.storePat(null, now);
       const { sessionId } = await harness.storeSession(now + DAY, now);
@@ -114,7 +117,7 @@ describe('per-user token counter, session limit and retention (real FalkorDB)', 
     it('keeps audit events for AUDIT_RETENTION_DAYS, then deletes them in the purge (the credentials they were about may stay)', async () => {
       const now = Date.now();
       const { tokenId } = await harness.storePat(null, now); // token.created
-      await store.revoke({ kind: 'pat', id: tokenId }, now + DAY); // token.revoked, a day later
+      await writer.revoke({ kind: 'pat', id: tokenId }, now + DAY); // token.revoked, a day later
       await harness.storeSession(now + 400 * DAY, now); // session.login
       expect(await eventCount()).toBe(3);
 

@@ -1,6 +1,7 @@
 import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
-import { AuditEventRepository } from '../audit/audit-event.repository';
-import { CREDENTIAL_STORE_OPTIONS, CredentialStoreOptions } from './credential-store.options';
+import { AuditService } from '../audit/audit.service';
+import { CredentialStoreOptions } from './credential-store.options';
+import { CREDENTIAL_STORE_OPTIONS } from './credentials.module-definition';
 import { SessionRepository } from './store/session.repository';
 import { TokenRepository } from './store/token.repository';
 import { errorMessage } from '../common/error-message';
@@ -36,7 +37,7 @@ export class CredentialRetention implements OnApplicationBootstrap, OnApplicatio
   constructor(
     private readonly tokens: TokenRepository,
     private readonly sessions: SessionRepository,
-    private readonly auditEvents: AuditEventRepository,
+    private readonly audit: AuditService,
     @Inject(CREDENTIAL_STORE_OPTIONS) private readonly options: CredentialStoreOptions,
   ) {}
 
@@ -57,7 +58,7 @@ export class CredentialRetention implements OnApplicationBootstrap, OnApplicatio
     const tokensDeleted = await this.inBatches((batch) => this.tokens.purgeEndedBefore(cutoff, batch));
     const sessionsDeleted = await this.inBatches((batch) => this.sessions.purgeEndedBefore(cutoff, batch));
     const auditCutoff = now - this.options.auditRetentionDays * DAY_MS;
-    const auditEventsDeleted = await this.inBatches((batch) => this.auditEvents.purgeBefore(auditCutoff, batch));
+    const auditEventsDeleted = await this.inBatches((batch) => this.audit.purgeBefore(auditCutoff, batch));
     return { retired, tokensDeleted, sessionsDeleted, auditEventsDeleted };
   }
 

@@ -1,8 +1,5 @@
 import type { TokenStoreExposurePolicy } from './token-store-exposure-policy';
 
-/** Injection token of the store's settings (provided by the module that registers the store). */
-export const CREDENTIAL_STORE_OPTIONS = Symbol('CREDENTIAL_STORE_OPTIONS');
-
 export interface CredentialStoreOptions {
   /** 64 hex characters: the AES-256-GCM key the stored passwords are sealed with. */
   encryptionKey: string;

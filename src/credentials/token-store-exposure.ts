@@ -1,7 +1,8 @@
 import { Inject, Injectable, Logger, OnModuleInit } from '@nestjs/common';
 import { withDeadline } from '../common/deadline';
 import { FalkorDbConnection } from '../falkordb/falkordb-connection';
-import { CREDENTIAL_STORE_OPTIONS, CredentialStoreOptions } from './credential-store.options';
+import { CredentialStoreOptions } from './credential-store.options';
+import { CREDENTIAL_STORE_OPTIONS } from './credentials.module-definition';
 import { errorMessage } from '../common/error-message';
 
 

@@ -6,7 +6,7 @@ import { CapturingLogger } from '../../test/support/capturing-logger';
 import { FalkorDbTestServer } from '../../test/support/falkordb-test-server';
 import { freePort, refusesConnections } from '../../test/support/free-port';
 import { until } from '../../test/support/until';
-import { StoreUnavailableError } from '../common/domain-errors';
+import { StoreUnavailableError } from './falkordb-errors';
 import { FalkorDbConnection } from './falkordb-connection';
 
 /** The service's connection to its embedded FalkorDB (over TCP), through an outage of the server process. */

@@ -1,17 +1,15 @@
 import { Inject, Injectable, Logger, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
 import { FalkorDB } from 'falkordb';
 import { withDeadline } from '../common/deadline';
-import { StoreUnavailableError } from '../common/domain-errors';
+import { StoreUnavailableError } from './falkordb-errors';
 import { connectClient, ConnectTarget } from './connect-client';
 import { EmbeddedFalkorDb } from './embedded-falkordb';
-import { moveEarlierStore, startEmbeddedTokenStore } from './embedded-token-store';
 import { FALKORDB_MODULE_OPTIONS } from './falkordb.module-definition';
-import { OutageLog } from './outage-log';
+import { StoreCalls } from './store-calls';
 import {
   DEFAULT_COMMAND_TIMEOUT_MS,
   DEFAULT_CONNECT_TIMEOUT_MS,
   DEFAULT_TOKEN_GRAPH,
-  EmbeddedTokenStoreOptions,
   FalkorDbModuleOptions,
   validateFalkorDbOptions,
 } from './falkordb.options';
@@ -20,14 +18,12 @@ import { connectToPrimary, openUsersServer } from './users-server';
 import { sameAddress } from './sentinel/find-primary';
 import { SentinelMasterLocator } from './sentinel/sentinel-master-locator';
 import { describeAddress, HostAndPort } from './sentinel/sentinel-options';
-import { sameHost, ServerAddress, serverAddressOfUrl } from './server-address';
-import { isReadOnlyReply, isUnavailableError, storeGraphFault } from './store-errors';
+import { sameHost, ServerAddress } from './server-address';
+import { openSeparateTokenStore, SeparateTokenStore } from './separate-token-store';
+import { QueryParams, Row } from './query-types';
+import { storeGraphFault } from './store-errors';
 import { errorMessage } from '../common/error-message';
-
-/** A Cypher parameter value: scalars, lists and maps of them (sent as literals in the CYPHER prefix, never spliced into the query). */
-export type QueryValue = string | number | boolean | null | QueryValue[] | { [key: string]: QueryValue };
-export type QueryParams = Record<string, QueryValue>;
-export type Row = Record<string, unknown>;
+import { Listeners } from '../common/listeners';
 
 /** Called with the data server that became primary (Sentinel failover). */
 export type PrimaryChangeListener = (primary: HostAndPort) => void;
@@ -40,14 +36,7 @@ export type PrimaryChangeListener = (primary: HostAndPort) => void;
 @Injectable()
 export class FalkorDbConnection implements OnModuleInit, OnApplicationShutdown {
   private readonly logger = new Logger('FalkorDB');
-  /**
-   * One warning when the store becomes unavailable (a failed command, PING or reconnect, whichever
-   * comes first) and one line when it answers again, not one per failed request or retry.
-   */
-  private readonly outage = new OutageLog(this.logger, {
-    down: (reason) => `Token store unavailable: ${reason}`,
-    up: (downForMs) => `Token store reachable again after ${Math.round(downForMs / 100) / 10} s`,
-  });
+  private readonly calls: StoreCalls;
   private client?: FalkorDB;
   private ownsClient = true;
   private embedded?: EmbeddedFalkorDb;
@@ -61,8 +50,8 @@ export class FalkorDbConnection implements OnModuleInit, OnApplicationShutdown {
   private locator?: SentinelMasterLocator;
   private connectedTo?: HostAndPort;
   private followEpoch = 0;
-  private readonly primaryListeners = new Set<PrimaryChangeListener>();
-  private readonly storeMissingListeners = new Set<() => void>();
+  private readonly primaryListeners = new Listeners<[primary: HostAndPort]>();
+  private readonly storeMissingListeners = new Listeners<[]>();
   private readonly replicaAcks: ReplicaAcknowledgements;
   private stopped = false;
 
@@ -70,50 +59,34 @@ export class FalkorDbConnection implements OnModuleInit, OnApplicationShutdown {
     validateFalkorDbOptions(options);
     this.tokenGraph = options.tokenGraph ?? DEFAULT_TOKEN_GRAPH;
     this.commandTimeoutMs = options.commandTimeoutMs ?? DEFAULT_COMMAND_TIMEOUT_MS;
+    this.calls = new StoreCalls(this.logger, this.commandTimeoutMs, () => void this.locator?.refresh().catch(() => undefined));
     this.replicaAcks = new ReplicaAcknowledgements(options.replicaAcks, this.commandTimeoutMs, this.logger, () => this.client);
   }
 
   async onModuleInit(): Promise<void> {
     await this.openUsersServer();
-    const { tokenStoreUrl, tokenStoreEmbedded } = this.options;
-    if (tokenStoreEmbedded) {
-      try {
-        await this.openEmbeddedStore(tokenStoreEmbedded);
-      } catch (error) {
-        await this.onApplicationShutdown();
-        throw error;
-      }
+    let separate: SeparateTokenStore | undefined;
+    try {
+      separate = await openSeparateTokenStore(this.options, {
+        usersServer: this.embedded,
+        tokenGraph: this.tokenGraph,
+        logger: this.logger,
+        connect: (target, where) => this.connect(target, where),
+      });
+    } catch (error) {
+      await this.onApplicationShutdown();
+      throw error;
     }
-    if (tokenStoreUrl) {
+    if (separate) {
       // The store lives apart from the users' server: this client is the store's alone.
-      this.storeAddress = serverAddressOfUrl(tokenStoreUrl);
-      try {
-        this.client = await this.connect({ url: tokenStoreUrl }, new URL(tokenStoreUrl).host);
-      } catch (error) {
-        await this.onApplicationShutdown();
-        throw error;
-      }
+      this.client = separate.client;
       this.ownsClient = true;
-      this.logger.log(`Token store on its own FalkorDB at ${this.storeAddress.host}:${this.storeAddress.port}`);
+      this.storeAddress = separate.address;
+      this.embeddedStore = separate.embedded;
     }
     // Neither embedded server ever has replicas; any other primary may gain or lose some at any time.
-    const storeEmbedded = tokenStoreEmbedded !== undefined || (this.embedded !== undefined && tokenStoreUrl === undefined);
+    const storeEmbedded = separate?.embedded !== undefined || (this.embedded !== undefined && !separate);
     if (!storeEmbedded) await this.replicaAcks.watch();
-  }
-
-  /** The token store on an embedded server of its own (see startEmbeddedTokenStore). */
-  private async openEmbeddedStore(options: EmbeddedTokenStoreOptions): Promise<void> {
-    const store = await startEmbeddedTokenStore(options, this.logger);
-    this.embeddedStore = store.server;
-    // No TCP address: no allow-list entry, login or server identity can ever name this server.
-    this.storeAddress = { host: store.socket, port: 0, tls: false };
-    this.client = await this.connect(store.target, store.socket);
-    this.ownsClient = true;
-    this.logger.log(`Token store on its own embedded FalkorDB at unix socket ${store.socket} (password known only to this service; no TCP port)`);
-    if (!this.embedded) return;
-    const usersPort = this.embedded.port;
-    const connectUsers = () => this.connect({ socket: { host: '127.0.0.1', port: usersPort } }, `127.0.0.1:${usersPort}`);
-    await moveEarlierStore(connectUsers, usersPort, this.client, this.tokenGraph, this.logger);
   }
 
   /** Replicas a credential write must be confirmed by before it is acknowledged. */
@@ -150,7 +123,7 @@ export class FalkorDbConnection implements OnModuleInit, OnApplicationShutdown {
       const client = await connectToPrimary(this.options.sentinel, primary, {
         connect: (target, where) => this.connect(target, where),
         isCurrent: () => epoch === this.followEpoch && !this.stopped,
-        onFailure: (message) => this.outage.failed(message),
+        onFailure: (message) => this.calls.failed(message),
       });
       if (!client) return;
       // A shutdown or a newer failover may have come while the new client was being handed over.
@@ -165,7 +138,7 @@ export class FalkorDbConnection implements OnModuleInit, OnApplicationShutdown {
       await this.replicaAcks.refresh();
     }
     this.logger.log(`Following the primary of "${masterName}" at ${describeAddress(primary)}`);
-    for (const listener of this.primaryListeners) listener(primary);
+    this.primaryListeners.emit(primary);
   }
 
   /**
@@ -173,14 +146,12 @@ export class FalkorDbConnection implements OnModuleInit, OnApplicationShutdown {
    * failed with FalkorDB's "empty key" error, answered 503 STORE_UNAVAILABLE meanwhile.
    */
   onStoreMissing(listener: () => void): () => void {
-    this.storeMissingListeners.add(listener);
-    return () => this.storeMissingListeners.delete(listener);
+    return this.storeMissingListeners.add(listener);
   }
 
   /** Hears every failover (Sentinel mode only). */
   onPrimaryChange(listener: PrimaryChangeListener): () => void {
-    this.primaryListeners.add(listener);
-    return () => this.primaryListeners.delete(listener);
+    return this.primaryListeners.add(listener);
   }
 
   /**
@@ -238,7 +209,7 @@ export class FalkorDbConnection implements OnModuleInit, OnApplicationShutdown {
    */
   async command(args: string[]): Promise<unknown> {
     const connection = await this.requireClient().connection;
-    return this.storeCall(() => connection.sendCommand(args));
+    return this.calls.call(() => connection.sendCommand(args));
   }
 
   /** True when FalkorDB answers PING in time. */
@@ -251,10 +222,10 @@ export class FalkorDbConnection implements OnModuleInit, OnApplicationShutdown {
       if (primary && this.connectedTo && !this.storeIsSeparate && !sameAddress(primary, this.connectedTo)) {
         throw new Error(`still connected to ${describeAddress(this.connectedTo)}, the primary is now ${describeAddress(primary)}`);
       }
-      this.outage.succeeded();
+      this.calls.answered();
       return true;
     } catch (error) {
-      this.outage.failed(errorMessage(error));
+      this.calls.failed(errorMessage(error));
       return false;
     }
   }
@@ -275,15 +246,12 @@ export class FalkorDbConnection implements OnModuleInit, OnApplicationShutdown {
     const options = params ? { params } : undefined;
     let reply: Awaited<ReturnType<typeof selected.query<T>>>;
     try {
-      reply = await this.storeCall(() => (readOnly ? selected.roQuery<T>(cypher, options) : selected.query<T>(cypher, options)));
+      reply = await this.calls.call(() => (readOnly ? selected.roQuery<T>(cypher, options) : selected.query<T>(cypher, options)));
     } catch (error) {
       throw graph === this.tokenGraph ? this.storeGraphError(error) : error;
     }
     if (!readOnly) {
-      await this.replicaAcks.confirm(client, (error) => {
-        this.outage.failed(errorMessage(error));
-        this.locator?.refresh().catch(() => undefined);
-      });
+      await this.replicaAcks.confirm(client, (error) => this.calls.unavailable(errorMessage(error)));
     }
     return reply.data ?? [];
   }
@@ -295,32 +263,10 @@ export class FalkorDbConnection implements OnModuleInit, OnApplicationShutdown {
   private storeGraphError(error: unknown): unknown {
     const fault = storeGraphFault(error);
     if (fault === undefined) return error;
-    this.outage.failed(fault === 'missing' ? `the token store graph "${this.tokenGraph}" does not exist (deleted or flushed)` : `the key "${this.tokenGraph}" of the token store holds something that is not a graph`);
+    this.calls.failed(fault === 'missing' ? `the token store graph "${this.tokenGraph}" does not exist (deleted or flushed)` : `the key "${this.tokenGraph}" of the token store holds something that is not a graph`);
     if (fault === 'not-a-graph') return new StoreUnavailableError();
-    for (const listener of this.storeMissingListeners) listener();
+    this.storeMissingListeners.emit();
     return new StoreUnavailableError('The token store graph is missing (it was deleted or flushed) and is being created again; try again shortly');
-  }
-
-  /**
-   * One call to the store within the command timeout. Unreachable, or a demoted primary refusing a
-   * write (READONLY): StoreUnavailableError, and under Sentinel the primary is looked up now rather
-   * than at the next announcement or poll. Any other rejection is the server's answer: it is
-   * reachable, and the error goes to the caller as it is.
-   */
-  private async storeCall<T>(work: () => Promise<T>): Promise<T> {
-    try {
-      const reply = await withDeadline(work(), this.commandTimeoutMs);
-      this.outage.succeeded();
-      return reply;
-    } catch (error) {
-      if (isUnavailableError(error) || isReadOnlyReply(error)) {
-        this.outage.failed(errorMessage(error));
-        this.locator?.refresh().catch(() => undefined);
-        throw new StoreUnavailableError();
-      }
-      this.outage.succeeded();
-      throw error;
-    }
   }
 
   private requireClient(): FalkorDB {
@@ -332,7 +278,7 @@ export class FalkorDbConnection implements OnModuleInit, OnApplicationShutdown {
   private connect(target: ConnectTarget, where: string): Promise<FalkorDB> {
     return connectClient(target, {
       connectTimeoutMs: this.options.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS,
-      onError: (message) => this.outage.failed(message),
+      onError: (message) => this.calls.failed(message),
       where,
     });
   }

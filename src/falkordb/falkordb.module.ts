@@ -2,10 +2,10 @@ import { Module } from '@nestjs/common';
 import { FalkorDbConnection } from './falkordb-connection';
 import { FalkorDbHealthIndicator } from './falkordb-health.indicator';
 import { ConfigurableFalkorDbModule, FALKORDB_MODULE_OPTIONS } from './falkordb.module-definition';
-import { LoginConnections } from './login-connections';
+import { LoginConnections } from './user-connections/login-connections';
 import { StoreChangeFeed } from './store-change-feed';
-import { UserConnectionFactory } from './user-connection.factory';
-import { UserConnectionPool } from './user-connection-pool';
+import { UserConnectionFactory } from './user-connections/user-connection.factory';
+import { UserConnectionPool } from './user-connections/user-connection-pool';
 
 /**
  * FalkorDB connection layer: the service's own store connection (external URL, host-provided

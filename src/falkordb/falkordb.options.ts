@@ -1,7 +1,7 @@
 import { join, resolve } from 'node:path';
 import type { FalkorDB } from 'falkordb';
 import { MAX_TIMER_MS } from '../common/deadline';
-import type { UserConnectionPoolLimits } from './user-connection-pool';
+import type { UserConnectionPoolLimits } from './user-connections/user-connection-pool';
 
 export interface EmbeddedFalkorDbOptions {
   /** Folder for the embedded server's data (AOF + RDB). */

@@ -1,7 +1,7 @@
 import { Logger } from '@nestjs/common';
 import { FalkorDB } from 'falkordb';
 import { withDeadline } from '../common/deadline';
-import { WriteNotReplicatedError } from '../common/domain-errors';
+import { WriteNotReplicatedError } from './falkordb-errors';
 import { DEFAULT_REPLICA_ACK_TIMEOUT_MS, ReplicaAckOptions } from './falkordb.options';
 import { isUnavailableError } from './store-errors';
 import { errorMessage } from '../common/error-message';

@@ -1,15 +1,12 @@
 import { Injectable } from '@nestjs/common';
 import { FalkorDbLoginService, STORED_PASSWORD_REFUSED } from '../auth/falkordb-login.service';
 import { credentialRefOf, Principal } from '../domain/principal';
-import { CredentialStore } from '../credentials/credential-store';
-import {
-  FalkorDbUnreachableError,
-  InvalidCredentialsError,
-  InvalidTokenError,
-} from '../common/domain-errors';
+import { CredentialReader } from '../credentials/credential-reader';
+import { FalkorDbUnreachableError, InvalidCredentialsError } from '../falkordb/falkordb-errors';
+import { InvalidTokenError } from '../credentials/credential-errors';
 import { ServerAddress } from '../falkordb/server-address';
-import { UserConnection, UserConnectionFactory } from '../falkordb/user-connection.factory';
-import { OpenedUserConnection, PooledConnectionClosedError, UserConnectionPool } from '../falkordb/user-connection-pool';
+import { UserConnection, UserConnectionFactory } from '../falkordb/user-connections/user-connection.factory';
+import { OpenedUserConnection, PooledConnectionClosedError, UserConnectionPool } from '../falkordb/user-connections/user-connection-pool';
 
 /**
  * Runs work as the caller's own FalkorDB ACL user, on the pooled connection of the caller's
@@ -22,7 +19,7 @@ export class CallerConnections {
     private readonly pool: UserConnectionPool,
     private readonly factory: UserConnectionFactory,
     private readonly login: FalkorDbLoginService,
-    private readonly credentials: CredentialStore,
+    private readonly credentials: CredentialReader,
   ) {}
 
   /** The caller's server; checked against the allow-list again, in case it was removed since login. */

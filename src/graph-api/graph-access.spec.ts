@@ -1,4 +1,5 @@
-import { ForbiddenError, GraphNotFoundError } from '../common/domain-errors';
+import { ForbiddenError } from '../common/domain-errors';
+import { GraphNotFoundError } from './query-errors';
 import { principalWith } from '../../test/support/principal';
 import { assertMayDeleteGraphs, assertReachable, readOnlyReasonOf } from './graph-access';
 

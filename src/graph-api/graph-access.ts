@@ -1,4 +1,5 @@
-import { ForbiddenError, GraphNotFoundError } from '../common/domain-errors';
+import { ForbiddenError } from '../common/domain-errors';
+import { GraphNotFoundError } from './query-errors';
 import { Principal } from '../domain/principal';
 import { permitsGraph } from '../domain/token-permissions';
 import { ReadOnlyReason } from './graph-errors';

@@ -2,7 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { Principal } from '../domain/principal';
 import { ValidationFailedError } from '../common/domain-errors';
 import { permitsGraph } from '../domain/token-permissions';
-import { UserConnection } from '../falkordb/user-connection.factory';
+import { UserConnection } from '../falkordb/user-connections/user-connection.factory';
 import { CallerConnections } from './caller-connections';
 import { withParams } from './cypher-params';
 import { withDeadline } from '../common/deadline';

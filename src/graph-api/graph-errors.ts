@@ -1,12 +1,7 @@
 import { ErrorReply } from '@redis/client';
-import {
-  DomainError,
-  FalkorDbUnreachableError,
-  ForbiddenError,
-  GraphNotFoundError,
-  QueryRejectedError,
-  QueryTimeoutError,
-} from '../common/domain-errors';
+import { DomainError, ForbiddenError } from '../common/domain-errors';
+import { FalkorDbUnreachableError } from '../falkordb/falkordb-errors';
+import { GraphNotFoundError, QueryRejectedError, QueryTimeoutError } from './query-errors';
 import { ServerAddress } from '../falkordb/server-address';
 import { isUnavailableError } from '../falkordb/store-errors';
 import { DeadlineExceededError } from '../common/deadline';

@@ -1,4 +1,4 @@
-import { TooManyQueriesError } from '../common/domain-errors';
+import { TooManyQueriesError } from './query-errors';
 import { QueryAdmission, QueryAdmissionLimits } from './query-admission';
 
 const caller = (credentialId: string, userId = 'user-a') => ({ credentialId, userId });

@@ -1,5 +1,5 @@
 import { Principal } from '../domain/principal';
-import { TooManyQueriesError } from '../common/domain-errors';
+import { TooManyQueriesError } from './query-errors';
 
 export interface QueryAdmissionLimits {
   /** Requests of one credential waiting on or running on its connection. */

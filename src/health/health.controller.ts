@@ -1,6 +1,6 @@
 import { Controller, Get, UseFilters } from '@nestjs/common';
 import { ApiExcludeController, ApiOkResponse, ApiOperation, ApiServiceUnavailableResponse, ApiTags } from '@nestjs/swagger';
-import { StoreUnavailableError } from '../common/domain-errors';
+import { StoreUnavailableError } from '../falkordb/falkordb-errors';
 import { ProblemDetailsDto } from '../common/problem-details.dto';
 import { ProblemDetailsFilter } from '../common/problem-details.filter';
 import { TokenStoreExposure } from '../credentials/token-store-exposure';

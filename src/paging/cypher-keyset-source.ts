@@ -1,4 +1,5 @@
-import { FalkorDbConnection, QueryParams, Row } from '../falkordb/falkordb-connection';
+import { FalkorDbConnection } from '../falkordb/falkordb-connection';
+import { QueryParams, Row } from '../falkordb/query-types';
 import { KeyedRow, KeysetSource, SortDirection, WindowRead } from './keyset';
 
 /**

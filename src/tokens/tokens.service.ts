@@ -7,7 +7,8 @@ import { Principal } from '../domain/principal';
 import { RequestOrigin, UNKNOWN_ORIGIN } from '../domain/request-origin';
 import { ConflictError, NotFoundError, ValidationFailedError } from '../common/domain-errors';
 import { isoOrNull } from '../common/iso-time';
-import { CredentialStore } from '../credentials/credential-store';
+import { CredentialReader } from '../credentials/credential-reader';
+import { CredentialWriter } from '../credentials/credential-writer';
 import { verifiedRecordOf } from '../credentials/verified-record';
 import { TokenListFilter, TokenRecord, TokenState } from '../credentials/store/token.record';
 import { PageCursors } from '../paging/page-cursors';
@@ -49,7 +50,8 @@ export class TokensService {
 
   constructor(
     @Inject(TOKENS_MODULE_OPTIONS) options: TokensModuleOptions,
-    private readonly credentials: CredentialStore,
+    private readonly credentials: CredentialReader,
+    private readonly credentialWriter: CredentialWriter,
     private readonly login: FalkorDbLoginService,
     private readonly issuer: JwtIssuer,
     private readonly cursors: PageCursors,
@@ -133,7 +135,7 @@ export class TokensService {
     assertMayChange(principal, tokenId, 'revoke');
     const record = await this.findVisible(principal, tokenId);
     const reason = record.username === principal.username ? 'owner' : 'admin';
-    await this.credentials.revoke({ kind: 'pat', id: tokenId }, Date.now(), reason, principal.username, auditContextOf(actorOf(principal), origin));
+    await this.credentialWriter.revoke({ kind: 'pat', id: tokenId }, Date.now(), reason, principal.username, auditContextOf(actorOf(principal), origin));
     return { message: 'Token revoked successfully', tokenId };
   }
 
@@ -141,7 +143,7 @@ export class TokensService {
   async revokeAll(principal: Principal, username = principal.username, origin: RequestOrigin = UNKNOWN_ORIGIN): Promise<RevokedAllDto> {
     assertMayRevokeAll(principal, username);
     const context = auditContextOf(actorOf(principal), origin);
-    const revoked = await this.credentials.revokeTokensOf(principal, username, Date.now(), principal.username, context);
+    const revoked = await this.credentialWriter.revokeTokensOf(principal, username, Date.now(), principal.username, context);
     return { message: 'Tokens revoked successfully', revoked };
   }
 
@@ -155,7 +157,7 @@ export class TokensService {
     const context = auditContextOf(null, origin);
     for (const token of new Set(tokens)) {
       const tokenId = this.issuer.patIdOf(token);
-      if (tokenId !== undefined) await this.credentials.revokeIfGenuine(tokenId, token, now, context);
+      if (tokenId !== undefined) await this.credentialWriter.revokeIfGenuine(tokenId, token, now, context);
     }
     return { received: tokens.length };
   }
@@ -177,7 +179,7 @@ export class TokensService {
     // The ACL may have narrowed the user since: the new token never reaches further than it may.
     const permissions: TokenPermissions = { ...old.permissions, access: user.role === 'Read-Only' ? 'read' : old.permissions.access };
     const created = this.newToken(user, password, { name: old.name, ...lifetime }, permissions, old.allowedIps);
-    if (!(await this.credentials.rotateToken(old.id, created.record, now, principal.username, auditContextOf(actorOf(principal), origin)))) {
+    if (!(await this.credentialWriter.rotateToken(old.id, created.record, now, principal.username, auditContextOf(actorOf(principal), origin)))) {
       throw new ConflictError(`Token ${tokenId} is no longer active (revoked or expired): create a new token`);
     }
     return created.answer;
@@ -196,7 +198,7 @@ export class TokensService {
 
   private async mint(user: VerifiedUser, password: string, spec: TokenSpecDto, context: AuditContext): Promise<CreatedTokenDto> {
     const created = this.newToken(user, password, spec, this.permissionsOf(user, spec), this.allowedIpsOf(spec));
-    if (!(await this.credentials.storeToken(created.record, this.policy.maxActiveTokensPerUser, context))) {
+    if (!(await this.credentialWriter.storeToken(created.record, this.policy.maxActiveTokensPerUser, context))) {
       throw new ConflictError(
         `User ${user.username} already holds the maximum of ${this.policy.maxActiveTokensPerUser} active tokens on this server; revoke one first`,
       );

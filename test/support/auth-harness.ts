@@ -4,7 +4,7 @@ import { AuthModule } from '../../src/auth/auth.module';
 import { AuthModuleOptions } from '../../src/auth/auth.options';
 import { JwtIssuer } from '../../src/auth/jwt-issuer';
 import { Role } from '../../src/domain/role';
-import { CredentialStore } from '../../src/credentials/credential-store';
+import { CredentialWriter } from '../../src/credentials/credential-writer';
 import { NewToken } from '../../src/credentials/credential-inputs';
 import { userIdOf } from '../../src/auth/user-id';
 import { FalkorDbModule } from '../../src/falkordb/falkordb.module';
@@ -91,14 +91,14 @@ export class AuthHarness {
   /** As storePat, within a per-user cap: undefined when the cap refused it. */
   async tryStorePat(expiresAt: number | null, now: number, cap: number): Promise<{ tokenId: string; token: string } | undefined> {
     const pat = this.newPat(expiresAt, now);
-    const stored = await this.get(CredentialStore).storeToken(pat, cap);
+    const stored = await this.get(CredentialWriter).storeToken(pat, cap);
     return stored ? { tokenId: pat.id, token: pat.token } : undefined;
   }
 
   /** Replaces the active token `oldId` by a new one, as TokensService's rotation does (no expiry). */
   async rotatePat(oldId: string, now = Date.now()): Promise<{ tokenId: string; token: string }> {
     const pat = this.newPat(null, now);
-    if (!(await this.get(CredentialStore).rotateToken(oldId, pat, now, this.user.username))) throw new Error(`token ${oldId} was not rotated`);
+    if (!(await this.get(CredentialWriter).rotateToken(oldId, pat, now, this.user.username))) throw new Error(`token ${oldId} was not rotated`);
     return { tokenId: pat.id, token: pat.token };
   }
 
@@ -120,7 +120,7 @@ export class AuthHarness {
   async storeSession(expiresAt = Date.now() + HOUR, now = Date.now()): Promise<{ sessionId: string; token: string }> {
     const sessionId = `s-${newTokenId(now)}`;
     const token = this.get(JwtIssuer).signSession(sessionId, this.userId, expiresAt);
-    await this.get(CredentialStore).storeSession({ ...this.owner(now), id: sessionId, token, password: this.user.password, expiresAt });
+    await this.get(CredentialWriter).storeSession({ ...this.owner(now), id: sessionId, token, password: this.user.password, expiresAt });
     return { sessionId, token };
   }
 

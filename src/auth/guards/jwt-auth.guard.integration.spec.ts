@@ -2,13 +2,16 @@ import { ExecutionContext } from '@nestjs/common';
 import { ExecutionContextHost } from '@nestjs/core/helpers/execution-context-host';
 import { JsonWebTokenError, TokenExpiredError } from '@nestjs/jwt';
 import { AuthHarness } from '../../../test/support/auth-harness';
-import { AuthenticationRequiredError, ForbiddenError, InvalidTokenError, StoreUnavailableError } from '../../common/domain-errors';
+import { ForbiddenError } from '../../common/domain-errors';
+import { StoreUnavailableError } from '../../falkordb/falkordb-errors';
+import { InvalidTokenError } from '../../credentials/credential-errors';
+import { AuthenticationRequiredError } from '../auth-errors';
 import { newTokenId } from '../../tokens/token-id';
 import { AuthSettings } from '../auth-settings';
 import { Authenticated } from '../decorators/authenticated.decorator';
 import { JwtIssuer } from '../jwt-issuer';
 import { Principal } from '../../domain/principal';
-import { CredentialStore } from '../../credentials/credential-store';
+import { CredentialWriter } from '../../credentials/credential-writer';
 import { JwtAuthGuard } from './jwt-auth.guard';
 
 const HOUR = 3600_000;
@@ -36,7 +39,7 @@ interface FakeRequest {
 describe('JwtAuthGuard', () => {
   let harness: AuthHarness;
   let guard: JwtAuthGuard;
-  let credentials: CredentialStore;
+  let credentialWriter: CredentialWriter;
   let settings: AuthSettings;
   let issuer: JwtIssuer;
   let userId: string;
@@ -44,7 +47,7 @@ describe('JwtAuthGuard', () => {
   beforeAll(async () => {
     harness = await AuthHarness.start('unit_guard', { username: USERNAME, password: 'reader-secret-pw', role: 'Read-Only' }, '7d'.repeat(32));
     guard = harness.get(JwtAuthGuard);
-    credentials = harness.get(CredentialStore);
+    credentialWriter = harness.get(CredentialWriter);
     settings = harness.get(AuthSettings);
     issuer = harness.get(JwtIssuer);
     userId = harness.userId;
@@ -156,7 +159,7 @@ describe('JwtAuthGuard', () => {
     it('rejects a revoked PAT on the very next request', async () => {
       const { tokenId, token } = await storedPat();
       await expect(guard.canActivate(contextFor('anyCredential', bearer(token)).context)).resolves.toBe(true);
-      await credentials.revoke({ kind: 'pat', id: tokenId }, Date.now());
+      await credentialWriter.revoke({ kind: 'pat', id: tokenId }, Date.now());
       await expect(guard.canActivate(contextFor('anyCredential', bearer(token)).context)).rejects.toThrow(InvalidTokenError);
     });
   });

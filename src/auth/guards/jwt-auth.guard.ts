@@ -3,18 +3,21 @@ import { HttpAdapterHost, Reflector } from '@nestjs/core';
 import { AuthGuard } from '@nestjs/passport';
 import { AuditEventAggregator } from '../../audit/audit-event-aggregator';
 import { AuthFailureReason, ipDenial, unknownCredentialFailure } from '../../audit/auth-failures';
-import { AuthenticationRequiredError, DomainError, ForbiddenError, InvalidTokenError, TokenIpNotAllowedError } from '../../common/domain-errors';
+import { DomainError } from '../../common/domain-errors';
+import { InvalidTokenError } from '../../credentials/credential-errors';
+import { AuthenticationRequiredError, TokenIpNotAllowedError } from '../auth-errors';
 import { isoSeconds } from '../../common/iso-time';
 import { isAllowedAddress } from '../../credentials/allowed-ips';
 import { AttemptLimiter } from '../attempt-limiter';
 import { AuthSettings } from '../auth-settings';
 import { clientAddressOf } from '../client-address';
-import { isStateChanging, isTrustedOrigin, requestOrigin } from '../origin-check';
 import { CREDENTIAL_KINDS_KEY } from '../decorators/metadata-keys';
 import { isFailureRecorded } from '../recorded-failure';
 import { extractCredential } from '../request-credential';
 import { requestOriginOf } from '../request-origin';
 import { CredentialKind, Principal } from '../../domain/principal';
+import { assertCredentialKindAccepted } from './credential-kind-rule';
+import { assertSameOriginSession } from './same-origin-rule';
 
 function rejectionMessage(info: unknown): string {
   const name = info instanceof Error ? info.name : '';
@@ -71,16 +74,33 @@ export class JwtAuthGuard extends AuthGuard() {
     adapter?.setHeader(context.switchToHttp().getResponse(), name, value);
   }
 
+  /** Each step may refuse the request; read top to bottom, they are the whole policy. */
   private async authenticate(context: ExecutionContext): Promise<boolean> {
     const request = context.switchToHttp().getRequest<GuardedRequest>();
     const client = clientAddressOf(request);
     const presented = extractCredential(request, this.settings.sessionCookieName)?.token;
+    await this.admitAttempt(client, presented);
+    const principal = await this.verify(context, request, client, presented);
+    this.enforceAllowedIps(request, principal, client);
+    this.announceExpiry(context, principal);
+    assertCredentialKindAccepted(this.acceptedKinds(context), principal);
+    assertSameOriginSession(request, principal, this.settings.trustedOrigins);
+    return true;
+  }
+
+  /** 429 when this credential (or, without one, this client) failed too often of late. */
+  private async admitAttempt(client: string, presented: string | undefined): Promise<void> {
     // A failure of this credential still being counted across instances is waited for, not raced.
     const counting = this.limiter.failuresBeingCounted(presented);
     if (counting) await counting;
     this.limiter.assertAuthenticationAllowed(client, presented);
+  }
+
+  /** The JwtStrategy's principal; a refusal is counted and recorded before it is thrown. */
+  private async verify(context: ExecutionContext, request: GuardedRequest, client: string, presented: string | undefined): Promise<Principal> {
     try {
       await super.canActivate(context);
+      return request.user;
     } catch (error) {
       if (error instanceof InvalidTokenError || error instanceof AuthenticationRequiredError) {
         // Counted here at once; the shared count follows when FalkorDB answers. The 401 does not
@@ -90,34 +110,23 @@ export class JwtAuthGuard extends AuthGuard() {
       if (error instanceof InvalidTokenError) this.recordRefusal(request);
       throw error;
     }
-    const allowed = this.reflector.getAllAndOverride<CredentialKind[] | undefined>(CREDENTIAL_KINDS_KEY, [
-      context.getHandler(),
-      context.getClass(),
-    ]);
-    const principal = request.user;
-    if (principal.allowedIps && !isAllowedAddress(principal.allowedIps, client)) {
-      const { username, credentialId: tokenId, host, port, allowedIps } = principal;
-      this.repeatedEvents.record(ipDenial({ username, tokenId, host, port, allowedIps }, { at: Date.now(), ...requestOriginOf(request) }));
-      throw new TokenIpNotAllowedError(client);
-    }
-    if (principal.kind === 'pat' && principal.expiresAt !== null) {
-      // Scripts learn when to rotate from any response, without asking.
-      this.setHeader(context, 'Token-Expires-At', isoSeconds(principal.expiresAt));
-    }
-    if (allowed && !allowed.includes(principal.kind)) {
-      throw new ForbiddenError(
-        principal.kind === 'pat'
-          ? 'This operation needs a browser session; a Personal Access Token cannot be used for it'
-          : 'This operation needs a Personal Access Token',
-      );
-    }
-    if (principal.kind === 'session' && isStateChanging(request.method)) {
-      const origin = requestOrigin(request.headers);
-      if (!origin || !isTrustedOrigin(origin, request.headers, this.settings.trustedOrigins)) {
-        throw new ForbiddenError('Cross-site request refused: a session request that changes state needs a same-origin Origin header');
-      }
-    }
-    return true;
+  }
+
+  /** A token used from outside its allowed addresses: 403, recorded as token.ip_denied. */
+  private enforceAllowedIps(request: GuardedRequest, principal: Principal, client: string): void {
+    if (!principal.allowedIps || isAllowedAddress(principal.allowedIps, client)) return;
+    const { username, credentialId: tokenId, host, port, allowedIps } = principal;
+    this.repeatedEvents.record(ipDenial({ username, tokenId, host, port, allowedIps }, { at: Date.now(), ...requestOriginOf(request) }));
+    throw new TokenIpNotAllowedError(client);
+  }
+
+  /** Scripts learn when to rotate from any response, without asking. */
+  private announceExpiry(context: ExecutionContext, principal: Principal): void {
+    if (principal.kind === 'pat' && principal.expiresAt !== null) this.setHeader(context, 'Token-Expires-At', isoSeconds(principal.expiresAt));
+  }
+
+  private acceptedKinds(context: ExecutionContext): CredentialKind[] | undefined {
+    return this.reflector.getAllAndOverride<CredentialKind[] | undefined>(CREDENTIAL_KINDS_KEY, [context.getHandler(), context.getClass()]);
   }
 
   /**

@@ -1,7 +1,8 @@
 import { ExecutionContext } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import { ExecutionContextHost } from '@nestjs/core/helpers/execution-context-host';
-import { AuthenticationRequiredError, ForbiddenError } from '../../common/domain-errors';
+import { ForbiddenError } from '../../common/domain-errors';
+import { AuthenticationRequiredError } from '../auth-errors';
 import { Roles } from '../decorators/roles.decorator';
 import { Principal } from '../../domain/principal';
 import { Role } from '../../domain/role';

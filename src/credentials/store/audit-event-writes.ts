@@ -1,5 +1,5 @@
 import { AUDIT_EVENT_LABEL, AuditContext, AuditEventType } from '../../audit/audit-event';
-import { QueryParams, QueryValue } from '../../falkordb/falkordb-connection';
+import { QueryParams, QueryValue } from '../../falkordb/query-types';
 
 /**
  * Audit events are created by the very query that makes the change they record (a revocation is

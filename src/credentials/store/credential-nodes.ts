@@ -1,6 +1,7 @@
 import { RevokedCredentials, revokedCredentialsOf } from './revoked-credentials';
 import { AuditContext, AuditEventType, NO_AUDIT_CONTEXT } from '../../audit/audit-event';
-import { FalkorDbConnection, Row } from '../../falkordb/falkordb-connection';
+import { FalkorDbConnection } from '../../falkordb/falkordb-connection';
+import { Row } from '../../falkordb/query-types';
 import { isRole } from '../../domain/role';
 import { ACCESS_LEVELS, Access, reachOf, REVOCATION_REASONS, RevocationReason } from '../../domain/token-permissions';
 import { auditEventParams, AuditSubjectCypher, createAuditEvent, sessionSubject, tokenSubject } from './audit-event-writes';

@@ -1,7 +1,7 @@
 import { AuthHarness } from '../../../test/support/auth-harness';
 import { until } from '../../../test/support/until';
 import { StoreChangeFeed } from '../../falkordb/store-change-feed';
-import { CredentialStore } from '../credential-store';
+import { CredentialReader } from '../credential-reader';
 import { TokenRepository } from './token.repository';
 
 const USER = { username: 'pat_writer', password: 'writer-secret-pw', role: 'Read-Write' } as const;
@@ -15,7 +15,7 @@ const GRAPH = 'unit_recent_auth_reads';
  */
 describe('Remembered authentication reads (real FalkorDB)', () => {
   let harness: AuthHarness;
-  let store: CredentialStore;
+  let store: CredentialReader;
   let feed: StoreChangeFeed;
   let reads: jest.SpyInstance;
 
@@ -25,7 +25,7 @@ describe('Remembered authentication reads (real FalkorDB)', () => {
 
   beforeAll(async () => {
     harness = await AuthHarness.start(GRAPH, USER, KEY);
-    store = harness.get(CredentialStore);
+    store = harness.get(CredentialReader);
     feed = harness.get(StoreChangeFeed);
     // Counts the store reads (and still performs them).
     reads = jest.spyOn(harness.get(TokenRepository), 'findForAuthentication');

@@ -2,7 +2,8 @@ import { AuditEventAggregator } from '../../audit/audit-event-aggregator';
 import { AuthHarness } from '../../../test/support/auth-harness';
 import { until } from '../../../test/support/until';
 import { StoreChangeFeed } from '../../falkordb/store-change-feed';
-import { CredentialStore } from '../credential-store';
+import { CredentialReader } from '../credential-reader';
+import { CredentialWriter } from '../credential-writer';
 import { KeyedMac } from '../crypto/keyed-mac';
 import { revocationChannelOf } from './revocation-notices';
 import { SessionRepository } from './session.repository';
@@ -50,14 +51,14 @@ describe('Revocation notices between instances (real FalkorDB)', () => {
 
   it('B refuses a token A revoked without reading the store, and records the refusal with its owner', async () => {
     const { tokenId, token } = await a.storePat();
-    await expect(b.get(CredentialStore).verify(presented(tokenId, token), Date.now())).resolves.toMatchObject({ id: tokenId });
+    await expect(b.get(CredentialReader).verify(presented(tokenId, token), Date.now())).resolves.toMatchObject({ id: tokenId });
 
     const notices = heardByB.length;
-    await a.get(CredentialStore).revoke({ kind: 'pat', id: tokenId }, Date.now(), 'owner', USER.username);
+    await a.get(CredentialWriter).revoke({ kind: 'pat', id: tokenId }, Date.now(), 'owner', USER.username);
     await heard(notices + 1);
     const reads = readsOnB();
     refusalsOnB.mockClear();
-    await expect(b.get(CredentialStore).verify(presented(tokenId, token), Date.now())).resolves.toBeUndefined();
+    await expect(b.get(CredentialReader).verify(presented(tokenId, token), Date.now())).resolves.toBeUndefined();
     expect(readsOnB()).toBe(reads);
     expect(refusalsOnB).toHaveBeenCalledWith(
       expect.objectContaining({
@@ -74,12 +75,12 @@ describe('Revocation notices between instances (real FalkorDB)', () => {
     const first = await a.storePat();
     const second = await a.storePat();
     const notices = heardByB.length;
-    await a.get(CredentialStore).revoke({ kind: 'session', id: session.sessionId }, Date.now(), 'owner', USER.username);
-    await a.get(CredentialStore).revokeTokensOf({ host: 'localhost', port: a.server.port }, USER.username, Date.now(), USER.username);
+    await a.get(CredentialWriter).revoke({ kind: 'session', id: session.sessionId }, Date.now(), 'owner', USER.username);
+    await a.get(CredentialWriter).revokeTokensOf({ host: 'localhost', port: a.server.port }, USER.username, Date.now(), USER.username);
     await heard(notices + 2);
 
     const reads = readsOnB();
-    const store = b.get(CredentialStore);
+    const store = b.get(CredentialReader);
     await expect(store.verify(presented(session.sessionId, session.token, 'session'), Date.now())).resolves.toBeUndefined();
     await expect(store.verify(presented(first.tokenId, first.token), Date.now())).resolves.toBeUndefined();
     await expect(store.verify(presented(second.tokenId, second.token), Date.now())).resolves.toBeUndefined();
@@ -99,10 +100,10 @@ describe('Revocation notices between instances (real FalkorDB)', () => {
 
     const { tokenId, token } = await a.storePat();
     const notices = heardByB.length;
-    await a.get(CredentialStore).revoke({ kind: 'pat', id: tokenId }, Date.now(), 'owner', USER.username);
+    await a.get(CredentialWriter).revoke({ kind: 'pat', id: tokenId }, Date.now(), 'owner', USER.username);
     await heard(notices + 1);
     const reads = readsOnB();
-    await expect(b.get(CredentialStore).verify(presented(tokenId, token), Date.now())).resolves.toBeUndefined();
+    await expect(b.get(CredentialReader).verify(presented(tokenId, token), Date.now())).resolves.toBeUndefined();
     expect(readsOnB()).toBe(reads);
   });
 
@@ -112,12 +113,12 @@ describe('Revocation notices between instances (real FalkorDB)', () => {
     const limited = await a.anotherInstance({}, `redis://${service.username}:${service.password}@127.0.0.1:${a.server.port}`);
     try {
       const { tokenId, token } = await a.storePat();
-      await expect(b.get(CredentialStore).verify(presented(tokenId, token), Date.now())).resolves.toMatchObject({ id: tokenId });
+      await expect(b.get(CredentialReader).verify(presented(tokenId, token), Date.now())).resolves.toMatchObject({ id: tokenId });
       const notices = heardByB.length;
-      await limited.get(CredentialStore).revoke({ kind: 'pat', id: tokenId }, Date.now(), 'owner', USER.username);
+      await limited.get(CredentialWriter).revoke({ kind: 'pat', id: tokenId }, Date.now(), 'owner', USER.username);
 
       const reads = readsOnB();
-      await expect(b.get(CredentialStore).verify(presented(tokenId, token), Date.now())).resolves.toBeUndefined();
+      await expect(b.get(CredentialReader).verify(presented(tokenId, token), Date.now())).resolves.toBeUndefined();
       expect(readsOnB()).toBe(reads + 1);
       // Nothing came before a marker published after the revocation: no notice was sent at all.
       await a.server.command(['PUBLISH', CHANNEL, 'marker']);
@@ -143,20 +144,20 @@ describe('Revocation notices between instances (real FalkorDB)', () => {
     for (const message of forged) await a.server.command(['PUBLISH', CHANNEL, message]);
     await heard(notices + forged.length);
 
-    await expect(b.get(CredentialStore).verify(presented(tokenId, token), Date.now())).resolves.toMatchObject({ id: tokenId });
+    await expect(b.get(CredentialReader).verify(presented(tokenId, token), Date.now())).resolves.toMatchObject({ id: tokenId });
   });
 
   it('never tells of a token rotated away: its reuse on B still reaches the store and revokes its successor', async () => {
     const old = await a.storePat();
     const notices = heardByB.length;
     const successor = await a.rotatePat(old.tokenId);
-    await expect(b.get(CredentialStore).verify(presented(successor.tokenId, successor.token), Date.now())).resolves.toMatchObject({ id: successor.tokenId });
+    await expect(b.get(CredentialReader).verify(presented(successor.tokenId, successor.token), Date.now())).resolves.toMatchObject({ id: successor.tokenId });
     expect(heardByB.length).toBe(notices);
 
     // The stolen old token is used on B: B reads it, sees the rotation, revokes the chain (and tells A).
-    await expect(b.get(CredentialStore).verify(presented(old.tokenId, old.token), Date.now())).resolves.toBeUndefined();
-    await expect(b.get(CredentialStore).verify(presented(successor.tokenId, successor.token), Date.now())).resolves.toBeUndefined();
-    await expect(a.get(CredentialStore).verify(presented(successor.tokenId, successor.token), Date.now())).resolves.toBeUndefined();
+    await expect(b.get(CredentialReader).verify(presented(old.tokenId, old.token), Date.now())).resolves.toBeUndefined();
+    await expect(b.get(CredentialReader).verify(presented(successor.tokenId, successor.token), Date.now())).resolves.toBeUndefined();
+    await expect(a.get(CredentialReader).verify(presented(successor.tokenId, successor.token), Date.now())).resolves.toBeUndefined();
   });
 
   it('remembers a revocation it read from the store, but only one this service wrote (its MAC voided)', async () => {
@@ -165,7 +166,7 @@ describe('Revocation notices between instances (real FalkorDB)', () => {
     // Revoked behind the instances' backs, so no notice: once as the service writes it, once only flagged.
     await a.server.command(['GRAPH.QUERY', GRAPH, `MATCH (t:Token {token_id: '${byService.tokenId}'}) SET t.revoked = true, t.mac = 'revoked'`]);
     await a.server.command(['GRAPH.QUERY', GRAPH, `MATCH (t:Token {token_id: '${byHand.tokenId}'}) SET t.revoked = true`]);
-    const store = b.get(CredentialStore);
+    const store = b.get(CredentialReader);
     for (const { tokenId, token } of [byService, byHand]) await expect(store.verify(presented(tokenId, token), Date.now())).resolves.toBeUndefined();
     // Any write voids the reads B remembers (RecentAuthReads): what B knows of revocations stays.
     await a.storePat();

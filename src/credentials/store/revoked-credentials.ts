@@ -1,4 +1,4 @@
-import type { Row } from '../../falkordb/falkordb-connection';
+import type { Row } from '../../falkordb/query-types';
 
 /** Whose credentials they are, as an `auth.failed` audit event names them. */
 export interface CredentialOwnerRef {

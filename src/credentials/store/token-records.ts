@@ -1,7 +1,7 @@
 import { AuditEventType } from '../../audit/audit-event';
 import { isoOrNull } from '../../common/iso-time';
 import { RevocationReason } from '../../domain/token-permissions';
-import { QueryParams, Row } from '../../falkordb/falkordb-connection';
+import { QueryParams, Row } from '../../falkordb/query-types';
 import { PageContinuation } from '../../paging/keyset';
 import { createAuditEventFromMap, tokenSubject } from './audit-event-writes';
 import { credentialFields, TOKEN_NODES, toCredentialRecord } from './credential-nodes';

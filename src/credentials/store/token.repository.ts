@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { AuditContext, NO_AUDIT_CONTEXT } from '../../audit/audit-event';
-import { FalkorDbConnection, QueryParams, QueryValue } from '../../falkordb/falkordb-connection';
+import { FalkorDbConnection } from '../../falkordb/falkordb-connection';
+import { QueryParams, QueryValue } from '../../falkordb/query-types';
 import { CypherKeysetSource } from '../../paging/cypher-keyset-source';
 import { PageRequest } from '../../paging/keyset';
 import { readKeysetPage } from '../../paging/windowed-keyset-scan';

@@ -1,17 +1,10 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { KeyedMac } from '../credentials/crypto/keyed-mac';
-import { FalkorDbConnection } from '../falkordb/falkordb-connection';
-import { AUTH_MODULE_OPTIONS } from './auth.module-definition';
-import { AuthModuleOptions } from './auth.options';
-import { isRole, Role } from '../domain/role';
-import { SharedStateStore } from './shared-state-store';
-
-/** A confirmation's value and the ms it has left on the server's clock, in one round trip (nil when there is none). */
-const READ_CONFIRMATION = `
-local value = redis.call('GET', KEYS[1])
-if not value then return false end
-return {value, redis.call('PTTL', KEYS[1])}
-`;
+import { KeyedMac } from '../../credentials/crypto/keyed-mac';
+import { isRole, Role } from '../../domain/role';
+import { AUTH_MODULE_OPTIONS } from '../auth.module-definition';
+import { AuthModuleOptions } from '../auth.options';
+import { SharedState } from './shared-state';
+import { SharedStateAccess } from './shared-state-access';
 
 /** A role some instance read from the ACL, and until when (this instance's clock) it may be trusted. */
 export interface SharedConfirmation {
@@ -20,25 +13,25 @@ export interface SharedConfirmation {
 }
 
 /**
- * Admin confirmations (AdminRoleRecheck) every instance shares through the token store's
- * FalkorDB: one ACL read per credential and interval for the whole deployment, and a demotion
+ * Admin confirmations (AdminRoleRecheck) every instance shares through the SharedStateStorage
+ * (by default the token store's FalkorDB): one ACL read per credential and interval for the whole deployment, and a demotion
  * found by one instance reaches the others as soon as their own memory of it runs out. The value
  * carries its deadline on the writer's clock (fake clocks in tests hold) and the key expires with
  * it on the server's, so a reader trusts it until the earlier of the two: clocks that differ
  * between instances never stretch the interval. In `instance` mode nothing is shared. Never throws:
  * without FalkorDB each instance confirms on its own.
  *
- * A confirmation grants Admin reach, and anyone who can write keys on the store's server can write
+ * A confirmation grants Admin reach, and anyone who can write the storage can write
  * one: each carries a MAC (keyed by the deployment's encryption key) over its key, role and
  * deadline. One without a valid MAC counts as no confirmation at all: the ACL is read instead.
  */
 @Injectable()
 export class SharedAdminConfirmations {
-  private readonly shared: SharedStateStore;
+  private readonly shared: SharedStateAccess;
   private readonly mac: KeyedMac;
 
-  constructor(@Inject(AUTH_MODULE_OPTIONS) options: AuthModuleOptions, store: FalkorDbConnection) {
-    this.shared = new SharedStateStore(options, store, 'AdminRoleRecheck', 'Admin confirmations');
+  constructor(@Inject(AUTH_MODULE_OPTIONS) options: AuthModuleOptions, state: SharedState) {
+    this.shared = state.access('AdminRoleRecheck', 'Admin confirmations');
     this.mac = new KeyedMac(options.encryptionKey, 'falkordb-pat admin confirmation v1', 'a1');
   }
 
@@ -50,12 +43,12 @@ export class SharedAdminConfirmations {
   async read(credentialId: string, now: number): Promise<SharedConfirmation | undefined> {
     if (!this.enabled) return undefined;
     const key = this.keyOf(credentialId);
-    const reply = await this.shared.run(['EVAL', READ_CONFIRMATION, '1', key]);
-    if (!Array.isArray(reply) || typeof reply[0] !== 'string') return undefined;
-    const remainingMs = Number(reply[1]);
-    const { role, until, mac } = parsed(reply[0]);
-    // A key without expiry (PTTL -1) was not written here; nor was one without our MAC.
-    if (!isRole(role) || typeof until !== 'number' || !(remainingMs > 0)) return undefined;
+    const stored = await this.shared.attempt((storage) => storage.readExpiring(key));
+    if (!stored || !(stored.remainingMs > 0)) return undefined;
+    const remainingMs = stored.remainingMs;
+    const { role, until, mac } = parsed(stored.value);
+    // One without our MAC was not written here.
+    if (!isRole(role) || typeof until !== 'number') return undefined;
     if (!this.mac.verify([key, role, until], mac)) return undefined;
     const trustedUntil = Math.min(until, now + remainingMs);
     return trustedUntil > now ? { role, trustedUntil } : undefined;
@@ -67,7 +60,7 @@ export class SharedAdminConfirmations {
     if (!this.enabled || remainingMs <= 0) return;
     const key = this.keyOf(credentialId);
     const value = JSON.stringify({ role, until: trustedUntil, mac: this.mac.sign([key, role, trustedUntil]) });
-    await this.shared.run(['SET', key, value, 'PX', String(remainingMs)]);
+    await this.shared.attempt((storage) => storage.writeExpiring(key, value, remainingMs));
   }
 
   private keyOf(credentialId: string): string {

@@ -1,8 +1,8 @@
 import { Injectable, OnApplicationShutdown, Optional } from '@nestjs/common';
-import { withDeadline } from '../common/deadline';
-import { FalkorDbUnreachableError, InvalidCredentialsError } from '../common/domain-errors';
-import { FalkorDbConnection } from './falkordb-connection';
-import { ServerAddress } from './server-address';
+import { withDeadline } from '../../common/deadline';
+import { FalkorDbUnreachableError, InvalidCredentialsError } from '../falkordb-errors';
+import { FalkorDbConnection } from '../falkordb-connection';
+import { ServerAddress } from '../server-address';
 import { isRefusedLogin, UserConnection, UserConnectionFactory, UserCredentials } from './user-connection.factory';
 
 /** Idle connections kept per server, and how long one may idle before it is closed. */

@@ -1,9 +1,9 @@
 import { Inject, Injectable, OnApplicationShutdown, Optional } from '@nestjs/common';
-import { FALKORDB_MODULE_OPTIONS } from './falkordb.module-definition';
-import type { FalkorDbModuleOptions } from './falkordb.options';
+import { FALKORDB_MODULE_OPTIONS } from '../falkordb.module-definition';
+import type { FalkorDbModuleOptions } from '../falkordb.options';
 import { UserConnection } from './user-connection.factory';
-import { FalkorDbConnection } from './falkordb-connection';
-import { MAX_TIMER_MS } from '../common/deadline';
+import { FalkorDbConnection } from '../falkordb-connection';
+import { MAX_TIMER_MS } from '../../common/deadline';
 
 export interface UserConnectionPoolLimits {
   /** Most connections kept open at once; opening one more closes the least recently used. */

@@ -1,6 +1,6 @@
-import { FalkorDbTestServer, TEST_USERS } from '../../test/support/falkordb-test-server';
-import { detectRole } from '../auth/role-detector';
-import { InvalidCredentialsError } from '../common/domain-errors';
+import { FalkorDbTestServer, TEST_USERS } from '../../../test/support/falkordb-test-server';
+import { detectRole } from '../../auth/role-detector';
+import { InvalidCredentialsError } from '../falkordb-errors';
 import { LoginConnections } from './login-connections';
 import { UserConnectionFactory } from './user-connection.factory';
 

@@ -1,8 +1,9 @@
 import { AuthHarness } from '../../test/support/auth-harness';
-import { InvalidTokenError } from '../common/domain-errors';
+import { InvalidTokenError } from './credential-errors';
 import { newTokenId } from '../tokens/token-id';
 import { CredentialKind } from '../domain/credential-kind';
-import { CredentialStore } from './credential-store';
+import { CredentialReader } from './credential-reader';
+import { CredentialWriter } from './credential-writer';
 import { PasswordCipher } from './crypto/password-cipher';
 import { hashToken } from './crypto/token-hash';
 import { FalkorDbConnection } from '../falkordb/falkordb-connection';
@@ -12,13 +13,15 @@ import { TokenRepository } from './store/token.repository';
 const USER = { username: 'pat_writer', password: 'writer-secret-pw', role: 'Read-Write' } as const;
 const KEY = '7a'.repeat(32);
 
-describe('CredentialStore (real FalkorDB)', () => {
+describe('CredentialReader and CredentialWriter (real FalkorDB)', () => {
   let harness: AuthHarness;
-  let store: CredentialStore;
+  let store: CredentialReader;
+  let writer: CredentialWriter;
 
   beforeAll(async () => {
     harness = await AuthHarness.start('unit_credential_store', USER, KEY);
-    store = harness.get(CredentialStore);
+    store = harness.get(CredentialReader);
+    writer = harness.get(CredentialWriter);
   });
 
   afterAll(async () => {
@@ -117,7 +120,7 @@ describe('CredentialStore (real FalkorDB)', () => {
       await expect(store.verify(presented('pat', tokenId, token, 'user-000000000000'), now)).resolves.toBeUndefined();
       await expect(store.verify(presented('pat', tokenId, token), now + 60_000)).resolves.toBeUndefined();
       await expect(store.verify(presented('pat', sessionId, sessionToken), now)).resolves.toBeUndefined();
-      await store.revoke(ref('session', sessionId), now);
+      await writer.revoke(ref('session', sessionId), now);
       await expect(store.verify(presented('session', sessionId, sessionToken), now)).resolves.toBeUndefined();
       await expect(store.validUntil(ref('session', sessionId))).rejects.toThrow(InvalidTokenError);
       await expect(store.validUntil(ref('pat', tokenId))).resolves.toBe(now + 60_000);
@@ -144,7 +147,7 @@ describe('CredentialStore (real FalkorDB)', () => {
 
     it('keeps a revoked token revoked when revoked is written back to false', async () => {
       const { tokenId, token } = await harness.storePat();
-      await store.revoke(ref('pat', tokenId), Date.now());
+      await writer.revoke(ref('pat', tokenId), Date.now());
       await rewrite(tokenId, 't.revoked = false, t.revoked_at = null');
       await expect(store.verify(presented(tokenId, token), Date.now())).resolves.toBeUndefined();
     });

@@ -1,9 +1,9 @@
 import { Injectable, Optional } from '@nestjs/common';
 import { createClient, ErrorReply, RedisClientType } from '@redis/client';
-import { withDeadline } from '../common/deadline';
-import { FalkorDbUnreachableError, InvalidCredentialsError } from '../common/domain-errors';
-import { FalkorDbConnection } from './falkordb-connection';
-import { ServerAddress } from './server-address';
+import { withDeadline } from '../../common/deadline';
+import { FalkorDbUnreachableError, InvalidCredentialsError } from '../falkordb-errors';
+import { FalkorDbConnection } from '../falkordb-connection';
+import { ServerAddress } from '../server-address';
 
 // Exactly what createClient() returns with no modules, functions or scripts (RESP2).
 // eslint-disable-next-line @typescript-eslint/no-empty-object-type

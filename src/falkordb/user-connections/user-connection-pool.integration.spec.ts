@@ -1,5 +1,5 @@
-import { FalkorDbTestServer, TEST_USERS } from '../../test/support/falkordb-test-server';
-import { MAX_TIMER_MS } from '../common/deadline';
+import { FalkorDbTestServer, TEST_USERS } from '../../../test/support/falkordb-test-server';
+import { MAX_TIMER_MS } from '../../common/deadline';
 import { UserConnection, UserConnectionFactory } from './user-connection.factory';
 import { OpenedUserConnection, PooledConnectionClosedError, UserConnectionPool } from './user-connection-pool';
 

@@ -96,4 +96,27 @@ describe('layers of src/', () => {
     }
     expect(upward).toEqual([]);
   });
+
+  it("has no cycle between a part's subfolders (each may use the files at its part's root)", () => {
+    const folderOf = (file: string) => relative(SRC, dirname(file));
+    const edges = new Map<string, Set<string>>();
+    for (const file of files) {
+      const part = partOf(file);
+      for (const target of importsOf(file)) {
+        const [from, to] = [folderOf(file), folderOf(target)];
+        if (from === to || partOf(target).name !== part.name || to === part.name) continue;
+        edges.set(from, (edges.get(from) ?? new Set()).add(to));
+      }
+    }
+    const cycles: string[] = [];
+    const visit = (folder: string, path: string[]): void => {
+      if (path.includes(folder)) {
+        cycles.push([...path.slice(path.indexOf(folder)), folder].join(' -> '));
+        return;
+      }
+      for (const next of edges.get(folder) ?? []) visit(next, [...path, folder]);
+    };
+    for (const folder of edges.keys()) visit(folder, []);
+    expect(cycles).toEqual([]);
+  });
 });

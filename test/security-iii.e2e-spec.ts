@@ -68,7 +68,7 @@ describe('Security III: the guard\'s state out of the reach of the users it guar
       await asAttacker(server.port, "MERGE (m:StoreMeta {key: 'schema'}) SET m.version = 1");
 
       await app.close();
-      app = await start(); // the restart that used to sign every unsigned, unrevoked record
+      app = await start(); // a restart signs nothing it finds in the store
       try {
         await request(app.http).get('/api/auth/tokens').set(...bearer(own.token)).expect(401);
         await request(app.http).get(`/api/auth/tokens/${admin.tokenId}`).set(...bearer(own.token)).expect(401);

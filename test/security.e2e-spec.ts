@@ -90,7 +90,7 @@ describe('security (e2e, real FalkorDB)', () => {
       withApp({}, async (app) => {
         const { token } = await mintToken(app, TEST_USERS.writer, server.port);
         const session = await logIn(app, TEST_USERS.reader, server.port);
-        // The old per-address limit was 100: well past it, with forged tokens and bad cookies.
+        // Well past 100 refusals from one address, with forged tokens and bad cookies.
         for (let attempt = 0; attempt < 150; attempt++) {
           await request(app.http).get('/api/auth/tokens').set(...bearer(`bad.token.${attempt}`)).expect(401);
         }

@@ -3,8 +3,8 @@ import { Inject, Injectable } from '@nestjs/common';
 import { TooManyAttemptsError } from './auth-errors';
 import { AUTH_MODULE_OPTIONS } from './auth.module-definition';
 import { AuthModuleOptions, DEFAULT_BRUTE_FORCE, BruteForceOptions } from './auth.options';
-import { FailureCounter } from './failure-counter';
-import { SharedFailureCounter } from './shared-failure-counter';
+import { FailureCounter } from './shared-state/failure-counter';
+import { SharedFailureCounter } from './shared-state/shared-failure-counter';
 import { SharedFailureWindows } from './shared-state/shared-failure-windows';
 
 /**

@@ -24,7 +24,7 @@ import { CurrentPrincipal } from './decorators/current-principal.decorator';
 import { LoginResponseDto } from './dto/login-response.dto';
 import { LoginDto } from './dto/login.dto';
 import { FalkorDbLoginService } from './falkordb-login.service';
-import { isTrustedOrigin, requestOrigin } from './csrf-origin';
+import { isTrustedOrigin, originHeaderOf } from './csrf-origin';
 import { Principal } from '../domain/principal';
 import { RequestOrigin } from '../domain/request-origin';
 import { RequestOriginOf } from './request-origin';
@@ -70,7 +70,7 @@ export class AuthController {
   ): Promise<LoginResponseDto> {
     // Login CSRF: a browser on another site must not plant its session here. Clients without an
     // Origin (curl, scripts) are not browsers and pass.
-    const origin = requestOrigin(headers);
+    const origin = originHeaderOf(headers);
     if (origin && !isTrustedOrigin(origin, headers, this.settings.trustedOrigins)) {
       throw new ForbiddenError('Cross-site login refused: Origin does not match this service');
     }

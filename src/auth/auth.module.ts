@@ -3,7 +3,7 @@ import { JwtModule } from '@nestjs/jwt';
 import { PassportModule } from '@nestjs/passport';
 import { AuditModule } from '../audit/audit.module';
 import { withOptionsShared } from '../common/configurable-module';
-import { CredentialStoreOptions } from '../credentials/credential-store.options';
+import { CredentialsModuleOptions } from '../credentials/credentials.options';
 import { CredentialsModule } from '../credentials/credentials.module';
 import { DEFAULT_TOKEN_STORE_EXPOSURE } from '../credentials/token-store-exposure-policy';
 import { AuthController } from './auth.controller';
@@ -32,7 +32,7 @@ import { SHARED_STATE_STORAGE } from './shared-state/shared-state-storage';
 import { SharedState } from './shared-state/shared-state';
 import { FalkorDbConnection } from '../falkordb/falkordb-connection';
 
-function credentialStoreOptionsOf(options: AuthModuleOptions): CredentialStoreOptions {
+function credentialStoreOptionsOf(options: AuthModuleOptions): CredentialsModuleOptions {
   return {
     encryptionKey: options.encryptionKey,
     maxSessionsPerUser: options.maxSessionsPerUser ?? DEFAULT_MAX_SESSIONS_PER_USER,

@@ -21,7 +21,7 @@ export function isStateChanging(method: string): boolean {
 }
 
 /** The request's Origin (or, lacking it, the Referer's origin), if any. */
-export function requestOrigin(headers: Headers): string | undefined {
+export function originHeaderOf(headers: Headers): string | undefined {
   const origin = header(headers, 'origin');
   if (origin && origin !== 'null') return originOfUrl(origin);
   if (origin === 'null') return 'null';

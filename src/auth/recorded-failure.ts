@@ -1,7 +1,7 @@
 const RECORDED = Symbol('falkordb-pat.failureRecorded');
 
 /**
- * Marks a request whose credential the store refused: CredentialStore.verify has recorded the
+ * Marks a request whose credential the store refused: CredentialReader.verify has recorded the
  * `auth.failed` event (it knows which credential and whose), so JwtAuthGuard does not record it again.
  */
 export function markFailureRecorded(request: object): void {

@@ -1,7 +1,7 @@
 import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { AuditService } from '../audit/audit.service';
-import { CredentialStoreOptions } from './credential-store.options';
-import { CREDENTIAL_STORE_OPTIONS } from './credentials.module-definition';
+import { CredentialsModuleOptions } from './credentials.options';
+import { CREDENTIALS_MODULE_OPTIONS } from './credentials.module-definition';
 import { SessionRepository } from './store/session.repository';
 import { TokenRepository } from './store/token.repository';
 import { errorMessage } from '../common/error-message';
@@ -38,7 +38,7 @@ export class CredentialRetention implements OnApplicationBootstrap, OnApplicatio
     private readonly tokens: TokenRepository,
     private readonly sessions: SessionRepository,
     private readonly audit: AuditService,
-    @Inject(CREDENTIAL_STORE_OPTIONS) private readonly options: CredentialStoreOptions,
+    @Inject(CREDENTIALS_MODULE_OPTIONS) private readonly options: CredentialsModuleOptions,
   ) {}
 
   onApplicationBootstrap(): void {

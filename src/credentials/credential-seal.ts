@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { CredentialKind } from '../domain/credential-kind';
-import { CredentialStoreOptions } from './credential-store.options';
-import { CREDENTIAL_STORE_OPTIONS } from './credentials.module-definition';
+import { CredentialsModuleOptions } from './credentials.options';
+import { CREDENTIALS_MODULE_OPTIONS } from './credentials.module-definition';
 import { NewSession, NewToken } from './credential-inputs';
 import { PasswordCipher } from './crypto/password-cipher';
 import { RecordIdentity, RecordMac } from './crypto/record-mac';
@@ -31,7 +31,7 @@ export class CredentialSeal {
   private readonly cipher: PasswordCipher;
   private readonly mac: RecordMac;
 
-  constructor(@Inject(CREDENTIAL_STORE_OPTIONS) options: CredentialStoreOptions) {
+  constructor(@Inject(CREDENTIALS_MODULE_OPTIONS) options: CredentialsModuleOptions) {
     this.cipher = new PasswordCipher(options.encryptionKey);
     this.mac = new RecordMac(options.encryptionKey);
   }

@@ -4,8 +4,8 @@ import { CredentialKind, CredentialRef } from '../domain/credential-kind';
 import { RevocationReason } from '../domain/token-permissions';
 import { UserConnectionPool } from '../falkordb/user-connections/user-connection-pool';
 import { CredentialSeal } from './credential-seal';
-import { CredentialStoreOptions } from './credential-store.options';
-import { CREDENTIAL_STORE_OPTIONS } from './credentials.module-definition';
+import { CredentialsModuleOptions } from './credentials.options';
+import { CREDENTIALS_MODULE_OPTIONS } from './credentials.module-definition';
 import { NewSession, NewToken } from './credential-inputs';
 import { hashesEqual, hashToken } from './crypto/token-hash';
 import { RevocationNotices } from './store/revocation-notices';
@@ -29,7 +29,7 @@ export class CredentialWriter {
     private readonly nodes: CredentialNodesByKind,
     private readonly seal: CredentialSeal,
     private readonly revocations: RevocationNotices,
-    @Inject(CREDENTIAL_STORE_OPTIONS) private readonly options: CredentialStoreOptions,
+    @Inject(CREDENTIALS_MODULE_OPTIONS) private readonly options: CredentialsModuleOptions,
     /** A revoked credential's pooled FalkorDB connection (Graph API) closes with it, not when it next idles out. */
     @Optional() private readonly pool?: UserConnectionPool,
   ) {}

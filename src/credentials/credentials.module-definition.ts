@@ -1,7 +1,7 @@
 import { configurableModule } from '../common/configurable-module';
-import { CredentialStoreOptions } from './credential-store.options';
+import { CredentialsModuleOptions } from './credentials.options';
 
 export const {
   ConfigurableModuleClass: ConfigurableCredentialsModule,
-  MODULE_OPTIONS_TOKEN: CREDENTIAL_STORE_OPTIONS,
-} = configurableModule<CredentialStoreOptions>('FalkorDbCredentials', { isGlobal: false });
+  MODULE_OPTIONS_TOKEN: CREDENTIALS_MODULE_OPTIONS,
+} = configurableModule<CredentialsModuleOptions>('FalkorDbCredentials', { isGlobal: false });

@@ -5,9 +5,9 @@ import { PageCursors } from '../paging/page-cursors';
 import { CredentialReader } from './credential-reader';
 import { CredentialRetention } from './credential-retention';
 import { CredentialSeal } from './credential-seal';
-import { CredentialStoreOptions } from './credential-store.options';
+import { CredentialsModuleOptions } from './credentials.options';
 import { CredentialWriter } from './credential-writer';
-import { CREDENTIAL_STORE_OPTIONS, ConfigurableCredentialsModule } from './credentials.module-definition';
+import { CREDENTIALS_MODULE_OPTIONS, ConfigurableCredentialsModule } from './credentials.module-definition';
 import { CredentialNodesByKind } from './store/credential-nodes-by-kind';
 import { CredentialStoreSchema } from './store/credential-store.schema';
 import { RecentAuthReads } from './store/recent-auth-reads';
@@ -38,14 +38,14 @@ const OPTIONAL_FEED = { token: StoreChangeFeed, optional: true };
     { provide: RecentAuthReads, inject: [OPTIONAL_FEED], useFactory: (feed?: StoreChangeFeed) => new RecentAuthReads(feed) },
     {
       provide: RevocationNotices,
-      inject: [FalkorDbConnection, CREDENTIAL_STORE_OPTIONS, OPTIONAL_FEED],
-      useFactory: (store: FalkorDbConnection, options: CredentialStoreOptions, feed?: StoreChangeFeed) => new RevocationNotices(store, feed, options.encryptionKey),
+      inject: [FalkorDbConnection, CREDENTIALS_MODULE_OPTIONS, OPTIONAL_FEED],
+      useFactory: (store: FalkorDbConnection, options: CredentialsModuleOptions, feed?: StoreChangeFeed) => new RevocationNotices(store, feed, options.encryptionKey),
     },
     CredentialWriter,
     CredentialReader,
     CredentialRetention,
     // Token listings' page cursors are signed with a key derived from the encryption key.
-    { provide: PageCursors, inject: [CREDENTIAL_STORE_OPTIONS], useFactory: (options: CredentialStoreOptions) => new PageCursors(options.encryptionKey) },
+    { provide: PageCursors, inject: [CREDENTIALS_MODULE_OPTIONS], useFactory: (options: CredentialsModuleOptions) => new PageCursors(options.encryptionKey) },
   ],
   exports: [CredentialReader, CredentialWriter, TokenStoreExposure, PageCursors],
 })

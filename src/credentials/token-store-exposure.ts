@@ -1,8 +1,8 @@
 import { Inject, Injectable, Logger, OnModuleInit } from '@nestjs/common';
 import { withDeadline } from '../common/deadline';
 import { FalkorDbConnection } from '../falkordb/falkordb-connection';
-import { CredentialStoreOptions } from './credential-store.options';
-import { CREDENTIAL_STORE_OPTIONS } from './credentials.module-definition';
+import { CredentialsModuleOptions } from './credentials.options';
+import { CREDENTIALS_MODULE_OPTIONS } from './credentials.module-definition';
 import { errorMessage } from '../common/error-message';
 
 
@@ -35,7 +35,7 @@ export class TokenStoreExposure implements OnModuleInit {
 
   constructor(
     private readonly store: FalkorDbConnection,
-    @Inject(CREDENTIAL_STORE_OPTIONS) private readonly options: CredentialStoreOptions,
+    @Inject(CREDENTIALS_MODULE_OPTIONS) private readonly options: CredentialsModuleOptions,
   ) {}
 
   get state(): TokenStoreExposureState {

@@ -32,6 +32,7 @@ export class PageCursors {
   private readonly key: Buffer;
 
   constructor(encryptionKeyHex: string) {
+    if (!/^[0-9a-fA-F]{64}$/.test(encryptionKeyHex)) throw new Error('The page cursor key (ENCRYPTION_KEY) must be 64 hex characters (32 bytes)');
     this.key = Buffer.from(hkdfSync('sha256', Buffer.from(encryptionKeyHex, 'hex'), Buffer.alloc(0), 'falkordb-pat page cursor v1', 32));
   }
 

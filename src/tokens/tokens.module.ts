@@ -3,7 +3,10 @@ import { TokensController } from './tokens.controller';
 import { ConfigurableTokensModule, TOKENS_OPTIONS_TYPE } from './tokens.module-definition';
 import { TokensService } from './tokens.service';
 
-/** The token management API: generate, list, get, revoke. Needs AuthModule and FalkorDbModule. */
+/**
+ * The token management API: generate, list, get, rotate, revoke. Uses what the global AuthModule
+ * exports (guards, CredentialReader/Writer, AuditService) and FalkorDbModule.
+ */
 @Module({
   controllers: [TokensController],
   providers: [TokensService],

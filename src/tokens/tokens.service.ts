@@ -50,7 +50,7 @@ export class TokensService {
 
   constructor(
     @Inject(TOKENS_MODULE_OPTIONS) options: TokensModuleOptions,
-    private readonly credentials: CredentialReader,
+    private readonly credentialReader: CredentialReader,
     private readonly credentialWriter: CredentialWriter,
     private readonly login: FalkorDbLoginService,
     private readonly issuer: JwtIssuer,
@@ -115,7 +115,7 @@ export class TokensService {
       sort,
     ]);
     const from = cursor === undefined ? undefined : this.cursors.open(binding, cursor);
-    const page = await this.credentials.listTokens(scope, filter, sort, { after: from?.after ?? null, width: from?.width, limit }, Date.now());
+    const page = await this.credentialReader.listTokens(scope, filter, sort, { after: from?.after ?? null, width: from?.width, limit }, Date.now());
     return {
       tokens: page.records.map(toMetadata),
       count: page.records.length,
@@ -187,7 +187,7 @@ export class TokensService {
 
   /** Same 404 for "does not exist" and "not yours": no existence oracle. */
   private async findVisible(principal: Principal, tokenId: string): Promise<TokenRecord> {
-    const record = await this.credentials.findToken(tokenId);
+    const record = await this.credentialReader.findToken(tokenId);
     if (!record || !mayAccess(principal, record)) throw new NotFoundError(`Token ${tokenId} not found`);
     return record;
   }

@@ -48,3 +48,20 @@ export class UnavailableSharedStateStorage implements SharedStateStorage {
     return Promise.reject(new Error('connection refused'));
   }
 }
+
+/** A storage whose answers are whatever `answer` says (strings, garbage, a promise that never settles). */
+export class ScriptedSharedStateStorage implements SharedStateStorage {
+  constructor(private readonly answer: () => Promise<unknown>) {}
+
+  appendFailure(): Promise<number[]> {
+    return this.answer() as Promise<number[]>;
+  }
+
+  readExpiring(): Promise<ExpiringValue | undefined> {
+    return this.answer() as Promise<ExpiringValue | undefined>;
+  }
+
+  writeExpiring(): Promise<void> {
+    return this.answer() as Promise<void>;
+  }
+}

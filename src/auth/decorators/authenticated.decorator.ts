@@ -11,7 +11,7 @@ import { ProblemDetailsDto } from '../../common/problem-details.dto';
 import { JwtAuthGuard } from '../guards/jwt-auth.guard';
 import { RolesGuard } from '../guards/roles.guard';
 import { CredentialKind } from '../../domain/principal';
-import { CREDENTIAL_KINDS_KEY } from './metadata-keys';
+import { CREDENTIAL_KINDS_KEY } from '../metadata-keys';
 
 export const BEARER_SCHEME = 'bearer';
 export const SESSION_SCHEME = 'session';

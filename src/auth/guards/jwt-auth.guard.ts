@@ -11,7 +11,7 @@ import { isAllowedAddress } from '../../credentials/allowed-ips';
 import { AttemptLimiter } from '../attempt-limiter';
 import { AuthSettings } from '../auth-settings';
 import { clientAddressOf } from '../client-address';
-import { CREDENTIAL_KINDS_KEY } from '../decorators/metadata-keys';
+import { CREDENTIAL_KINDS_KEY } from '../metadata-keys';
 import { isFailureRecorded } from '../recorded-failure';
 import { extractCredential } from '../request-credential';
 import { requestOriginOf } from '../request-origin';

@@ -2,7 +2,7 @@ import { CanActivate, ExecutionContext, Injectable } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import { ForbiddenError } from '../../common/domain-errors';
 import { AuthenticationRequiredError } from '../auth-errors';
-import { ROLES_KEY } from '../decorators/metadata-keys';
+import { ROLES_KEY } from '../metadata-keys';
 import { Principal } from '../../domain/principal';
 import { Role } from '../../domain/role';
 

@@ -1,6 +1,6 @@
 import { ForbiddenError } from '../../common/domain-errors';
 import { Principal } from '../../domain/principal';
-import { isStateChanging, isTrustedOrigin, requestOrigin } from '../csrf-origin';
+import { isStateChanging, isTrustedOrigin, originHeaderOf } from '../csrf-origin';
 
 interface RequestHeaders {
   method: string;
@@ -14,7 +14,7 @@ interface RequestHeaders {
  */
 export function assertSameOriginSession(request: RequestHeaders, principal: Pick<Principal, 'kind'>, trustedOrigins: readonly string[]): void {
   if (principal.kind !== 'session' || !isStateChanging(request.method)) return;
-  const origin = requestOrigin(request.headers);
+  const origin = originHeaderOf(request.headers);
   if (!origin || !isTrustedOrigin(origin, request.headers, trustedOrigins)) {
     throw new ForbiddenError('Cross-site request refused: a session request that changes state needs a same-origin Origin header');
   }

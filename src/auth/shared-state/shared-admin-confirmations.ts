@@ -44,7 +44,7 @@ export class SharedAdminConfirmations {
     if (!this.enabled) return undefined;
     const key = this.keyOf(credentialId);
     const stored = await this.shared.attempt((storage) => storage.readExpiring(key));
-    if (!stored || !(stored.remainingMs > 0)) return undefined;
+    if (!stored || typeof stored.value !== 'string' || typeof stored.remainingMs !== 'number' || !(stored.remainingMs > 0)) return undefined;
     const remainingMs = stored.remainingMs;
     const { role, until, mac } = parsed(stored.value);
     // One without our MAC was not written here.

@@ -32,6 +32,8 @@ export class SharedFailureWindows {
   async append(counter: string, key: string, now: number, windowMs: number, limit: number): Promise<number[] | undefined> {
     const setKey = this.shared.key('failures', counter, createHash('sha256').update(key).digest('base64url'));
     // Unreachable, or refused (e.g. a service user without EVAL): undefined, never a failed request.
-    return this.shared.attempt((storage) => storage.appendFailure(setKey, now, windowMs, limit, windowMs + CLOCK_SKEW_MARGIN_MS));
+    const times = await this.shared.attempt((storage) => storage.appendFailure(setKey, now, windowMs, limit, windowMs + CLOCK_SKEW_MARGIN_MS));
+    // Only numbers count, whatever a host's storage answers (a merge adds failures: never fewer than here).
+    return times === undefined ? undefined : Array.isArray(times) ? times.map(Number).filter(Number.isFinite) : [];
   }
 }

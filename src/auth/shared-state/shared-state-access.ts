@@ -1,12 +1,16 @@
 import { Logger } from '@nestjs/common';
+import { withDeadline } from '../../common/deadline';
 import { errorMessage } from '../../common/error-message';
 import { OutageLog } from '../../falkordb/outage-log';
 import { sharedStateKey } from './shared-state-key';
 import { SharedStateStorage } from './shared-state-storage';
 
+/** Longest wait for the storage, the token store's own command timeout by default. */
+const SHARED_STATE_DEADLINE_MS = 5000;
+
 /**
- * One consumer's use of the SharedStateStorage. Never throws: when the storage cannot answer, the
- * answer is undefined and the consumer keeps its state per instance; one warning when that
+ * One consumer's use of the SharedStateStorage. Never throws: when the storage cannot answer (or not
+ * within 5 s), the answer is undefined and the consumer keeps its state per instance; one warning when that
  * starts, one line when it ends. Disabled (`sharedState: 'instance'`), nothing is shared and every
  * operation answers undefined at once.
  */
@@ -35,7 +39,8 @@ export class SharedStateAccess {
   async attempt<T>(operation: (storage: SharedStateStorage) => Promise<T>): Promise<T | undefined> {
     if (!this.enabled) return undefined;
     try {
-      const answer = await operation(this.storage);
+      // A host's storage that never answers must not hold a request: it counts as unavailable.
+      const answer = await withDeadline(operation(this.storage), SHARED_STATE_DEADLINE_MS);
       this.outage.succeeded();
       return answer;
     } catch (error) {

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { AuthHarness } from '../../../test/support/auth-harness';
-import { MemorySharedStateStorage, UnavailableSharedStateStorage } from '../../../test/support/memory-shared-state-storage';
+import { MemorySharedStateStorage, ScriptedSharedStateStorage, UnavailableSharedStateStorage } from '../../../test/support/memory-shared-state-storage';
 import { TooManyAttemptsError } from '../auth-errors';
 import { FalkorDbConnection } from '../../falkordb/falkordb-connection';
 import { AttemptLimiter } from '../attempt-limiter';
@@ -73,6 +73,43 @@ describe("A host's own shared state storage (real FalkorDB for everything else)"
     expect(down.calls).toBeGreaterThanOrEqual(3);
     expect(isBlocked(limiter, username)).toBe(true);
     await expect(alone.get(SharedAdminConfirmations).read(fresh('token'), Date.now())).resolves.toBeUndefined();
+  });
+
+  it("takes a storage's answers for no more than they are: numbers as strings count once, garbage counts nothing", async () => {
+    const now = Date.now();
+    const asStrings = await a.anotherInstance({ bruteForce: LIMITS, sharedStateStorage: new ScriptedSharedStateStorage(() => Promise.resolve([String(now - 1000), String(now - 500)])) });
+    const garbage = await a.anotherInstance({ bruteForce: LIMITS, sharedStateStorage: new ScriptedSharedStateStorage(() => Promise.resolve('not a list')) });
+    try {
+      const username = fresh('guessed');
+      // Two failures elsewhere plus this one reach the limit of 3.
+      await asStrings.get(AttemptLimiter).recordLoginFailure(fresh('client'), username);
+      expect(isBlocked(asStrings.get(AttemptLimiter), username)).toBe(true);
+
+      await garbage.get(AttemptLimiter).recordLoginFailure(fresh('client'), username);
+      expect(isBlocked(garbage.get(AttemptLimiter), username)).toBe(false);
+      await expect(garbage.get(SharedAdminConfirmations).read(fresh('token'), now)).resolves.toBeUndefined();
+    } finally {
+      await garbage.close();
+      await asStrings.close();
+    }
+  });
+
+  it('counts a storage that does not answer within 5 s as down: the request goes on without it', async () => {
+    const silent = await a.anotherInstance({ bruteForce: LIMITS, sharedStateStorage: new ScriptedSharedStateStorage(() => new Promise(() => undefined)) });
+    try {
+      jest.useFakeTimers({ doNotFake: ['nextTick', 'setImmediate', 'queueMicrotask'] });
+      const username = fresh('guessed');
+      let settled = false;
+      const recorded = silent.get(AttemptLimiter).recordLoginFailure(fresh('client'), username).then(() => (settled = true));
+      await jest.advanceTimersByTimeAsync(4_999);
+      expect(settled).toBe(false);
+      await jest.advanceTimersByTimeAsync(1);
+      await recorded;
+      expect(settled).toBe(true);
+    } finally {
+      jest.useRealTimers();
+      await silent.close();
+    }
   });
 
   it('refuses a storage without the three methods, or one given with sharedState instance', () => {

@@ -1,6 +1,6 @@
 import type { TokenStoreExposurePolicy } from './token-store-exposure-policy';
 
-export interface CredentialStoreOptions {
+export interface CredentialsModuleOptions {
   /** 64 hex characters: the AES-256-GCM key the stored passwords are sealed with. */
   encryptionKey: string;
   /** Live sessions one user may hold; a new login ends the oldest beyond it. */

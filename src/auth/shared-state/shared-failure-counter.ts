@@ -1,5 +1,5 @@
 import { FailureCounter } from './failure-counter';
-import { SharedFailureWindows } from './shared-state/shared-failure-windows';
+import { SharedFailureWindows } from './shared-failure-windows';
 
 /**
  * A FailureCounter whose failures are also written to the window all instances share. The check

@@ -1,7 +1,7 @@
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['dist/**', 'node_modules/**', 'data/**', 'jest.config.js', 'test/support/*.js', 'web/settings-page/generated/**'] },
+  { ignores: ['dist/**', 'node_modules/**', 'data/**', 'web/settings-page/generated/**'] },
   ...tseslint.configs.recommendedTypeChecked,
   {
     languageOptions: { parserOptions: { project: './tsconfig.json', tsconfigRootDir: import.meta.dirname } },

@@ -82,7 +82,7 @@ describe('usage and the audit log (e2e, real FalkorDB)', () => {
     await server?.destroy();
   });
 
-  afterEach(() => jest.useRealTimers());
+  afterEach(() => vi.useRealTimers());
 
   describe('usage', () => {
     it('records the address, the user agent (cut to 200 characters) and up to 5 recent addresses, newest first', async () => {
@@ -99,7 +99,7 @@ describe('usage and the audit log (e2e, real FalkorDB)', () => {
       });
       // Seven more addresses, a minute apart each (a new address is written at most once a minute).
       for (let index = 2; index <= 8; index++) {
-        jest.setSystemTime(start + (index - 1) * MINUTE);
+        vi.setSystemTime(start + (index - 1) * MINUTE);
         await self(`203.0.113.${index}`, 'curl/8.5.0');
       }
       const listed = (await request(app.http).get('/api/auth/tokens/self').set(...bearer(token.token)).set(from('203.0.113.8')).expect(200)).body.token;
@@ -117,17 +117,17 @@ describe('usage and the audit log (e2e, real FalkorDB)', () => {
       )).data![0];
       await use('192.0.2.1');
       expect(await stored()).toEqual({ last_used: start, recent: ['192.0.2.1'] });
-      jest.setSystemTime(start + 30_000);
+      vi.setSystemTime(start + 30_000);
       await use('192.0.2.2'); // new, but within the minute: not written
       await use('192.0.2.1');
       expect(await stored()).toEqual({ last_used: start, recent: ['192.0.2.1'] });
-      jest.setSystemTime(start + MINUTE);
+      vi.setSystemTime(start + MINUTE);
       await use('192.0.2.2');
       expect(await stored()).toEqual({ last_used: start + MINUTE, recent: ['192.0.2.2', '192.0.2.1'] });
-      jest.setSystemTime(start + MINUTE + 4 * MINUTE);
+      vi.setSystemTime(start + MINUTE + 4 * MINUTE);
       await use('192.0.2.1'); // known address, last_used 4 minutes old: not written
       expect((await stored()).last_used).toBe(start + MINUTE);
-      jest.setSystemTime(start + 6 * MINUTE);
+      vi.setSystemTime(start + 6 * MINUTE);
       await use('192.0.2.1');
       expect(await stored()).toEqual({ last_used: start + 6 * MINUTE, recent: ['192.0.2.1', '192.0.2.2'] });
       const newIps = ofToken(await events(bearer(admin.token), { type: 'token.new_ip', token_id: token.tokenId }), token.tokenId);

@@ -363,7 +363,7 @@ describe('Graph API (e2e, real FalkorDB)', () => {
 
   describe('the per-credential connection pool', () => {
     afterEach(() => {
-      jest.useRealTimers();
+      vi.useRealTimers();
       pool.configure(DEFAULT_USER_CONNECTION_POOL_LIMITS);
     });
 
@@ -411,7 +411,7 @@ describe('Graph API (e2e, real FalkorDB)', () => {
       await ok(token.token, 'social', { query: 'RETURN 1' });
       expect(pool.has(token.tokenId)).toBe(true);
       fakeDateOnly();
-      jest.setSystemTime(Date.parse(token.expiresAt as string));
+      vi.setSystemTime(Date.parse(token.expiresAt as string));
       expectProblem(await runQuery(token.token, 'social', { query: 'RETURN 1' }), 401, 'INVALID_TOKEN');
       expect(pool.has(token.tokenId)).toBe(false);
     });

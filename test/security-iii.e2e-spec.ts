@@ -34,7 +34,7 @@ async function storedMac(port: number, tokenId: string): Promise<unknown> {
 }
 
 describe('Security III: the guard\'s state out of the reach of the users it guards (e2e, real FalkorDB)', () => {
-  afterEach(() => jest.useRealTimers());
+  afterEach(() => vi.useRealTimers());
 
   describe('a store on the users\' own FalkorDB, which a Read-Write user with ~* can write', () => {
     let server: FalkorDbTestServer;
@@ -101,18 +101,18 @@ describe('Security III: the guard\'s state out of the reach of the users it guar
         await server.command(['ACL', 'SETUSER', boss.username, '-@admin', '-@dangerous']);
         const key = (tokenId: string) => `falkordb-pat:${GRAPH}:admin-role:${tokenId}`;
         await sendToServer(server.port, ['SET', key(bossToken.tokenId), JSON.stringify({ role: 'Admin', until: 9_999_999_999_999 }), 'PX', '999999999'], writer);
-        jest.setSystemTime(t0 + 31_000);
+        vi.setSystemTime(t0 + 31_000);
         const listed = await request(app.http).get('/api/auth/tokens').set(...bearer(bossToken.token)).expect(200);
         expect(listed.body.role).toBe('Read-Write');
         await request(app.http).get(`/api/auth/tokens/${other.tokenId}`).set(...bearer(bossToken.token)).expect(404);
 
         // A genuine confirmation of the other admin's token, renewed now: MACed, but for its own key.
-        jest.setSystemTime(t0 + 50_000);
+        vi.setSystemTime(t0 + 50_000);
         await request(app.http).get(`/api/auth/tokens/${bossToken.tokenId}`).set(...bearer(other.token)).expect(200);
         const genuine = (await sendToServer(server.port, ['GET', key(other.tokenId)])) as string;
         expect(JSON.parse(genuine)).toMatchObject({ role: 'Admin', mac: expect.any(String) });
         await sendToServer(server.port, ['SET', key(bossToken.tokenId), genuine, 'PX', '999999999'], writer);
-        jest.setSystemTime(t0 + 62_000);
+        vi.setSystemTime(t0 + 62_000);
         const again = await request(app.http).get('/api/auth/tokens').set(...bearer(bossToken.token)).expect(200);
         expect(again.body.role).toBe('Read-Write');
       } finally {
@@ -229,7 +229,7 @@ describe('Security III: the guard\'s state out of the reach of the users it guar
       await first.close();
 
       // The server is dropped from the allow-list (the embedded port moved, say) past the recheck interval.
-      jest.setSystemTime(t0 + 31_000);
+      vi.setSystemTime(t0 + 31_000);
       const elsewhere = await start({ FALKORDB_ALLOWED_SERVERS: 'localhost:1' });
       try {
         const refused = await request(elsewhere.http).get('/api/auth/tokens').set(...bearer(admin.token));

@@ -25,7 +25,7 @@ describe('security (e2e, real FalkorDB)', () => {
     await server?.destroy();
   });
 
-  afterEach(() => jest.useRealTimers());
+  afterEach(() => vi.useRealTimers());
 
   /** Forgets the failures instances share in FalkorDB (AUTH_SHARED_STATE=falkordb), as a new deployment would. */
   async function forgetSharedFailures(): Promise<void> {
@@ -58,7 +58,7 @@ describe('security (e2e, real FalkorDB)', () => {
         expect(blocked.body).toMatchObject({ status: 429, code: 'TOO_MANY_ATTEMPTS' });
         // Another user from the same client is not blocked yet.
         await request(app.http).post('/api/auth/tokens/credentials').send(credentialsBody(TEST_USERS.reader)).expect(201);
-        jest.setSystemTime(start + 16 * 60 * 1000);
+        vi.setSystemTime(start + 16 * 60 * 1000);
         await request(app.http).post('/api/auth/tokens/credentials').send(credentialsBody(TEST_USERS.writer)).expect(201);
       }));
 

@@ -17,7 +17,7 @@ const ROOT = join(__dirname, '..');
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 /** Screenshots of every step, for people (gitignored). */
 const ARTIFACTS = join(__dirname, 'artifacts', 'settings-page');
-/** `UPDATE_DOCS_SCREENSHOT=1 npx jest test/settings-page.e2e-spec.ts` refreshes the README's picture. */
+/** `UPDATE_DOCS_SCREENSHOT=1 npx vitest run test/settings-page.e2e-spec.ts` refreshes the README's picture. */
 const DOCS_SCREENSHOT = join(ROOT, 'docs', 'settings-page.png');
 
 /**

@@ -20,7 +20,7 @@ describe('the per-user cap on active tokens (e2e, real FalkorDB)', () => {
     await server?.destroy();
   });
 
-  afterEach(() => jest.useRealTimers());
+  afterEach(() => vi.useRealTimers());
 
   const activeIdsOf = async (token: string): Promise<string[]> => {
     const listed = await request(app.http).get('/api/auth/tokens').set(...bearer(token)).expect(200);

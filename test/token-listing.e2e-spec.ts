@@ -99,24 +99,24 @@ describe('listing tokens: filters, sorting, paging (e2e, real FalkorDB)', () => 
     // hour (expired by now), used and never used, revoked.
     fakeDateOnly(start);
     for (let index = 0; index < TOKENS; index++) {
-      jest.setSystemTime(start + index * 7 * MINUTE);
+      vi.setSystemTime(start + index * 7 * MINUTE);
       const lifetime =
         index % 3 === 0 ? {} : index % 5 === 1 ? { expiresAt: sharedExpiry.toISOString() } : index % 11 === 2 ? { ttlSeconds: 600 } : { ttlSeconds: 3600 * (1 + ((index * 37) % 500)) };
       const minted = await mintToken(app, TEST_USERS.writer, server.port, { name: `${index % 2 ? 'Alpha' : 'beta'} job ${index}`, ...lifetime });
       if (index % 4 === 0) {
-        jest.setSystemTime(start + index * 7 * MINUTE + 1000);
+        vi.setSystemTime(start + index * 7 * MINUTE + 1000);
         await request(app.http).get('/api/auth/tokens/self').set(...bearer(minted.token)).set('X-Forwarded-For', `10.1.${index % 7}.${index % 5}`).expect(200);
       }
       if (index % 10 === 3) await request(app.http).delete(`/api/auth/tokens/${minted.tokenId}`).set(...bearer(minted.token)).expect(200);
     }
-    jest.setSystemTime(now);
+    vi.setSystemTime(now);
     for (let index = 0; index < 20; index++) reader = await mintToken(app, TEST_USERS.reader, server.port, { name: `reader ${index}` });
     admin = await mintToken(app, TEST_USERS.admin, server.port, { name: 'admin lister' });
     writerSession = ['Cookie', await logIn(app, TEST_USERS.writer, server.port)];
   }, 120_000);
 
   afterAll(async () => {
-    jest.useRealTimers();
+    vi.useRealTimers();
     await client?.close();
     await app?.close();
     await server?.destroy();

@@ -37,7 +37,7 @@ describe('Personal Access Tokens (e2e, real FalkorDB)', () => {
     await server?.destroy();
   });
 
-  afterEach(() => jest.useRealTimers());
+  afterEach(() => vi.useRealTimers());
 
   const expectRejectedToken = async (token: string) => {
     const response = await request(app.http).get('/api/auth/tokens').set(...bearer(token)).expect(401);
@@ -232,7 +232,7 @@ describe('Personal Access Tokens (e2e, real FalkorDB)', () => {
       expect(await graphs()).toContain('token_management');
 
       await server.command(['ACL', 'SETUSER', admin.username, '-@admin']);
-      jest.setSystemTime(start + 30_000);
+      vi.setSystemTime(start + 30_000);
       for (const response of [await asPat(), await asSession()]) {
         expect(response.body.role).toBe('Read-Write');
         expect(ids(response)).toContain(own.tokenId);
@@ -401,10 +401,10 @@ describe('Personal Access Tokens (e2e, real FalkorDB)', () => {
       fakeDateOnly(Date.now() + 61 * 1000);
       // Inside the JWT clock leeway, the stored expiry still refuses it.
       await expectRejectedToken(created.token);
-      jest.setSystemTime(Date.now() + 3600 * 1000);
+      vi.setSystemTime(Date.now() + 3600 * 1000);
       const response = await request(app.http).get('/api/auth/tokens').set(...bearer(created.token)).expect(401);
       expect(response.body.detail).toMatch(/expired/);
-      jest.useRealTimers();
+      vi.useRealTimers();
       // Expired tokens are no longer listed as active.
       const admin = await mintToken(app, TEST_USERS.admin, server.port);
       fakeDateOnly(Date.now() + 61 * 1000);
@@ -530,9 +530,9 @@ describe('Personal Access Tokens (e2e, real FalkorDB)', () => {
       const start = Date.now();
       fakeDateOnly(start);
       const first = await lastUsed();
-      jest.setSystemTime(start + 4 * 60 * 1000);
+      vi.setSystemTime(start + 4 * 60 * 1000);
       expect(await lastUsed()).toBe(first);
-      jest.setSystemTime(start + 6 * 60 * 1000);
+      vi.setSystemTime(start + 6 * 60 * 1000);
       const second = await lastUsed();
       expect(Date.parse(second) - Date.parse(first)).toBeGreaterThanOrEqual(5 * 60 * 1000);
     });

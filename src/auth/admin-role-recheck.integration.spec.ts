@@ -1,3 +1,4 @@
+import type { MockInstance } from 'vitest';
 import { AuthHarness } from '../../test/support/auth-harness';
 import { fakeDateOnly } from '../../test/support/clock';
 import { InvalidTokenError } from '../credentials/credential-errors';
@@ -12,7 +13,7 @@ const CONNECT_ONLY = ['+hello', '+client', '+ping'];
 describe('AdminRoleRecheck (real FalkorDB ACL)', () => {
   let harness: AuthHarness;
   let recheck: AdminRoleRecheck;
-  let roleOf: jest.SpyInstance;
+  let roleOf: MockInstance;
 
   const setAcl = (...rules: string[]) => harness.server.command(['ACL', 'SETUSER', ADMIN.username, ...rules]);
   const makeAdmin = () => setAcl('reset', 'on', `>${ADMIN.password}`, '~*', '&*', '+@all');
@@ -26,7 +27,7 @@ describe('AdminRoleRecheck (real FalkorDB ACL)', () => {
     harness = await AuthHarness.start('unit_admin_recheck', ADMIN, '6f'.repeat(32));
     recheck = harness.get(AdminRoleRecheck);
     // Spied, not replaced: every check still runs against the real server.
-    roleOf = jest.spyOn(harness.get(FalkorDbLoginService), 'roleOf');
+    roleOf = vi.spyOn(harness.get(FalkorDbLoginService), 'roleOf');
   });
 
   beforeEach(async () => {
@@ -34,7 +35,7 @@ describe('AdminRoleRecheck (real FalkorDB ACL)', () => {
     roleOf.mockClear();
   });
 
-  afterEach(() => jest.useRealTimers());
+  afterEach(() => vi.useRealTimers());
 
   afterAll(async () => {
     await harness?.close();
@@ -55,9 +56,9 @@ describe('AdminRoleRecheck (real FalkorDB ACL)', () => {
     await expect(recheck.currentRole(principal)).resolves.toBe('Admin');
 
     await setAcl('-@admin');
-    jest.setSystemTime(start + ADMIN_RECHECK_INTERVAL_MS - 1);
+    vi.setSystemTime(start + ADMIN_RECHECK_INTERVAL_MS - 1);
     await expect(recheck.currentRole(principal)).resolves.toBe('Admin');
-    jest.setSystemTime(start + ADMIN_RECHECK_INTERVAL_MS);
+    vi.setSystemTime(start + ADMIN_RECHECK_INTERVAL_MS);
     await expect(recheck.currentRole(principal)).resolves.toBe('Read-Write');
     expect(roleOf).toHaveBeenCalledTimes(2);
   });
@@ -104,16 +105,18 @@ describe('AdminRoleRecheck (real FalkorDB ACL)', () => {
     let other: AuthHarness;
     let instanceOnly: AuthHarness;
     let otherRecheck: AdminRoleRecheck;
-    let otherRoleOf: jest.SpyInstance;
+    let otherRoleOf: MockInstance;
 
     beforeAll(async () => {
       other = await harness.anotherInstance();
       instanceOnly = await harness.anotherInstance({ sharedState: 'instance' });
       otherRecheck = other.get(AdminRoleRecheck);
-      otherRoleOf = jest.spyOn(other.get(FalkorDbLoginService), 'roleOf');
+      otherRoleOf = vi.spyOn(other.get(FalkorDbLoginService), 'roleOf');
     });
 
-    beforeEach(() => otherRoleOf.mockClear());
+    beforeEach(() => {
+      otherRoleOf.mockClear();
+    });
 
     afterAll(async () => {
       await instanceOnly?.close();
@@ -134,11 +137,11 @@ describe('AdminRoleRecheck (real FalkorDB ACL)', () => {
       const start = Date.now();
       const principal = await adminPrincipal();
       await expect(recheck.currentRole(principal)).resolves.toBe('Admin');
-      jest.setSystemTime(start + ADMIN_RECHECK_INTERVAL_MS - 1000);
+      vi.setSystemTime(start + ADMIN_RECHECK_INTERVAL_MS - 1000);
       await expect(otherRecheck.currentRole(principal)).resolves.toBe('Admin');
 
       await setAcl('-@admin');
-      jest.setSystemTime(start + ADMIN_RECHECK_INTERVAL_MS);
+      vi.setSystemTime(start + ADMIN_RECHECK_INTERVAL_MS);
       await expect(otherRecheck.currentRole(principal)).resolves.toBe('Read-Write');
       expect(otherRoleOf).toHaveBeenCalledTimes(1);
     });
@@ -151,7 +154,7 @@ describe('AdminRoleRecheck (real FalkorDB ACL)', () => {
       await expect(otherRecheck.currentRole(principal)).resolves.toBe('Admin');
 
       await setAcl('-@admin');
-      jest.setSystemTime(start + ADMIN_RECHECK_INTERVAL_MS);
+      vi.setSystemTime(start + ADMIN_RECHECK_INTERVAL_MS);
       await expect(recheck.currentRole(principal)).resolves.toBe('Read-Write');
       await expect(otherRecheck.currentRole(principal)).resolves.toBe('Read-Write');
       expect(roleOf).toHaveBeenCalledTimes(2);
@@ -160,7 +163,7 @@ describe('AdminRoleRecheck (real FalkorDB ACL)', () => {
 
     it('shares nothing in instance mode: each instance reads the ACL itself', async () => {
       const principal = await adminPrincipal();
-      const instanceRoleOf = jest.spyOn(instanceOnly.get(FalkorDbLoginService), 'roleOf');
+      const instanceRoleOf = vi.spyOn(instanceOnly.get(FalkorDbLoginService), 'roleOf');
       await expect(recheck.currentRole(principal)).resolves.toBe('Admin');
       await expect(instanceOnly.get(AdminRoleRecheck).currentRole(principal)).resolves.toBe('Admin');
       expect(instanceRoleOf).toHaveBeenCalledTimes(1);
@@ -176,7 +179,7 @@ describe('AdminRoleRecheck (real FalkorDB ACL)', () => {
       await harness.server.command(['ACL', 'SETUSER', service.username, 'on', `>${service.password}`, '~*', '&*', '+@all', '-@scripting']);
       const limited = await harness.anotherInstance({}, `redis://${service.username}:${service.password}@127.0.0.1:${harness.server.port}`);
       try {
-        const limitedRoleOf = jest.spyOn(limited.get(FalkorDbLoginService), 'roleOf');
+        const limitedRoleOf = vi.spyOn(limited.get(FalkorDbLoginService), 'roleOf');
         const principal = await adminPrincipal();
         await expect(recheck.currentRole(principal)).resolves.toBe('Admin');
         await expect(limited.get(AdminRoleRecheck).currentRole(principal)).resolves.toBe('Admin');

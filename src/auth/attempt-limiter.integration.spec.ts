@@ -55,7 +55,7 @@ describe('AttemptLimiter shared by instances (real FalkorDB)', () => {
     b = other.get(AttemptLimiter);
   });
 
-  afterEach(() => jest.useRealTimers());
+  afterEach(() => vi.useRealTimers());
 
   afterAll(async () => {
     await instanceOnlyToo?.close();
@@ -94,18 +94,18 @@ describe('AttemptLimiter shared by instances (real FalkorDB)', () => {
     await a.recordLoginFailure(fresh('client'), username);
 
     // Past the window those two no longer count anywhere.
-    jest.setSystemTime(start + WINDOW_MS);
+    vi.setSystemTime(start + WINDOW_MS);
     await b.recordLoginFailure(fresh('client'), username);
     expect(retryAfterOf(() => b.assertLoginAllowed(fresh('client'), username))).toBe(0);
 
-    jest.setSystemTime(start + WINDOW_MS + 10_000);
+    vi.setSystemTime(start + WINDOW_MS + 10_000);
     await a.recordLoginFailure(fresh('client'), username);
-    jest.setSystemTime(start + WINDOW_MS + 20_000);
+    vi.setSystemTime(start + WINDOW_MS + 20_000);
     await b.recordLoginFailure(fresh('client'), username);
     // Blocked until the oldest of the three (B's, at start + WINDOW) leaves the window: 40 s from now.
     expect(retryAfterOf(() => b.assertLoginAllowed(fresh('client'), username))).toBe(40);
 
-    jest.setSystemTime(start + 2 * WINDOW_MS);
+    vi.setSystemTime(start + 2 * WINDOW_MS);
     expect(retryAfterOf(() => b.assertLoginAllowed(fresh('client'), username))).toBe(0);
   });
 

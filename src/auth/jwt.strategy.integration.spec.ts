@@ -45,7 +45,7 @@ describe('JwtStrategy.validate (real FalkorDB)', () => {
   });
 
   afterEach(() => {
-    jest.useRealTimers();
+    vi.useRealTimers();
   });
 
   const storePat = (expiresAt: number | null = null) => harness.storePat(expiresAt);
@@ -127,7 +127,7 @@ describe('JwtStrategy.validate (real FalkorDB)', () => {
       const { token } = await storePat(start + 10 * MINUTE);
       fakeDateOnly(start);
       await expect(validate('pat', token)).resolves.toMatchObject({ kind: 'pat' });
-      jest.setSystemTime(start + 10 * MINUTE);
+      vi.setSystemTime(start + 10 * MINUTE);
       await expect(validate('pat', token)).rejects.toThrow(InvalidTokenError);
     });
 
@@ -141,11 +141,11 @@ describe('JwtStrategy.validate (real FalkorDB)', () => {
       await validate('pat', token);
       expect(await lastUsed()).toBe(start);
 
-      jest.setSystemTime(start + LAST_USED_WRITE_INTERVAL_MS - 1);
+      vi.setSystemTime(start + LAST_USED_WRITE_INTERVAL_MS - 1);
       await validate('pat', token);
       expect(await lastUsed()).toBe(start);
 
-      jest.setSystemTime(start + LAST_USED_WRITE_INTERVAL_MS);
+      vi.setSystemTime(start + LAST_USED_WRITE_INTERVAL_MS);
       await validate('pat', token);
       expect(await lastUsed()).toBe(start + LAST_USED_WRITE_INTERVAL_MS);
       expect(LAST_USED_WRITE_INTERVAL_MS).toBe(5 * MINUTE);

@@ -1,3 +1,4 @@
+import type { MockInstance } from 'vitest';
 import { Controller, Get, INestApplication, Logger, NotFoundException, Param, UnauthorizedException } from '@nestjs/common';
 import { AbstractHttpAdapter, HttpAdapterHost } from '@nestjs/core';
 import { ExpressAdapter } from '@nestjs/platform-express';
@@ -83,7 +84,7 @@ const ADAPTERS: [string, () => AbstractHttpAdapter][] = [
 
 describe.each(ADAPTERS)('ProblemDetailsFilter on %s', (name, createAdapter) => {
   let app: INestApplication;
-  let logged: jest.SpyInstance;
+  let logged: MockInstance;
 
   beforeAll(async () => {
     const moduleRef = await Test.createTestingModule({ controllers: [BoomController] }).compile();
@@ -98,7 +99,7 @@ describe.each(ADAPTERS)('ProblemDetailsFilter on %s', (name, createAdapter) => {
   });
 
   beforeEach(() => {
-    logged = jest.spyOn(Logger.prototype, 'error').mockImplementation(() => undefined);
+    logged = vi.spyOn(Logger.prototype, 'error').mockImplementation(() => undefined);
   });
 
   afterEach(() => {

@@ -91,6 +91,25 @@ describe('loadAppConfig', () => {
     expect((await loadAppConfig({ ...SECRETS, HOST: raw })).host).toBe(host);
   });
 
+  it.each([
+    [undefined, false],
+    ['false', false],
+    [' TRUE ', true],
+    ['10.0.0.0/8, 127.0.0.1', '10.0.0.0/8, 127.0.0.1'],
+    ['::1', '::1'],
+  ])('trusts proxies for TRUST_PROXY=%j', async (raw, trustProxy) => {
+    expect((await loadAppConfig({ ...SECRETS, TRUST_PROXY: raw })).trustProxy).toBe(trustProxy);
+  });
+
+  it('refuses a hop count for TRUST_PROXY, naming what to give instead', async () => {
+    expect(await problemsOf({ ...SECRETS, TRUST_PROXY: '2' })).toEqual([
+      'TRUST_PROXY takes no hop count (got "2"): name the proxies\' addresses or ranges, e.g. 10.0.0.0/8,127.0.0.1, or true',
+    ]);
+    expect(await problemsOf({ ...SECRETS, TRUST_PROXY: 'proxy.internal' })).toEqual([
+      'TRUST_PROXY must be true, false, or the proxies\' addresses or ranges (got "proxy.internal")',
+    ]);
+  });
+
   it.each(['http://0.0.0.0', '0.0.0.0:3000', 'bad host', '-leading.dash'])('rejects HOST=%j', async (raw) => {
     expect(await problemsOf({ ...SECRETS, HOST: raw })).toEqual([
       `HOST must be an IP address or a host name, e.g. 0.0.0.0 or 127.0.0.1 (got "${raw}")`,

@@ -22,8 +22,8 @@ export interface AppConfig {
   port: number;
   /** Where the embedded FalkorDB keeps its data, and generated dev secrets live. */
   dataDir: string;
-  /** Fastify `trustProxy`: false (default: the socket address is the client), true, a hop count or addresses. */
-  trustProxy: boolean | number | string;
+  /** Fastify `trustProxy`: false (default: the socket address is the client), true, or the proxies' addresses. */
+  trustProxy: boolean | string;
   /** Browser origins allowed for CORS and for cookie-authenticated requests; empty = CORS off. */
   corsOrigins: string[];
   /** Host names requests may be addressed to (DNS rebinding defence); `*` = any. */

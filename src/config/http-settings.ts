@@ -45,13 +45,17 @@ export function readShutdownGrace(env: Environment, problems: string[]): number 
   return Math.min(ms, MAX_SHUTDOWN_GRACE_MS);
 }
 
-export function readTrustProxy(raw: string | undefined, problems: string[]): boolean | number | string {
+export function readTrustProxy(raw: string | undefined, problems: string[]): boolean | string {
   const value = raw?.trim();
   if (!value || value.toLowerCase() === 'false') return false;
   if (value.toLowerCase() === 'true') return true;
-  if (/^\d+$/.test(value)) return Number(value);
+  if (/^\d+$/.test(value)) {
+    // Fastify trusts no hop count (since 5.12): it cannot tell the proxy from a client that adds hops.
+    problems.push(`TRUST_PROXY takes no hop count (got "${raw}"): name the proxies' addresses or ranges, e.g. 10.0.0.0/8,127.0.0.1, or true`);
+    return false;
+  }
   if (/^[0-9a-fA-F:.,/\s]+$/.test(value)) return value;
-  problems.push(`TRUST_PROXY must be true, false, a hop count or proxy addresses (got "${raw}")`);
+  problems.push(`TRUST_PROXY must be true, false, or the proxies' addresses or ranges (got "${raw}")`);
   return false;
 }
 

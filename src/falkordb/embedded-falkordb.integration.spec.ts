@@ -215,7 +215,7 @@ describe('EmbeddedFalkorDb (real valkey-server + falkordb.so)', () => {
   it('does not take over a server that a live Node.js process still runs (two services on one data folder)', async () => {
     const serverPath = resolveServerBinary();
     const args = serverArgs({ serverPath, modulePath: bundledModulePath(), dataDir, port });
-    const owned = spawn(serverPath, args, { stdio: 'ignore' }); // its parent, this Jest worker, is alive
+    const owned = spawn(serverPath, args, { stdio: 'ignore' }); // its parent, this test worker, is alive
     children.push(owned);
     await until(async () => (await command(port, ['PING']).catch(() => '')) === 'PONG', 20_000, 'the owned server to answer');
 
@@ -224,7 +224,7 @@ describe('EmbeddedFalkorDb (real valkey-server + falkordb.so)', () => {
     expect(await command(port, ['PING'])).toBe('PONG');
   });
 
-  it('never signals a process that a stale pid file names: this Jest process, a sleep, another valkey-server', async () => {
+  it('never signals a process that a stale pid file names: this test process, a sleep, another valkey-server', async () => {
     const sleeper = spawn('sleep', ['600'], { stdio: 'ignore' });
     children.push(sleeper);
     // Another FalkorDB server with its own folder and port: not ours either.

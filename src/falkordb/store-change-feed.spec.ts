@@ -105,7 +105,7 @@ describe('StoreChangeFeed.barrier', () => {
   });
 
   it('vouches for nothing when the store was swapped for another (SWAPDB sends no invalidation), then vouches for the new one', async () => {
-    const replaced = jest.fn();
+    const replaced = vi.fn();
     feed.onStoreReplaced(replaced);
     const before = feed.generation;
     client.storeEpoch = 'another database';
@@ -122,7 +122,7 @@ describe('StoreChangeFeed.barrier', () => {
   });
 
   it('reads the epoch again after a flush, creates a new one and tells that the store was emptied', async () => {
-    const replaced = jest.fn();
+    const replaced = vi.fn();
     feed.onStoreReplaced(replaced);
     client.storeEpoch = null;
     client.emit('invalidate', null);

@@ -11,7 +11,7 @@ const TRANSIENT_REPLY = /^(LOADING|BUSY|TRYAGAIN|MASTERDOWN|CLUSTERDOWN)\b/;
 export function isUnavailableError(error: unknown): boolean {
   if (error instanceof ErrorReply) return TRANSIENT_REPLY.test(error.message);
   // Socket errors (ECONNRESET, ECONNREFUSED) are made by Node itself: where the service runs in
-  // another realm (a vm context, as under Jest) they fail `instanceof Error`, but are still errors.
+  // another realm (a vm context, as under some test runners) they fail `instanceof Error`, but are still errors.
   return error instanceof Error || types.isNativeError(error);
 }
 

@@ -14,8 +14,10 @@ function fakeServer() {
 }
 
 describe('RequestDrain', () => {
-  beforeEach(() => jest.useFakeTimers());
-  afterEach(() => jest.useRealTimers());
+  beforeEach(() => {
+    vi.useFakeTimers();
+  });
+  afterEach(() => vi.useRealTimers());
 
   function setup() {
     const drain = new RequestDrain();
@@ -42,25 +44,25 @@ describe('RequestDrain', () => {
     drain.begin();
     const running = request();
     wait(500, 10_000);
-    await jest.advanceTimersByTimeAsync(2_000);
+    await vi.advanceTimersByTimeAsync(2_000);
     expect(outcome()).toBeUndefined();
 
     running.end();
-    await jest.advanceTimersByTimeAsync(400);
+    await vi.advanceTimersByTimeAsync(400);
     // A request in the quiet period starts it again once it ends.
     const late = request();
-    await jest.advanceTimersByTimeAsync(300);
+    await vi.advanceTimersByTimeAsync(300);
     late.end();
-    await jest.advanceTimersByTimeAsync(499);
+    await vi.advanceTimersByTimeAsync(499);
     expect(outcome()).toBeUndefined();
-    await jest.advanceTimersByTimeAsync(1);
+    await vi.advanceTimersByTimeAsync(1);
     expect(outcome()).toBe('quiet');
   });
 
   it('is quiet at once (after the quiet period) when nothing is in flight', async () => {
     const { wait, outcome } = setup();
     wait(500, 10_000);
-    await jest.advanceTimersByTimeAsync(500);
+    await vi.advanceTimersByTimeAsync(500);
     expect(outcome()).toBe('quiet');
   });
 
@@ -69,9 +71,9 @@ describe('RequestDrain', () => {
     wait(500, 10_000);
     for (let elapsed = 0; elapsed < 10_000; elapsed += 100) {
       const next = request();
-      await jest.advanceTimersByTimeAsync(50);
+      await vi.advanceTimersByTimeAsync(50);
       next.end();
-      await jest.advanceTimersByTimeAsync(50);
+      await vi.advanceTimersByTimeAsync(50);
       if (elapsed < 9_900) expect(outcome()).toBeUndefined();
     }
     expect(outcome()).toBe('grace');
@@ -81,7 +83,7 @@ describe('RequestDrain', () => {
     const { request, wait, outcome } = setup();
     wait(500, 10_000);
     request('/health/ready');
-    await jest.advanceTimersByTimeAsync(500);
+    await vi.advanceTimersByTimeAsync(500);
     expect(outcome()).toBe('quiet');
   });
 
@@ -90,7 +92,7 @@ describe('RequestDrain', () => {
     request();
     wait(500, 10_000);
     drain.cutShort();
-    await jest.advanceTimersByTimeAsync(0);
+    await vi.advanceTimersByTimeAsync(0);
     expect(outcome()).toBe('cut-short');
   });
 

@@ -97,17 +97,17 @@ describe("A host's own shared state storage (real FalkorDB for everything else)"
   it('counts a storage that does not answer within 5 s as down: the request goes on without it', async () => {
     const silent = await a.anotherInstance({ bruteForce: LIMITS, sharedStateStorage: new ScriptedSharedStateStorage(() => new Promise(() => undefined)) });
     try {
-      jest.useFakeTimers({ doNotFake: ['nextTick', 'setImmediate', 'queueMicrotask'] });
+      vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'setInterval', 'clearInterval', 'Date'] });
       const username = fresh('guessed');
       let settled = false;
       const recorded = silent.get(AttemptLimiter).recordLoginFailure(fresh('client'), username).then(() => (settled = true));
-      await jest.advanceTimersByTimeAsync(4_999);
+      await vi.advanceTimersByTimeAsync(4_999);
       expect(settled).toBe(false);
-      await jest.advanceTimersByTimeAsync(1);
+      await vi.advanceTimersByTimeAsync(1);
       await recorded;
       expect(settled).toBe(true);
     } finally {
-      jest.useRealTimers();
+      vi.useRealTimers();
       await silent.close();
     }
   });

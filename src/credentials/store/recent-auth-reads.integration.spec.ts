@@ -1,3 +1,4 @@
+import type { MockInstance } from 'vitest';
 import { AuthHarness } from '../../../test/support/auth-harness';
 import { until } from '../../../test/support/until';
 import { StoreChangeFeed } from '../../falkordb/store-change-feed';
@@ -17,7 +18,7 @@ describe('Remembered authentication reads (real FalkorDB)', () => {
   let harness: AuthHarness;
   let store: CredentialReader;
   let feed: StoreChangeFeed;
-  let reads: jest.SpyInstance;
+  let reads: MockInstance;
 
   const presented = (id: string, token: string) => ({ kind: 'pat' as const, id, token, subject: harness.userId });
   const storeReads = (): number => reads.mock.calls.length;
@@ -28,7 +29,7 @@ describe('Remembered authentication reads (real FalkorDB)', () => {
     store = harness.get(CredentialReader);
     feed = harness.get(StoreChangeFeed);
     // Counts the store reads (and still performs them).
-    reads = jest.spyOn(harness.get(TokenRepository), 'findForAuthentication');
+    reads = vi.spyOn(harness.get(TokenRepository), 'findForAuthentication');
     await until(feedIsLive, 10_000, 'store change tracking to start');
   });
 

@@ -1,3 +1,4 @@
+import type { MockInstance } from 'vitest';
 import { AuditEventAggregator } from '../../audit/audit-event-aggregator';
 import { AuthHarness } from '../../../test/support/auth-harness';
 import { until } from '../../../test/support/until';
@@ -21,9 +22,9 @@ const CHANNEL = revocationChannelOf(GRAPH);
 describe('Revocation notices between instances (real FalkorDB)', () => {
   let a: AuthHarness;
   let b: AuthHarness;
-  let tokenReadsOnB: jest.SpyInstance;
-  let sessionReadsOnB: jest.SpyInstance;
-  let refusalsOnB: jest.SpyInstance;
+  let tokenReadsOnB: MockInstance;
+  let sessionReadsOnB: MockInstance;
+  let refusalsOnB: MockInstance;
   /** Every message B's feed receives on the channel, in order (B's own listener ran before each was pushed here). */
   const heardByB: string[] = [];
 
@@ -38,13 +39,13 @@ describe('Revocation notices between instances (real FalkorDB)', () => {
     b.get(StoreChangeFeed).onMessage(CHANNEL, (message) => heardByB.push(message));
     await until(feedIsLive(a), 10_000, 'store change tracking on A');
     await until(feedIsLive(b), 10_000, 'store change tracking on B');
-    tokenReadsOnB = jest.spyOn(b.get(TokenRepository), 'findForAuthentication');
-    sessionReadsOnB = jest.spyOn(b.get(SessionRepository), 'findForAuthentication');
-    refusalsOnB = jest.spyOn(b.get(AuditEventAggregator), 'record');
+    tokenReadsOnB = vi.spyOn(b.get(TokenRepository), 'findForAuthentication');
+    sessionReadsOnB = vi.spyOn(b.get(SessionRepository), 'findForAuthentication');
+    refusalsOnB = vi.spyOn(b.get(AuditEventAggregator), 'record');
   });
 
   afterAll(async () => {
-    jest.restoreAllMocks();
+    vi.restoreAllMocks();
     await b?.close();
     await a?.close();
   });

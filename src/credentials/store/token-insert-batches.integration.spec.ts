@@ -48,7 +48,7 @@ describe('Tokens minted at once are stored together, within each user cap (real 
     Number((await store.readQuery(GRAPH, cypher, params))[0].n);
 
   it('writes a burst in few writes, storing exactly what each cap allows and an audit event per token', async () => {
-    const writes = jest.spyOn(store, 'query');
+    const writes = vi.spyOn(store, 'query');
     const capped = Array.from({ length: 20 }, (_, index) => tokenOf('user-batch-capped', `capped ${index}`));
     const free = Array.from({ length: 10 }, (_, index) => tokenOf('user-batch-free', `free ${index}`, ['app*']));
     const results = await Promise.all([...capped.map((token) => repository.createWithinCap(token, 3)), ...free.map((token) => repository.createWithinCap(token, 100))]);

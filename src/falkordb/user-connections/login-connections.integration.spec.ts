@@ -46,7 +46,7 @@ describe('LoginConnections (real FalkorDB ACL users)', () => {
 
   it('runs nothing after a refused AUTH, even on a connection an admin used before', async () => {
     await whoAmI(TEST_USERS.admin);
-    const work = jest.fn(() => Promise.resolve('ran'));
+    const work = vi.fn(() => Promise.resolve('ran'));
     await expect(logins.asUser(address(), { username: TEST_USERS.admin.username, password: 'wrong' }, work)).rejects.toThrow(InvalidCredentialsError);
     await expect(logins.asUser(address(), { username: 'nobody-at-all', password: 'x' }, work)).rejects.toThrow(InvalidCredentialsError);
     expect(work).not.toHaveBeenCalled();

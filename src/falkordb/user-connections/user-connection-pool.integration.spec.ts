@@ -6,7 +6,7 @@ import { OpenedUserConnection, PooledConnectionClosedError, UserConnectionPool }
 const MINUTE = 60_000;
 
 /**
- * The pool's timers (idle close, expiry) run on Jest's fake clock; the connections are real ones to
+ * The pool's timers (idle close, expiry) run on Vitest's fake clock; the connections are real ones to
  * a real FalkorDB (sockets are I/O, not timers, so they keep working while the clock is fake).
  */
 describe('UserConnectionPool (real FalkorDB connections, fake clock)', () => {
@@ -39,22 +39,22 @@ describe('UserConnectionPool (real FalkorDB connections, fake clock)', () => {
 
   beforeEach(() => {
     // Only timers and Date are fake: sockets, nextTick and setImmediate stay real.
-    jest.useFakeTimers({ doNotFake: ['nextTick', 'setImmediate', 'queueMicrotask', 'hrtime', 'performance'] });
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'setInterval', 'clearInterval', 'Date'] });
     pool = new UserConnectionPool();
     opened = [];
   });
 
   afterEach(() => {
     pool.onApplicationShutdown();
-    jest.useRealTimers();
+    vi.useRealTimers();
   });
 
   it('closes a connection the moment its credential expires', async () => {
     const connection = await ping('expiring', opener(Date.now() + MINUTE));
-    jest.advanceTimersByTime(MINUTE - 1);
+    vi.advanceTimersByTime(MINUTE - 1);
     expect(pool.has('expiring')).toBe(true);
     expect(connection.isOpen).toBe(true);
-    jest.advanceTimersByTime(1);
+    vi.advanceTimersByTime(1);
     expect(pool.has('expiring')).toBe(false);
     expect(connection.isOpen).toBe(false);
   });
@@ -63,13 +63,13 @@ describe('UserConnectionPool (real FalkorDB connections, fake clock)', () => {
     pool.configure({ idleTimeoutMs: MAX_TIMER_MS });
     const validUntil = Date.now() + MAX_TIMER_MS + MINUTE;
     const connection = await ping('long-lived', opener(validUntil));
-    jest.advanceTimersByTime(MAX_TIMER_MS - 1);
+    vi.advanceTimersByTime(MAX_TIMER_MS - 1);
     // Used once more, so that idleness does not close it first.
     await ping('long-lived');
-    jest.advanceTimersByTime(MINUTE);
+    vi.advanceTimersByTime(MINUTE);
     expect(Date.now()).toBe(validUntil - 1);
     expect(connection.isOpen).toBe(true);
-    jest.advanceTimersByTime(1);
+    vi.advanceTimersByTime(1);
     expect(pool.has('long-lived')).toBe(false);
     expect(connection.isOpen).toBe(false);
   });
@@ -77,9 +77,9 @@ describe('UserConnectionPool (real FalkorDB connections, fake clock)', () => {
   it('closes a connection nobody used for idleTimeoutMs, but never one in use', async () => {
     pool.configure({ idleTimeoutMs: 1000 });
     const idle = await ping('idle');
-    jest.advanceTimersByTime(999);
+    vi.advanceTimersByTime(999);
     expect(pool.has('idle')).toBe(true);
-    jest.advanceTimersByTime(1);
+    vi.advanceTimersByTime(1);
     expect(pool.has('idle')).toBe(false);
     expect(idle.isOpen).toBe(false);
 
@@ -91,13 +91,13 @@ describe('UserConnectionPool (real FalkorDB connections, fake clock)', () => {
       return new Promise<void>((resolve) => (finish = resolve));
     });
     await running;
-    jest.advanceTimersByTime(10_000);
+    vi.advanceTimersByTime(10_000);
     expect(pool.has('busy')).toBe(true);
     finish();
     await busy;
-    jest.advanceTimersByTime(999);
+    vi.advanceTimersByTime(999);
     expect(pool.has('busy')).toBe(true);
-    jest.advanceTimersByTime(1);
+    vi.advanceTimersByTime(1);
     expect(pool.has('busy')).toBe(false);
   });
 

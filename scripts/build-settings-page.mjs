@@ -7,7 +7,7 @@
  *   2. a type check of web/ with tsc (esbuild does not check types);
  *   3. one bundle (Preact, openapi-fetch and the page) and one stylesheet by esbuild, named by
  *      content hash, and index.html pointing at them.
- * Run by `npm run build` after `nest build` (which empties dist/). `--skip-typecheck` skips step 2.
+ * Run by `npm run build` after tsc (into an emptied dist/). `--skip-typecheck` skips step 2.
  */
 import { execFileSync } from 'node:child_process';
 import { copyFileSync, mkdirSync, readFileSync, rmSync, writeFileSync, existsSync } from 'node:fs';

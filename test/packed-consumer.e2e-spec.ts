@@ -123,9 +123,14 @@ describe('the packed library', () => {
       packages = await installedPackages(consumerDir);
     }, 240_000);
 
-    it(`installs Nest ${nestMajor} beside the library`, async () => {
-      const core = JSON.parse(await readFile(join(consumerDir, 'node_modules', '@nestjs', 'core', 'package.json'), 'utf8')) as { version: string };
-      expect(Number(core.version.split('.')[0])).toBe(nestMajor);
+    it(`installs the Nest ${nestMajor} line beside the library, every @nestjs peer on it`, async () => {
+      const majorOf = async (name: string) => {
+        const manifest = JSON.parse(await readFile(join(consumerDir, 'node_modules', name, 'package.json'), 'utf8')) as { version: string };
+        return Number(manifest.version.split('.')[0]);
+      };
+      const peers = ['@nestjs/common', '@nestjs/core', '@nestjs/swagger', '@nestjs/jwt', '@nestjs/passport', '@nestjs/platform-express'];
+      const majors = Object.fromEntries(await Promise.all(peers.map(async (name) => [name, await majorOf(name)] as const)));
+      expect(majors).toEqual(Object.fromEntries(peers.map((name) => [name, nestMajor])));
     });
 
     it('installs no Fastify, no FalkorDB binaries and no falkordblite', () => {

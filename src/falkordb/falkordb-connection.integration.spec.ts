@@ -8,6 +8,7 @@ import { freePort, refusesConnections } from '../../test/support/free-port';
 import { until } from '../../test/support/until';
 import { StoreUnavailableError } from './falkordb-errors';
 import { FalkorDbConnection } from './falkordb-connection';
+import { FOLD_AFTER_CREATED } from './pending-changes-fold';
 
 /** The service's connection to its embedded FalkorDB (over TCP), through an outage of the server process. */
 describe('FalkorDbConnection with the embedded server (real processes)', () => {
@@ -106,3 +107,38 @@ describe('FalkorDbConnection with an external server (real processes)', () => {
     }
   });
 });
+
+/** The store connection folds FalkorDB's pending changes in after many creations (PendingChangesFold). */
+describe('FalkorDbConnection folding pending changes (real FalkorDB)', () => {
+  let server: FalkorDbTestServer;
+
+  beforeAll(async () => {
+    server = await FalkorDbTestServer.start();
+  });
+
+  afterAll(async () => {
+    await server?.destroy();
+  });
+
+  const labels = async () => ((await server.command(['GRAPH.QUERY', 'folded', 'CALL db.labels()'])) as [unknown, string[][]])[1].map(([label]) => label);
+
+  it('writes one fold after FOLD_AFTER_CREATED created entities on the token graph, and leaves no node of it behind', async () => {
+    const connection = new FalkorDbConnection({ url: server.url, tokenGraph: 'folded' });
+    await connection.onModuleInit();
+    try {
+      await connection.query('folded', 'UNWIND range(1, $n) AS i CREATE (:Item {i: i})', { n: FOLD_AFTER_CREATED - 1 });
+      expect(await labels()).toEqual(['Item']);
+      // Another graph's writes count for nothing.
+      await connection.query('elsewhere', 'UNWIND range(1, 5000) AS i CREATE (:Item {i: i})');
+      expect(await labels()).toEqual(['Item']);
+
+      await connection.query('folded', 'CREATE (:Item {i: 0})');
+      await until(async () => (await labels()).includes('PendingChangesFold'), 5000, 'the fold');
+      expect(await connection.readQuery('folded', 'MATCH (n) RETURN count(n) AS nodes')).toEqual([{ nodes: FOLD_AFTER_CREATED }]);
+      expect(await connection.readQuery('folded', 'MATCH (f:PendingChangesFold) RETURN count(f) AS folds')).toEqual([{ folds: 0 }]);
+    } finally {
+      await connection.onApplicationShutdown();
+    }
+  });
+});
+

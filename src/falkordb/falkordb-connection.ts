@@ -6,6 +6,7 @@ import { connectClient, ConnectTarget } from './connect-client';
 import { EmbeddedFalkorDb } from './embedded-falkordb';
 import { FALKORDB_MODULE_OPTIONS } from './falkordb.module-definition';
 import { StoreCalls } from './store-calls';
+import { FOLD_QUERY, PendingChangesFold } from './pending-changes-fold';
 import {
   DEFAULT_COMMAND_TIMEOUT_MS,
   DEFAULT_CONNECT_TIMEOUT_MS,
@@ -37,6 +38,7 @@ export type PrimaryChangeListener = (primary: HostAndPort) => void;
 export class FalkorDbConnection implements OnModuleInit, OnApplicationShutdown {
   private readonly logger = new Logger('FalkorDB');
   private readonly calls: StoreCalls;
+  private readonly pendingChanges = new PendingChangesFold();
   private client?: FalkorDB;
   private ownsClient = true;
   private embedded?: EmbeddedFalkorDb;
@@ -252,8 +254,16 @@ export class FalkorDbConnection implements OnModuleInit, OnApplicationShutdown {
     }
     if (!readOnly) {
       await this.replicaAcks.confirm(client, (error) => this.calls.unavailable(errorMessage(error)));
+      if (graph === this.tokenGraph && this.pendingChanges.noteWrite(reply.metadata)) this.foldPendingChanges();
     }
     return reply.data ?? [];
+  }
+
+  /** See PendingChangesFold. Off the request's path; a fold that fails is simply due again later. */
+  private foldPendingChanges(): void {
+    this.run(this.tokenGraph, FOLD_QUERY, undefined, false).catch((error: unknown) => {
+      this.logger.debug(`Folding the store's pending changes failed (retried after the next writes): ${errorMessage(error)}`);
+    });
   }
 
   /**

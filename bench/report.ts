@@ -154,6 +154,7 @@ export function printReadmeBlock(
   falkordbAlone: FalkorDbAloneRun[],
   mint: MintLatencyComparison,
   revocation: RevocationLatency,
+  anchor: string[],
 ): void {
   const baseline = baselineOf(measured);
   const withCpu = hasCpu(measured);
@@ -184,6 +185,7 @@ export function printReadmeBlock(
       `p50 ${formatMs(mint.loaded.p50)} / p99 ${formatMs(mint.loaded.p99)} once it holds ${count(mint.loaded.heldBefore)}.`,
     `A token revoked on one instance is refused by a second instance ${formatMs(revocation.p50)} (p50), ${formatMs(revocation.p99)} (p99), ` +
       `${formatMs(revocation.max)} (max) after the revocation returned (${revocation.count} trials, after ${revocation.warmupTrials} unmeasured ones).`,
+    ...anchor,
   ];
   console.log('\nFor README.md (Performance):\n');
   console.log('```markdown');

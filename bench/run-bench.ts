@@ -34,6 +34,8 @@ import { FalkorDbAloneRun, measureFalkorDbAlone } from './falkordb-alone';
 import { ServiceClient } from './service-client';
 import { randomServiceSecrets, ServiceProcess } from './service-process';
 import { TokenStore } from './token-store';
+import { AnchorProcess } from './anchor-process';
+import { anchorLines, measureAnchor } from './anchor-comparison';
 
 const REPO_ROOT = join(__dirname, '..');
 /**
@@ -99,6 +101,13 @@ async function runPhases(settings: BenchSettings, cleanup: Cleanup): Promise<voi
   }
   printFalkorDbAlone(falkordbAlone, measured);
 
+  // The anchor: the same machine's limit for a Nest route, in this run (issue 24's ratios).
+  const anchorApp = await AnchorProcess.start(REPO_ROOT, store.url, BENCH_GRAPH, GRAPH_READ.query, cleanup);
+  const anchorWatch: Record<string, number> = { ...(anchorApp.pid === undefined ? {} : { anchor: anchorApp.pid }) };
+  const anchor = await measureAnchor(anchorApp.baseUrl, settings, cleanup, anchorWatch);
+  await anchorApp.stop();
+  console.log(`\n${anchorLines(measured, anchor).join('\n')}`);
+
   const mintUsers = {
     fresh: { username: MINT_LATENCY_USERNAMES.fresh, password: randomBytes(16).toString('hex') },
     loaded: { username: MINT_LATENCY_USERNAMES.loaded, password: randomBytes(16).toString('hex') },
@@ -123,7 +132,7 @@ async function runPhases(settings: BenchSettings, cleanup: Cleanup): Promise<voi
     { name: 'A', ...(await serviceA.logSize()) },
     { name: 'B', ...(await serviceB.logSize()) },
   ]);
-  printReadmeBlock(info, settings, measured, falkordbAlone, mintLatency, revocation);
+  printReadmeBlock(info, settings, measured, falkordbAlone, mintLatency, revocation, anchorLines(measured, anchor));
   console.log(`\nBench finished in ${((Date.now() - runStarted) / 60_000).toFixed(1)} min (cleanup follows).`);
 }
 

@@ -24,6 +24,22 @@ export interface RouteMeasurement {
   result: LoadResult;
 }
 
+export const MINT_ROUTE = 'POST /api/auth/tokens/credentials';
+
+/** Minting at `mintConnections`: every request mints a new token (same name, new id); the bench raises the cap. */
+export function mintSpec(base: string, minter: Credentials, settings: BenchSettings, watch: Record<string, number>): LoadSpec {
+  return {
+    url: `${base}/api/auth/tokens/credentials`,
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ username: minter.username, password: minter.password, name: 'bench load mint' }),
+    connections: settings.mintConnections,
+    seconds: settings.secondsPerRoute,
+    warmupSeconds: settings.warmupSeconds,
+    watch,
+  };
+}
+
 export async function createBenchGraph(client: ServiceClient, writer: MintedToken): Promise<void> {
   await client.graphQuery(BENCH_GRAPH, writer.token, { query: `UNWIND range(1, ${BENCH_GRAPH_NODES}) AS i CREATE (:Bench {i: i})` });
 }
@@ -71,19 +87,7 @@ export async function measureRoutes(
         ...timing,
       },
     },
-    {
-      route: 'POST /api/auth/tokens/credentials',
-      what: 'mint: FalkorDB login as the user + new token stored (fsync)',
-      spec: {
-        url: `${base}/api/auth/tokens/credentials`,
-        method: 'POST',
-        headers: json,
-        // Every request mints a new token (same name, new id); the cap is raised for the bench.
-        body: JSON.stringify({ username: tokens.minter.username, password: tokens.minter.password, name: 'bench load mint' }),
-        connections: settings.mintConnections,
-        ...timing,
-      },
-    },
+    { route: MINT_ROUTE, what: 'mint: FalkorDB login as the user + new token stored (fsync)', spec: mintSpec(base, tokens.minter, settings, watch) },
     { route: 'GET /health/live (again)', what: 'the baseline again, measured last', spec: baseline },
   ];
 

@@ -19,6 +19,7 @@ import { Cleanup, runWithCleanup } from './cleanup';
 import { machineInfo } from './machine-info';
 import { compareMintLatency } from './mint-latency';
 import {
+  mintGrowthLines,
   printFalkorDbAlone,
   printHeader,
   printLogSizes,
@@ -29,7 +30,8 @@ import {
   printSetup,
 } from './report';
 import { measureRevocationLatencyInChild } from './revocation-latency';
-import { BENCH_GRAPH, createBenchGraph, FALKORDB_PROCESS, GRAPH_READ, measureRoutes, SERVICE_PROCESS } from './route-throughput';
+import { BENCH_GRAPH, createBenchGraph, FALKORDB_PROCESS, GRAPH_READ, measureRoutes, MINT_ROUTE, mintSpec, SERVICE_PROCESS } from './route-throughput';
+import { generateLoad } from './load-generator';
 import { FalkorDbAloneRun, measureFalkorDbAlone } from './falkordb-alone';
 import { ServiceClient } from './service-client';
 import { randomServiceSecrets, ServiceProcess } from './service-process';
@@ -68,19 +70,26 @@ async function runPhases(settings: BenchSettings, cleanup: Cleanup): Promise<voi
   // One deployment's secrets for both instances; the key also signs the seeded tokens.
   const secrets = randomServiceSecrets();
   const store = await TokenStore.start(cleanup, secrets.ENCRYPTION_KEY);
-  console.log(`FalkorDB on ${store.url}; seeding ${settings.seededTokens.toLocaleString('en-US')} tokens...`);
-  const seeding = await store.seed(settings.seededTokens);
 
+  // The store grows the way production grows it: the service runs, its indexes in place, while
+  // the tokens are written (with their audit events, folded as the service's writes fold them).
   const serviceOptions = { repoRoot: REPO_ROOT, logDir, falkordbUrl: store.url, secrets };
   const startingA = Date.now();
   const serviceA = await ServiceProcess.start({ name: 'A', ...serviceOptions }, cleanup);
   startedServices.push(serviceA);
   const startupMs = Date.now() - startingA;
-  const indexWaitMs = await store.waitForIndexes();
-  printSetup({ ...seeding, seededTokens: settings.seededTokens, indexWaitMs, startupMs });
+  const watch: Record<string, number> = {};
+  if (serviceA.pid !== undefined) watch[SERVICE_PROCESS] = serviceA.pid;
+  if (store.server.pid !== undefined) watch[FALKORDB_PROCESS] = store.server.pid;
+  const a = new ServiceClient(serviceA.baseUrl);
+  console.log(`FalkorDB on ${store.url}; minting on the empty store...`);
+  const mintOnEmptyStore = await generateLoad(mintSpec(serviceA.baseUrl, TEST_USERS.writer, settings, watch), cleanup);
+
+  console.log(`Growing the store to ${settings.seededTokens.toLocaleString('en-US')} tokens...`);
+  const seeding = await store.seed(settings.seededTokens);
+  printSetup({ ...seeding, seededTokens: settings.seededTokens, startupMs });
   for (const message of await serviceA.messagesOf('CredentialStore')) console.log(`  service A (CredentialStore): ${message}`);
 
-  const a = new ServiceClient(serviceA.baseUrl);
   // A token per route, so one route's state in the service (e.g. the Graph API's pooled connection) is not another's.
   const writer = await a.mint(TEST_USERS.writer, 'bench reads');
   const admin = await a.mint(TEST_USERS.admin, 'bench admin reads');
@@ -88,11 +97,11 @@ async function runPhases(settings: BenchSettings, cleanup: Cleanup): Promise<voi
   await createBenchGraph(a, graphWriter);
 
   console.log('\nThroughput, one route at a time:');
-  const watch: Record<string, number> = {};
-  if (serviceA.pid !== undefined) watch[SERVICE_PROCESS] = serviceA.pid;
-  if (store.server.pid !== undefined) watch[FALKORDB_PROCESS] = store.server.pid;
   const measured = await measureRoutes(a, { writer, admin, graphWriter, minter: TEST_USERS.writer }, settings, cleanup, watch);
   printRouteTable(measured);
+  const mintOnFullStore = measured.find((entry) => entry.route === MINT_ROUTE)?.result;
+  const mintGrowth = mintOnFullStore ? mintGrowthLines(mintOnEmptyStore, mintOnFullStore, settings.seededTokens) : [];
+  console.log(`\n${mintGrowth.join('\n')}`);
 
   // The same query without the service: what FalkorDB alone serves one connection (one token) and fifty.
   const falkordbAlone: FalkorDbAloneRun[] = [];
@@ -132,7 +141,7 @@ async function runPhases(settings: BenchSettings, cleanup: Cleanup): Promise<voi
     { name: 'A', ...(await serviceA.logSize()) },
     { name: 'B', ...(await serviceB.logSize()) },
   ]);
-  printReadmeBlock(info, settings, measured, falkordbAlone, mintLatency, revocation, anchorLines(measured, anchor));
+  printReadmeBlock(info, settings, measured, falkordbAlone, mintLatency, revocation, [...mintGrowth, ...anchorLines(measured, anchor)]);
   console.log(`\nBench finished in ${((Date.now() - runStarted) / 60_000).toFixed(1)} min (cleanup follows).`);
 }
 

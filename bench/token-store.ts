@@ -2,7 +2,6 @@ import type { FalkorDB } from 'falkordb';
 import { FalkorDbTestServer } from '../test/support/falkordb-test-server';
 import { connectPlainClient, seedTokens } from '../test/support/seed-tokens';
 import type { Cleanup } from './cleanup';
-import { signUnsignedTokensOf } from './seeded-token-signing';
 
 /** The service's default store graph (TOKEN_GRAPH is left unset, as users leave it). */
 export const STORE_GRAPH = 'token_management';
@@ -10,7 +9,6 @@ export const STORE_GRAPH = 'token_management';
 /** Users of seeded tokens log in to this server: the loopback spelling FALKORDB_URL uses, so the service sees them as its own. */
 const SERVER_HOST = '127.0.0.1';
 const SEED_PROGRESS_INTERVAL_MS = 15_000;
-const INDEX_WAIT_TIMEOUT_MS = 10 * 60_000;
 
 /**
  * The FalkorDB the services use, as an external server (a separate valkey + falkordb.so process
@@ -26,7 +24,7 @@ export class TokenStore {
 
   /**
    * `signingKey`: the ENCRYPTION_KEY the services will get; tokens seeded by the bench are signed
-   * with it as the service signs records (seeded-token-signing.ts): a record without a valid MAC
+   * with it as the service signs records (the record MAC): a record without a valid MAC
    * is refused, so an unsigned seed would measure nothing but refusals.
    */
   static async start(cleanup: Cleanup, signingKey: string): Promise<TokenStore> {
@@ -43,13 +41,13 @@ export class TokenStore {
   }
 
   /**
-   * Writes `count` active tokens of 1,000 users (test/support/seed-tokens.ts, the stored schema,
-   * UNWIND batches) before any service starts, printing the store's token count while it works
-   * because 1M tokens take a minute or more; then signs them with the signing key.
+   * Grows the store to `count` active tokens of 1,000 users while the service runs with its
+   * indexes, as production grows it (test/support/seed-tokens.ts: the stored schema, each token
+   * linked to its user, signed with the record MAC, with the audit event a mint writes, and the
+   * fold of pending changes the service's writes make), printing the token count while it works.
    */
-  async seed(count: number): Promise<{ elapsedMs: number; signMs: number; storedTokens: number }> {
-    // No graph exists before the first write, so there is nothing to count either.
-    if (count === 0) return { elapsedMs: 0, signMs: 0, storedTokens: 0 };
+  async seed(count: number): Promise<{ elapsedMs: number; storedTokens: number }> {
+    if (count === 0) return { elapsedMs: 0, storedTokens: await this.countTokens() };
     const started = Date.now();
     const progress = setInterval(() => {
       void this.countTokens().then(
@@ -57,14 +55,16 @@ export class TokenStore {
         () => undefined,
       );
     }, SEED_PROGRESS_INTERVAL_MS);
-    const seeded = await seedTokens(this.client, { tokens: count, host: SERVER_HOST, port: this.server.port, graph: STORE_GRAPH }).finally(() =>
-      clearInterval(progress),
-    );
-    const elapsedMs = Date.now() - started;
-    const signing = Date.now();
-    console.log(`  signing them (record MACs keyed by the services' ENCRYPTION_KEY)...`);
-    await signUnsignedTokensOf(this.client, STORE_GRAPH, seeded.seededUsers.map((user) => user.userId), this.signingKey);
-    return { elapsedMs, signMs: Date.now() - signing, storedTokens: await this.countTokens() };
+    await seedTokens(this.client, {
+      tokens: count,
+      host: SERVER_HOST,
+      port: this.server.port,
+      graph: STORE_GRAPH,
+      encryptionKey: this.signingKey,
+      auditEvents: true,
+      foldPendingChanges: true,
+    }).finally(() => clearInterval(progress));
+    return { elapsedMs: Date.now() - started, storedTokens: await this.countTokens() };
   }
 
   /**
@@ -86,16 +86,18 @@ export class TokenStore {
       host,
       port,
       graph: STORE_GRAPH,
+      encryptionKey: this.signingKey,
+      auditEvents: true,
+      foldPendingChanges: true,
     });
     const seeded = result.seededUsers[0];
     if (seeded.userId !== id) throw new Error(`seeded tokens went to ${seeded.userId} (${seeded.username}), not ${id}`);
-    if (this.signingKey) await signUnsignedTokensOf(this.client, STORE_GRAPH, [id], this.signingKey);
   }
 
   /** Active tokens of one user, as the service counts them (its per-user counter) and as stored (edges to it). */
   async heldTokens(username: string): Promise<{ counter: number; stored: number }> {
     const rows = await this.read(
-      // `WITH u`: start from the user and follow its edges, not scan every Token (see seeded-token-signing.ts).
+      // `WITH u`: start from the user and follow its edges, not scan every Token (a scan of every Token costs the whole store).
       `MATCH (u:User {username: $username}) WITH u OPTIONAL MATCH (t:Token)-[:BELONGS_TO]->(u) WHERE t.revoked = false
        RETURN u.active_tokens AS counter, count(t) AS stored`,
       { username },
@@ -107,25 +109,6 @@ export class TokenStore {
   async countTokens(): Promise<number> {
     const rows = await this.read('MATCH (t:Token) RETURN count(t) AS n');
     return Number((rows[0] as { n: number } | undefined)?.n ?? 0);
-  }
-
-  /**
-   * The service creates its indexes at startup; on a store of 1M tokens FalkorDB builds them in
-   * the background for a while. Measuring during that build would measure the build, so the
-   * bench waits until every index is operational. Returns how long that took.
-   */
-  async waitForIndexes(): Promise<number> {
-    const started = Date.now();
-    for (;;) {
-      const building = (await this.read('CALL db.indexes() YIELD label, properties, status RETURN label, properties, status')).filter(
-        (row) => !/OPERATIONAL/i.test(String(row.status)),
-      );
-      if (!building.length) return Date.now() - started;
-      if (Date.now() - started > INDEX_WAIT_TIMEOUT_MS) {
-        throw new Error(`indexes still building after ${INDEX_WAIT_TIMEOUT_MS / 1000} s: ${JSON.stringify(building)}`);
-      }
-      await new Promise((resolve) => setTimeout(resolve, 500));
-    }
   }
 
   /** An ACL user with the test writer's rights (read-write, no admin commands). */

@@ -4,6 +4,8 @@ import { userIdOf } from '../../src/auth/user-id';
 import { RecordMac } from '../../src/credentials/crypto/record-mac';
 import { COUNTED_FOREVER } from '../../src/credentials/store/token-records';
 import { NULL_ORDER_OFFSET } from '../../src/credentials/store/token-order-keys';
+import { AUDIT_EVENT_LABEL } from '../../src/audit/audit-event';
+import { FOLD_QUERY } from '../../src/falkordb/pending-changes-fold';
 
 const ROLES = ['Admin', 'Read-Write', 'Read-Only'] as const;
 const DAY_MS = 24 * 3600_000;
@@ -38,6 +40,14 @@ export interface SeedTokensOptions {
    * upgrade path), which is not what an ordinary start does.
    */
   encryptionKey?: string;
+  /** Also writes the `token.created` audit event each mint writes with its token. Default false. */
+  auditEvents?: boolean;
+  /**
+   * After each batch, the write the service's store connection makes every 1,000 created entities
+   * (src/falkordb/pending-changes-fold.ts), so a store seeded while a service runs ends up as one
+   * the service grew itself. Default false.
+   */
+  foldPendingChanges?: boolean;
 }
 
 export interface SeedTokensResult {
@@ -56,17 +66,20 @@ export interface SeedTokensResult {
  * seed into the same graph adds to it), its `active_tokens` raised by the tokens it gets, and each
  * token is created with its BELONGS_TO edge and its listing order keys, exactly as the service stores one.
  */
-const BATCH_QUERY = `
+const batchQuery = (auditEvents: boolean) => `
 UNWIND $groups AS g
 MERGE (u:User {user_id: g.user_id})
 ON CREATE SET u.username = g.username, u.host = $host, u.port = $port, u.created_at = $user_created_at, u.active_tokens = 0
 SET u.active_tokens = coalesce(u.active_tokens, 0) + size(g.t)
 WITH u, g
 UNWIND g.t AS r
-CREATE (:Token {token_id: r.i, token_hash: r.h, user_id: g.user_id, username: g.username, name: r.n, role: g.role,
+CREATE (t:Token {token_id: r.i, token_hash: r.h, user_id: g.user_id, username: g.username, name: r.n, role: g.role,
   host: $host, port: $port, tls: false, created_at: r.c, expires_at: r.e, revoked: false, password_enc: r.p,
   counts_until: coalesce(r.e, ${COUNTED_FOREVER}), mac: r.m,
-  expires_order: coalesce(r.e, ${NULL_ORDER_OFFSET} + r.c), last_used_order: r.c - ${NULL_ORDER_OFFSET}})-[:BELONGS_TO]->(u)`;
+  expires_order: coalesce(r.e, ${NULL_ORDER_OFFSET} + r.c), last_used_order: r.c - ${NULL_ORDER_OFFSET}})-[:BELONGS_TO]->(u)
+${auditEvents ? `CREATE (:${AUDIT_EVENT_LABEL} {event_id: randomUUID(), at: r.c, type: 'token.created', host: $host, port: $port,
+  actor_username: g.username, actor_token_id: null, subject_username: g.username, subject_token_id: r.i,
+  ip: '203.0.113.7', user_agent: 'seed', detail: '{}'})` : ''}`;
 
 /** The lookups the batch query relies on; the service creates the same at startup ("already indexed" is fine). */
 const INDEXES = ['CREATE INDEX FOR (u:User) ON (u.user_id)', 'CREATE INDEX FOR (t:Token) ON (t.token_id)'];
@@ -127,6 +140,7 @@ export async function seedTokens(client: FalkorDB, options: SeedTokensOptions): 
 
   await ensureIndexes(client, graph);
   const store = client.selectGraph(graph);
+  const query = batchQuery(options.auditEvents ?? false);
   const sampleTokenIds: string[] = [];
   let batches = 0;
   let inFlight: Promise<unknown> | undefined;
@@ -155,7 +169,8 @@ export async function seedTokens(client: FalkorDB, options: SeedTokensOptions): 
     const rows = [...groups.values()];
     sampleTokenIds.push(rows[0].t[0].i);
     // Two batches in flight: the next one is built and sent while the server writes this one.
-    const sent = store.query(BATCH_QUERY, { params: { groups: rows, host, port, user_created_at: firstCreatedAt } });
+    const params = { params: { groups: rows, host, port, user_created_at: firstCreatedAt } };
+    const sent = store.query(query, params).then((reply) => (options.foldPendingChanges ? store.query(FOLD_QUERY) : reply));
     sent.catch(() => undefined); // awaited below; this only keeps an early failure from being "unhandled"
     await inFlight;
     inFlight = sent;

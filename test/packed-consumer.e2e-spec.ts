@@ -1,6 +1,6 @@
 import { ChildProcess, execFile, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { copyFile, cp, mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
+import { copyFile, cp, mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
@@ -61,11 +61,27 @@ async function installedPackages(dir: string, found = new Map<string, string[]>(
   return found;
 }
 
-/** The hosts the library must serve alike: the Nest 11 line in CommonJS, the Nest 12 line in ESM. */
+/**
+ * The hosts the library must serve alike: the Nest 11 line in CommonJS, the Nest 12 line in ESM.
+ * Each template holds its package.json and tsconfig; the host app's sources are written once
+ * (HOST_SOURCES, CommonJS `.cts`) and given to the ESM host as `.mts` importing `.mjs`.
+ */
 const HOSTS = [
-  { name: 'a Nest 11 CommonJS host', template: 'consumer-nest11-cjs', main: 'dist/main.cjs', nestMajor: 11 },
-  { name: 'a Nest 12 ESM host', template: 'consumer-nest12-esm', main: 'dist/main.mjs', nestMajor: 12 },
+  { name: 'a Nest 11 CommonJS host', template: 'consumer-nest11-cjs', main: 'dist/main.cjs', nestMajor: 11, esm: false },
+  { name: 'a Nest 12 ESM host', template: 'consumer-nest12-esm', main: 'dist/main.mjs', nestMajor: 12, esm: true },
 ];
+const HOST_SOURCES = join(__dirname, 'consumer-nest11-cjs', 'src');
+
+/** The host app's sources in `consumerDir`/src, as ESM (`.mts`, relative imports of `.mjs`) when `esm`. */
+async function writeHostSources(consumerDir: string, esm: boolean): Promise<void> {
+  if (!esm) return; // the CommonJS template carries them
+  await mkdir(join(consumerDir, 'src'), { recursive: true });
+  for (const file of await readdir(HOST_SOURCES)) {
+    if (!file.endsWith('.cts')) continue;
+    const source = await readFile(join(HOST_SOURCES, file), 'utf8');
+    await writeFile(join(consumerDir, 'src', file.replace(/\.cts$/, '.mts')), source.replace(/from '(\.\/[^']+)\.cjs'/g, "from '$1.mjs'"));
+  }
+}
 
 /**
  * A host adopts the library the way a user would: the packed tarball (`npm pack`, what `npm
@@ -101,7 +117,7 @@ describe('the packed library', () => {
     expect(packedFiles.filter((path) => /\.spec\.|(^|\/)test\/|tsbuildinfo/.test(path))).toEqual([]);
   });
 
-  describe.each(HOSTS)('in $name (Express)', ({ template, main, nestMajor }) => {
+  describe.each(HOSTS)('in $name (Express)', ({ template, main, nestMajor, esm }) => {
     let consumerDir: string;
     let packages: Map<string, string[]>;
 
@@ -112,6 +128,7 @@ describe('the packed library', () => {
       // The template's sources and settings only, not what a local try-out of it may have left there.
       const leftovers = ['node_modules', 'dist', 'package-lock.json', 'falkordb-pat.tgz'].map((name) => join(templateDir, name));
       await cp(templateDir, consumerDir, { recursive: true, filter: (source) => !leftovers.includes(source) });
+      await writeHostSources(consumerDir, esm);
       // The template depends on "file:falkordb-pat.tgz".
       await copyFile(tarball, join(consumerDir, 'falkordb-pat.tgz'));
 

@@ -140,5 +140,22 @@ describe('FalkorDbConnection folding pending changes (real FalkorDB)', () => {
       await connection.onApplicationShutdown();
     }
   });
+
+  it("keeps writing when a store writer makes the fold fail (a constraint on its label): the fold is never on a request's path", async () => {
+    await server.command(['GRAPH.QUERY', 'sabotaged', 'CREATE (:Item {i: -1})']);
+    await server.command(['GRAPH.CONSTRAINT', 'CREATE', 'sabotaged', 'MANDATORY', 'NODE', 'PendingChangesFold', 'PROPERTIES', '1', 'required']);
+    const connection = new FalkorDbConnection({ url: server.url, tokenGraph: 'sabotaged' });
+    await connection.onModuleInit();
+    try {
+      for (let batch = 0; batch < 3; batch++) {
+        await expect(connection.query('sabotaged', 'UNWIND range(1, $n) AS i CREATE (:Item {i: i}) RETURN count(*) AS created', { n: FOLD_AFTER_CREATED })).resolves.toEqual([
+          { created: FOLD_AFTER_CREATED },
+        ]);
+      }
+      expect(await connection.readQuery('sabotaged', 'MATCH (n:Item) RETURN count(n) AS items')).toEqual([{ items: 3 * FOLD_AFTER_CREATED + 1 }]);
+    } finally {
+      await connection.onApplicationShutdown();
+    }
+  });
 });
 

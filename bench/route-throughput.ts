@@ -44,11 +44,26 @@ export async function createBenchGraph(client: ServiceClient, writer: MintedToke
   await client.graphQuery(BENCH_GRAPH, writer.token, { query: `UNWIND range(1, ${BENCH_GRAPH_NODES}) AS i CREATE (:Bench {i: i})` });
 }
 
+/** The anchor app's routes, run between the service's (see anchor-comparison.ts). */
+export interface AnchorRoutes {
+  baseUrl: string;
+  /** The anchor process's pid, for its CPU time. */
+  watch: Record<string, number>;
+}
+
+/** Each anchor route's runs, in the order they were measured. */
+export interface AnchorRun {
+  live: LoadResult[];
+  query: LoadResult[];
+}
+
 /**
  * Each route in turn, between two runs of /health/live: the baseline (Fastify, helmet and the
  * request log, no auth, no FalkorDB) that the other routes are compared to. It is measured in the
  * same run because absolute figures move with whatever else the machine is doing, and twice, first
  * and last, so the drift of the machine during the run shows (ratios use the mean of the two).
+ * The anchor's routes are run right before and after the service routes they are compared with, so
+ * each ratio compares runs minutes apart at most, not the start of the bench with its end.
  */
 export async function measureRoutes(
   client: ServiceClient,
@@ -57,24 +72,32 @@ export async function measureRoutes(
   cleanup: Cleanup,
   /** Processes whose CPU time per route is reported, by name (the service, FalkorDB). */
   watch: Record<string, number>,
-): Promise<RouteMeasurement[]> {
+  anchorRoutes: AnchorRoutes,
+): Promise<{ measured: RouteMeasurement[]; anchor: AnchorRun }> {
   const base = client.baseUrl;
   const bearer = (minted: MintedToken) => ({ authorization: `Bearer ${minted.token}` });
   const json = { 'content-type': 'application/json' };
   const timing = { seconds: settings.secondsPerRoute, warmupSeconds: settings.warmupSeconds, watch };
+  const anchorTiming = { ...timing, watch: anchorRoutes.watch, connections: settings.connections };
   const baseline: LoadSpec = { url: `${base}/health/live`, method: 'GET', headers: {}, connections: settings.connections, ...timing };
-  const routes: { route: string; what: string; spec: LoadSpec }[] = [
+  const anchorLive: LoadSpec = { url: `${anchorRoutes.baseUrl}/live`, method: 'GET', headers: {}, ...anchorTiming };
+  const anchorQuery: LoadSpec = { url: `${anchorRoutes.baseUrl}/query`, method: 'POST', headers: json, body: JSON.stringify(GRAPH_READ), ...anchorTiming };
+  type Step = { route: string; what: string; spec: LoadSpec } | { anchor: keyof AnchorRun; spec: LoadSpec };
+  const steps: Step[] = [
+    { anchor: 'live', spec: anchorLive },
     { route: 'GET /health/live', what: 'no auth: the baseline, measured first', spec: baseline },
     {
       route: 'GET /api/auth/tokens/{id}',
       what: 'PAT verified + checked in FalkorDB + read',
       spec: { url: `${base}/api/auth/tokens/${tokens.writer.tokenId}`, method: 'GET', headers: bearer(tokens.writer), connections: settings.connections, ...timing },
     },
+    { anchor: 'live', spec: anchorLive },
     {
       route: 'GET /api/auth/tokens/{id} (admin PAT)',
       what: 'as above + admin role confirmed against the ACL (remembered 30 s)',
       spec: { url: `${base}/api/auth/tokens/${tokens.admin.tokenId}`, method: 'GET', headers: bearer(tokens.admin), connections: settings.connections, ...timing },
     },
+    { anchor: 'query', spec: anchorQuery },
     {
       route: `POST /api/graph/{graph}/query`,
       what: `PAT + read-only Cypher as the token's user (${GRAPH_READ.query})`,
@@ -87,22 +110,27 @@ export async function measureRoutes(
         ...timing,
       },
     },
+    { anchor: 'query', spec: anchorQuery },
     { route: MINT_ROUTE, what: 'mint: FalkorDB login as the user + new token stored (fsync)', spec: mintSpec(base, tokens.minter, settings, watch) },
     { route: 'GET /health/live (again)', what: 'the baseline again, measured last', spec: baseline },
   ];
 
   if (settings.settleSeconds > 0) {
     // One unmeasured run of the PAT route (no warm-up of its own: this is the warm-up).
-    await generateLoad({ ...routes[1].spec, seconds: settings.settleSeconds, warmupSeconds: 0 }, cleanup);
+    const patRoute = steps[2] as { spec: LoadSpec };
+    await generateLoad({ ...patRoute.spec, seconds: settings.settleSeconds, warmupSeconds: 0 }, cleanup);
   }
   const measured: RouteMeasurement[] = [];
-  for (const { route, what, spec } of routes) {
-    const result = await generateLoad(spec, cleanup);
-    measured.push({ route, what, baseline: spec === baseline, connections: spec.connections, result });
+  const anchor: AnchorRun = { live: [], query: [] };
+  for (const step of steps) {
+    const result = await generateLoad(step.spec, cleanup);
+    const name = 'anchor' in step ? `anchor ${step.spec.method} /${step.anchor}` : step.route;
+    if ('anchor' in step) anchor[step.anchor].push(result);
+    else measured.push({ route: step.route, what: step.what, baseline: step.spec === baseline, connections: step.spec.connections, result });
     console.log(
-      `  ${route.padEnd(40)} ${Math.round(result.requestsPerSecond).toLocaleString('en-US').padStart(7)} req/s  ` +
+      `  ${name.padEnd(40)} ${Math.round(result.requestsPerSecond).toLocaleString('en-US').padStart(7)} req/s  ` +
         `p50 ${formatMs(result.p50Ms)}  p99 ${formatMs(result.p99Ms)}  errors ${errorsOf(result)}`,
     );
   }
-  return measured;
+  return { measured, anchor };
 }

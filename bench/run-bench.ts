@@ -37,7 +37,7 @@ import { ServiceClient } from './service-client';
 import { randomServiceSecrets, ServiceProcess } from './service-process';
 import { TokenStore } from './token-store';
 import { AnchorProcess } from './anchor-process';
-import { anchorLines, measureAnchor } from './anchor-comparison';
+import { anchorLines } from './anchor-comparison';
 
 const REPO_ROOT = join(__dirname, '..');
 /**
@@ -96,12 +96,19 @@ async function runPhases(settings: BenchSettings, cleanup: Cleanup): Promise<voi
   const graphWriter = await a.mint(TEST_USERS.writer, 'bench graph reads');
   await createBenchGraph(a, graphWriter);
 
-  console.log('\nThroughput, one route at a time:');
-  const measured = await measureRoutes(a, { writer, admin, graphWriter, minter: TEST_USERS.writer }, settings, cleanup, watch);
+  // The anchor: the same machine's limit for a Nest route, in this run (issue 24's ratios).
+  const anchorApp = await AnchorProcess.start(REPO_ROOT, store.url, BENCH_GRAPH, GRAPH_READ.query, cleanup);
+  const anchorWatch: Record<string, number> = { ...(anchorApp.pid === undefined ? {} : { anchor: anchorApp.pid }) };
+  console.log("\nThroughput, one route at a time (the anchor's routes between them):");
+  const { measured, anchor } = await measureRoutes(a, { writer, admin, graphWriter, minter: TEST_USERS.writer }, settings, cleanup, watch, {
+    baseUrl: anchorApp.baseUrl,
+    watch: anchorWatch,
+  });
+  await anchorApp.stop();
   printRouteTable(measured);
   const mintOnFullStore = measured.find((entry) => entry.route === MINT_ROUTE)?.result;
   const mintGrowth = mintOnFullStore ? mintGrowthLines(mintOnEmptyStore, mintOnFullStore, settings.seededTokens) : [];
-  console.log(`\n${mintGrowth.join('\n')}`);
+  console.log(`\n${[...mintGrowth, ...anchorLines(measured, anchor)].join('\n')}`);
 
   // The same query without the service: what FalkorDB alone serves one connection (one token) and fifty.
   const falkordbAlone: FalkorDbAloneRun[] = [];
@@ -110,12 +117,6 @@ async function runPhases(settings: BenchSettings, cleanup: Cleanup): Promise<voi
   }
   printFalkorDbAlone(falkordbAlone, measured);
 
-  // The anchor: the same machine's limit for a Nest route, in this run (issue 24's ratios).
-  const anchorApp = await AnchorProcess.start(REPO_ROOT, store.url, BENCH_GRAPH, GRAPH_READ.query, cleanup);
-  const anchorWatch: Record<string, number> = { ...(anchorApp.pid === undefined ? {} : { anchor: anchorApp.pid }) };
-  const anchor = await measureAnchor(anchorApp.baseUrl, settings, cleanup, anchorWatch);
-  await anchorApp.stop();
-  console.log(`\n${anchorLines(measured, anchor).join('\n')}`);
 
   const mintUsers = {
     fresh: { username: MINT_LATENCY_USERNAMES.fresh, password: randomBytes(16).toString('hex') },

@@ -1,19 +1,25 @@
 /**
  * The anchor the bench compares the service with (issue 24): a bare Nest app on Fastify, on the
  * same Nest line as the service, with no auth, no validation, no logging, no global pipeline.
- * `GET /live` answers at once; `POST /query` runs the Graph API route's query as GRAPH.RO_QUERY
- * on one FalkorDB connection. Run by bench/anchor-process.ts in a process of its own.
+ * `GET /live` answers at once; `POST /query` sends FalkorDB exactly the command the Graph API route
+ * sends for the bench's read (GRAPH.RO_QUERY with `--compact` and the default TIMEOUT, replies read
+ * the same way) on one FalkorDB connection. Run by bench/anchor-process.ts in a process of its own.
  */
 import 'reflect-metadata';
 import { Controller, Get, HttpCode, Inject, Module, Post } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import { createClient } from '@redis/client';
+import { queryArgs, REPLY_TYPE_MAPPING } from '../../src/graph-api/graph-commands';
+import { DEFAULT_QUERY_TIMEOUT_MS } from '../../src/graph-api/graph-api.options';
 
 /** One plain FalkorDB connection. */
 interface Connection {
   sendCommand(args: string[]): Promise<unknown>;
 }
+
+/** What the service's Graph API sends for a read-only query with no `timeoutMs` of its own. */
+const queryCommand = (settings: AnchorSettings): string[] => queryArgs('GRAPH.RO_QUERY', settings.graph, settings.query, DEFAULT_QUERY_TIMEOUT_MS);
 
 const GRAPH_CONNECTION = Symbol('GRAPH_CONNECTION');
 
@@ -31,6 +37,7 @@ function settingsFromEnvironment(env: NodeJS.ProcessEnv): AnchorSettings {
 }
 
 const settings = settingsFromEnvironment(process.env);
+const command = queryCommand(settings);
 
 @Controller()
 class AnchorController {
@@ -44,7 +51,7 @@ class AnchorController {
   @Post('query')
   @HttpCode(200)
   async query(): Promise<{ reply: unknown }> {
-    return { reply: await this.connection.sendCommand(['GRAPH.RO_QUERY', settings.graph, settings.query, '--compact']) };
+    return { reply: await this.connection.sendCommand(command) };
   }
 }
 
@@ -56,7 +63,7 @@ class AnchorController {
       useFactory: async (): Promise<Connection> => {
         const connection = createClient({ url: settings.falkordbUrl });
         await connection.connect();
-        return { sendCommand: (args) => connection.sendCommand(args) };
+        return { sendCommand: (args) => connection.sendCommand(args, REPLY_TYPE_MAPPING) };
       },
     },
   ],

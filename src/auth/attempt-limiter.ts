@@ -73,8 +73,12 @@ export class AttemptLimiter {
     return this.failuresByCredential.beingCounted(credentialKey(credential));
   }
 
-  /** `credential`: the presented token or cookie value, or undefined when the request carried none. */
+  /**
+   * `credential`: the presented token or cookie value, or undefined when the request carried none.
+   * While no credential has a failure on record (the usual case) nothing is hashed.
+   */
   assertAuthenticationAllowed(client: string, credential: string | undefined): void {
+    if (credential !== undefined && this.failuresByCredential.isEmpty) return;
     const wait =
       credential === undefined
         ? this.anonymousByClient.retryAfterSeconds(client, Date.now())

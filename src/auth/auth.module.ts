@@ -84,7 +84,7 @@ function modulesBelow(options: DynamicModule): DynamicModule[] {
     JwtAuthGuard,
     RolesGuard,
   ],
-  exports: [AuthSettings, AttemptLimiter, FalkorDbLoginService, JwtIssuer, SessionService, ServerIdentity, JwtAuthGuard, RolesGuard],
+  exports: [AuthSettings, AttemptLimiter, FalkorDbLoginService, JwtIssuer, SessionService, ServerIdentity, JwtStrategy, JwtAuthGuard, RolesGuard],
 })
 export class AuthModule extends ConfigurableAuthModule {
   static override forRoot(options: typeof AUTH_OPTIONS_TYPE): DynamicModule {

@@ -12,7 +12,7 @@ class NamedThing {
 }
 
 const pipe = createValidationPipe();
-const asBody = (value: unknown): Promise<unknown> => pipe.transform(value, { type: 'body', metatype: NamedThing });
+const asBody = async (value: unknown): Promise<unknown> => pipe.transform(value, { type: 'body', metatype: NamedThing });
 
 async function fieldsOf(value: unknown): Promise<Record<string, string[]>> {
   const error: unknown = await asBody(value).then(
@@ -87,5 +87,16 @@ describe('createValidationPipe', () => {
     let deep: unknown = 'leaf';
     for (let level = 0; level < MAX_INPUT_DEPTH - 2; level += 1) deep = [deep];
     await expect(asBody({ name: 'n', params: { deep } })).resolves.toBeInstanceOf(NamedThing);
+  });
+
+  it("hands a custom decorator's value and a text path parameter back as they are, at once", () => {
+    const principal = { username: 'alice' };
+    expect(pipe.transform(principal, { type: 'custom', metatype: Object })).toBe(principal);
+    expect(pipe.transform('tok-1', { type: 'param', metatype: String, data: 'tokenId' })).toBe('tok-1');
+  });
+
+  it("still validates a path parameter object and converts a numeric one, as Nest's pipe does", async () => {
+    await expect(pipe.transform({ name: 'n', extra: 1 }, { type: 'param', metatype: NamedThing })).rejects.toThrow();
+    await expect(pipe.transform('42', { type: 'param', metatype: Number, data: 'n' })).resolves.toBe(42);
   });
 });

@@ -1,4 +1,4 @@
-import { ArgumentMetadata, ValidationError, ValidationPipe } from '@nestjs/common';
+import { ArgumentMetadata, PipeTransform, ValidationError, ValidationPipe } from '@nestjs/common';
 import { hasCertainlyValidCheck } from './certainly-valid';
 import { ValidationFailedError } from './domain-errors';
 
@@ -57,16 +57,27 @@ function inputProblems(value: unknown, root: string): Record<string, string[]> {
   return Object.fromEntries(problems);
 }
 
-/** Refuses, before class-transformer walks it, input that it or the whitelist would mishandle. */
-class StrictValidationPipe extends ValidationPipe {
-  override async transform(value: unknown, metadata: ArgumentMetadata): Promise<unknown> {
+/**
+ * Refuses, before class-transformer walks it, input that it or the whitelist would mishandle. Values
+ * Nest's pipe would hand back untouched (a custom decorator's, such as the caller's principal, and a
+ * path parameter read as text) are handed back at once, without a promise per parameter per request.
+ */
+class StrictValidationPipe implements PipeTransform<unknown, unknown> {
+  constructor(private readonly full: ValidationPipe) {}
+
+  transform(value: unknown, metadata: ArgumentMetadata): unknown {
+    if (metadata.type === 'custom' || (metadata.type === 'param' && metadata.metatype === String && typeof value === 'string')) return value;
+    return this.checked(value, metadata);
+  }
+
+  private async checked(value: unknown, metadata: ArgumentMetadata): Promise<unknown> {
     if (metadata.type === 'body' || metadata.type === 'query') {
       const problems = inputProblems(value, metadata.type);
       if (Object.keys(problems).length) throw new ValidationFailedError(problems);
     }
     const { metatype } = metadata;
     if (hasCertainlyValidCheck(metatype) && metatype.isCertainlyValid(value)) return Object.assign(new metatype(), value);
-    return super.transform(value, metadata) as Promise<unknown>;
+    return this.full.transform(value, metadata) as Promise<unknown>;
   }
 }
 
@@ -85,16 +96,18 @@ function collect(errors: ValidationError[], prefix: string, into: Record<string,
  * Strict body/query validation shared by every controller: unknown fields are rejected,
  * and every bad field is named in the problem response.
  */
-export function createValidationPipe(): ValidationPipe {
-  return new StrictValidationPipe({
-    transform: true,
-    whitelist: true,
-    forbidNonWhitelisted: true,
-    forbidUnknownValues: true,
-    exceptionFactory: (errors) => {
-      const fields: Record<string, string[]> = {};
-      collect(errors, '', fields);
-      return new ValidationFailedError(fields);
-    },
-  });
+export function createValidationPipe(): PipeTransform<unknown, unknown> {
+  return new StrictValidationPipe(
+    new ValidationPipe({
+      transform: true,
+      whitelist: true,
+      forbidNonWhitelisted: true,
+      forbidUnknownValues: true,
+      exceptionFactory: (errors) => {
+        const fields: Record<string, string[]> = {};
+        collect(errors, '', fields);
+        return new ValidationFailedError(fields);
+      },
+    }),
+  );
 }

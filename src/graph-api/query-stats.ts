@@ -4,8 +4,21 @@ export type QueryStats = Record<string, number | string>;
 const STAT_LINE = /^\s*([^:]+?)\s*:\s*(.*?)\s*$/;
 const NUMBER_WITH_UNIT = /^(-?\d+(?:\.\d+)?(?:[eE][-+]?\d+)?)(?:\s+(\w+))?$/;
 
-/** `Nodes created` -> `nodesCreated`. */
+/** FalkorDB names a few dozen statistics at most; a server sending more is simply not remembered past this. */
+const MAX_REMEMBERED_KEYS = 64;
+const keysByLabel = new Map<string, string>();
+
+/** `Nodes created` -> `nodesCreated` (remembered: every reply names the same few). */
 function camelCase(label: string): string {
+  let key = keysByLabel.get(label);
+  if (key === undefined) {
+    key = computeCamelCase(label);
+    if (keysByLabel.size < MAX_REMEMBERED_KEYS) keysByLabel.set(label, key);
+  }
+  return key;
+}
+
+function computeCamelCase(label: string): string {
   return label
     .split(/[^A-Za-z0-9]+/)
     .filter(Boolean)

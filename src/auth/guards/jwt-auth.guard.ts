@@ -18,6 +18,7 @@ import { requestOriginOf } from '../request-origin';
 import { CredentialKind, Principal } from '../../domain/principal';
 import { assertCredentialKindAccepted } from './credential-kind-rule';
 import { assertSameOriginSession } from './same-origin-rule';
+import { JwtStrategy } from '../jwt.strategy';
 
 function rejectionMessage(info: unknown): string {
   const name = info instanceof Error ? info.name : '';
@@ -54,6 +55,7 @@ export class JwtAuthGuard extends AuthGuard() {
     private readonly settings: AuthSettings,
     private readonly adapterHost: HttpAdapterHost,
     private readonly repeatedEvents: AuditEventAggregator,
+    private readonly strategy: JwtStrategy,
   ) {
     // This module's own strategy instance, not whichever registered the shared name last.
     super({ defaultStrategy: settings.strategyName });
@@ -99,7 +101,10 @@ export class JwtAuthGuard extends AuthGuard() {
   /** The JwtStrategy's principal; a refusal is counted and recorded before it is thrown. */
   private async verify(context: ExecutionContext, request: GuardedRequest, client: string, presented: string | undefined): Promise<Principal> {
     try {
-      await super.canActivate(context);
+      // A token whose signature was verified before goes straight to the strategy's store check.
+      const remembered = this.strategy.validateRemembered(request);
+      if (remembered) request.user = await remembered;
+      else await super.canActivate(context);
       return request.user;
     } catch (error) {
       if (error instanceof InvalidTokenError || error instanceof AuthenticationRequiredError) {

@@ -12,6 +12,11 @@ export class FailureCounter {
     private readonly maxKeys = 50_000,
   ) {}
 
+  /** No key has a failure on record: nothing can be blocked, whatever the key. */
+  get isEmpty(): boolean {
+    return this.failures.size === 0;
+  }
+
   /** Seconds until `key` may try again, or 0 when it is not blocked. */
   retryAfterSeconds(key: string, now: number): number {
     const recent = this.recent(key, now);

@@ -26,6 +26,11 @@ export class SharedFailureCounter {
     return this.local.retryAfterSeconds(key, now);
   }
 
+  /** No key has a failure on record here: nothing can be blocked (cheap: no key needed). */
+  get isEmpty(): boolean {
+    return this.local.isEmpty;
+  }
+
   /** Counts a failure here at once, then in the shared window (alone when that is unavailable). Never rejects. */
   record(key: string, now: number): Promise<void> {
     this.local.record(key, now);

@@ -4,7 +4,7 @@
  * (`BENCH_TOKENS=10000 BENCH_SECONDS=3 npm run bench`).
  */
 export interface BenchSettings {
-  /** Tokens written into the store graph before the service starts (spread over 1,000 users). */
+  /** Tokens the store grows to while service A runs (spread over 1,000 users). */
   seededTokens: number;
   /** Measured seconds of load per route. */
   secondsPerRoute: number;

@@ -87,7 +87,8 @@ async function runPhases(settings: BenchSettings, cleanup: Cleanup): Promise<voi
 
   console.log(`Growing the store to ${settings.seededTokens.toLocaleString('en-US')} tokens...`);
   const seeding = await store.seed(settings.seededTokens);
-  printSetup({ ...seeding, seededTokens: settings.seededTokens, startupMs });
+  const aofRewrite = await store.compactAppendOnlyFile();
+  printSetup({ ...seeding, seededTokens: settings.seededTokens, startupMs, aofRewriteMs: aofRewrite.elapsedMs });
   for (const message of await serviceA.messagesOf('CredentialStore')) console.log(`  service A (CredentialStore): ${message}`);
 
   // A token per route, so one route's state in the service (e.g. the Graph API's pooled connection) is not another's.
@@ -107,7 +108,7 @@ async function runPhases(settings: BenchSettings, cleanup: Cleanup): Promise<voi
   await anchorApp.stop();
   printRouteTable(measured);
   const mintOnFullStore = measured.find((entry) => entry.route === MINT_ROUTE)?.result;
-  const mintGrowth = mintOnFullStore ? mintGrowthLines(mintOnEmptyStore, mintOnFullStore, settings.seededTokens) : [];
+  const mintGrowth = mintOnFullStore ? mintGrowthLines(mintOnEmptyStore, mintOnFullStore, settings.seededTokens, settings.mintConnections) : [];
   console.log(`\n${[...mintGrowth, ...anchorLines(measured, anchor)].join('\n')}`);
 
   // The same query without the service: what FalkorDB alone serves one connection (one token) and fifty.

@@ -34,6 +34,9 @@ interface PoolEntry {
   connection?: UserConnection;
   /** Callers currently running work on this connection: an entry in use is never closed for idleness. */
   inUse: number;
+  /** When the last caller finished with it (epoch ms). */
+  releasedAt: number;
+  /** Armed once per idle stretch, not per use: when it fires it checks how long the entry has really been idle. */
   idleTimer?: NodeJS.Timeout;
   expiryTimer?: NodeJS.Timeout;
 }
@@ -107,7 +110,6 @@ export class UserConnectionPool implements OnApplicationShutdown {
       entry = this.add(credentialId, open);
     }
     entry.inUse += 1;
-    clearTimeout(entry.idleTimer);
     try {
       return await work(await entry.ready);
     } finally {
@@ -137,7 +139,7 @@ export class UserConnectionPool implements OnApplicationShutdown {
 
   private add(credentialId: string, open: () => Promise<OpenedUserConnection>): PoolEntry {
     // `ready` is set right below: its callbacks need the entry itself, to tell whether it was evicted meanwhile.
-    const entry = { inUse: 0 } as PoolEntry;
+    const entry = { inUse: 0, releasedAt: 0 } as PoolEntry;
     entry.ready = open().then(
       ({ connection, validUntil }) => {
         if (this.entries.get(credentialId) !== entry) {
@@ -170,10 +172,19 @@ export class UserConnectionPool implements OnApplicationShutdown {
   }
 
   private armIdleTimer(credentialId: string, entry: PoolEntry): void {
-    clearTimeout(entry.idleTimer);
+    entry.releasedAt = Date.now();
+    if (!entry.idleTimer) this.scheduleIdleCheck(credentialId, entry, this.limits.idleTimeoutMs);
+  }
+
+  private scheduleIdleCheck(credentialId: string, entry: PoolEntry, afterMs: number): void {
     entry.idleTimer = setTimeout(() => {
-      if (this.entries.get(credentialId) === entry && entry.inUse === 0) this.remove(credentialId, entry, 'close');
-    }, this.limits.idleTimeoutMs);
+      entry.idleTimer = undefined;
+      // In use now: armed again when the last caller finishes.
+      if (this.entries.get(credentialId) !== entry || entry.inUse > 0) return;
+      const idleForMs = Date.now() - entry.releasedAt;
+      if (idleForMs >= this.limits.idleTimeoutMs) this.remove(credentialId, entry, 'close');
+      else this.scheduleIdleCheck(credentialId, entry, this.limits.idleTimeoutMs - idleForMs);
+    }, afterMs);
     entry.idleTimer.unref();
   }
 

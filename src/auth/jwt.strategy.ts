@@ -12,12 +12,24 @@ import { IssuedClaims } from './jwt-claims';
 import { CredentialKind, Principal } from '../domain/principal';
 import { principalOf } from './principal-of';
 import { markFailureRecorded } from './recorded-failure';
-import { credentialOf, extractCredential } from './request-credential';
+import { credentialOf, extractCredential, RequestCredential } from './request-credential';
 import { requestOriginOf } from './request-origin';
 import { VerifiedSignatures } from './verified-signatures';
 import { attachVerifiedRecord } from '../credentials/verified-record';
 
 export const JWT_STRATEGY = 'falkordb-jwt';
+
+/** A credential and the id its verified claims give it. */
+interface ClaimedCredential extends RequestCredential {
+  id: string;
+}
+
+/** The request's credential when the claims are of its kind, with an id and its kind's audience. */
+function fittingCredential(request: object, claims: IssuedClaims): ClaimedCredential | undefined {
+  const credential = credentialOf(request);
+  if (!credential || claims.typ !== credential.kind || typeof claims.jti !== 'string' || claims.aud !== AUDIENCE[credential.kind]) return undefined;
+  return { ...credential, id: claims.jti };
+}
 
 /** Leeway for clocks that disagree slightly between issuer and verifier. */
 export const CLOCK_TOLERANCE_SECONDS = 30;
@@ -89,7 +101,9 @@ export class JwtStrategy extends PassportStrategy(Strategy, JWT_STRATEGY) implem
   validateRemembered(request: Parameters<typeof extractCredential>[0] & object): Promise<Principal> | undefined {
     const credential = extractCredential(request, this.cookieName);
     const claims = credential && this.signatures.claimsOf(credential.kind, credential.token, Date.now());
-    return claims ? this.validate(request, claims) : undefined;
+    if (!claims) return undefined;
+    const fitting = fittingCredential(request, claims);
+    return fitting ? this.principalFor(request, fitting, claims) : Promise.reject(new InvalidTokenError(REJECTED.pat));
   }
 
   /**
@@ -110,20 +124,24 @@ export class JwtStrategy extends PassportStrategy(Strategy, JWT_STRATEGY) implem
     );
   }
 
+  /** passport-jwt's callback, with claims it has just verified: remembered for the token's next use. */
   async validate(request: object, claims: IssuedClaims): Promise<Principal> {
-    const credential = credentialOf(request);
-    if (!credential || claims.typ !== credential.kind || typeof claims.jti !== 'string' || claims.aud !== AUDIENCE[credential.kind]) {
-      throw new InvalidTokenError(REJECTED.pat);
-    }
-    const { kind } = credential;
-    this.signatures.remember(kind, credential.token, claims, Date.now());
+    const credential = fittingCredential(request, claims);
+    if (!credential) throw new InvalidTokenError(REJECTED.pat);
+    this.signatures.remember(credential.kind, credential.token, claims, Date.now());
+    return this.principalFor(request, credential, claims);
+  }
+
+  /** The store check and the principal, for verified claims that fit the credential. */
+  private async principalFor(request: object, credential: ClaimedCredential, claims: IssuedClaims): Promise<Principal> {
+    const { kind, id } = credential;
     // Where the request came from: recorded with the use (usage, new addresses) or the refusal.
     const origin = requestOriginOf(request);
-    const presented = { kind, id: claims.jti, subject: claims.sub, token: credential.token, clientAddress: origin.ip, userAgent: origin.userAgent };
+    const presented = { kind, id, subject: claims.sub, token: credential.token, clientAddress: origin.ip, userAgent: origin.userAgent };
     const record = await this.credentials.verify(presented, Date.now());
     if (!record) {
       // Revocation on another instance shows up here first: its connection on this one goes too.
-      this.pool?.evict(claims.jti);
+      this.pool?.evict(id);
       markFailureRecorded(request);
       throw new InvalidTokenError(REJECTED[kind]);
     }

@@ -1,3 +1,4 @@
+import { onTestFinished, vi } from 'vitest';
 import { randomBytes } from 'node:crypto';
 import { AuthHarness } from '../../../test/support/auth-harness';
 import { MemorySharedStateStorage, ScriptedSharedStateStorage, UnavailableSharedStateStorage } from '../../../test/support/memory-shared-state-storage';
@@ -56,6 +57,11 @@ describe("A host's own shared state storage (real FalkorDB for everything else)"
   });
 
   it('shares Admin confirmations through it, and ignores one written there without the MAC', async () => {
+    // The clock stands still: the storage reckons expiry on it, and a millisecond passing between the write and the read would show.
+    vi.useFakeTimers({ toFake: ['Date'] });
+    onTestFinished(() => {
+      vi.useRealTimers();
+    });
     const now = Date.now();
     const tokenId = fresh('token');
     await a.get(SharedAdminConfirmations).write(tokenId, 'Admin', now + 30_000, now);

@@ -23,6 +23,7 @@ import { JwtAuthGuard } from './guards/jwt-auth.guard';
 import { RolesGuard } from './guards/roles.guard';
 import { JwtIssuer } from './jwt-issuer';
 import { JwtStrategy } from './jwt.strategy';
+import { REMEMBERED_CREDENTIAL_CHECK } from './remembered-credential-check';
 import { ServerIdentity } from './server-identity';
 import { SessionService } from './session.service';
 import { SharedAdminConfirmations } from './shared-state/shared-admin-confirmations';
@@ -81,10 +82,11 @@ function modulesBelow(options: DynamicModule): DynamicModule[] {
     AdminRoleRecheck,
     ServerIdentity,
     JwtStrategy,
+    { provide: REMEMBERED_CREDENTIAL_CHECK, useExisting: JwtStrategy },
     JwtAuthGuard,
     RolesGuard,
   ],
-  exports: [AuthSettings, AttemptLimiter, FalkorDbLoginService, JwtIssuer, SessionService, ServerIdentity, JwtStrategy, JwtAuthGuard, RolesGuard],
+  exports: [AuthSettings, AttemptLimiter, FalkorDbLoginService, JwtIssuer, SessionService, ServerIdentity, REMEMBERED_CREDENTIAL_CHECK, JwtAuthGuard, RolesGuard],
 })
 export class AuthModule extends ConfigurableAuthModule {
   static override forRoot(options: typeof AUTH_OPTIONS_TYPE): DynamicModule {

@@ -16,6 +16,7 @@ import { credentialOf, extractCredential, RequestCredential } from './request-cr
 import { requestOriginOf } from './request-origin';
 import { VerifiedSignatures } from './verified-signatures';
 import { attachVerifiedRecord } from '../credentials/verified-record';
+import { RememberedCredentialCheck } from './remembered-credential-check';
 
 export const JWT_STRATEGY = 'falkordb-jwt';
 
@@ -49,7 +50,7 @@ const REJECTED: Readonly<Record<CredentialKind, string>> = {
  * Store errors propagate as 503: authentication fails closed.
  */
 @Injectable()
-export class JwtStrategy extends PassportStrategy(Strategy, JWT_STRATEGY) implements OnModuleDestroy {
+export class JwtStrategy extends PassportStrategy(Strategy, JWT_STRATEGY) implements OnModuleDestroy, RememberedCredentialCheck {
   constructor(
     settings: AuthSettings,
     private readonly credentials: CredentialReader,

@@ -1,4 +1,4 @@
-import { ExecutionContext, Injectable } from '@nestjs/common';
+import { ExecutionContext, Inject, Injectable } from '@nestjs/common';
 import { HttpAdapterHost, Reflector } from '@nestjs/core';
 import { AuthGuard } from '@nestjs/passport';
 import { AuditEventAggregator } from '../../audit/audit-event-aggregator';
@@ -18,7 +18,7 @@ import { requestOriginOf } from '../request-origin';
 import { CredentialKind, Principal } from '../../domain/principal';
 import { assertCredentialKindAccepted } from './credential-kind-rule';
 import { assertSameOriginSession } from './same-origin-rule';
-import { JwtStrategy } from '../jwt.strategy';
+import { REMEMBERED_CREDENTIAL_CHECK, RememberedCredentialCheck } from '../remembered-credential-check';
 
 function rejectionMessage(info: unknown): string {
   const name = info instanceof Error ? info.name : '';
@@ -55,7 +55,7 @@ export class JwtAuthGuard extends AuthGuard() {
     private readonly settings: AuthSettings,
     private readonly adapterHost: HttpAdapterHost,
     private readonly repeatedEvents: AuditEventAggregator,
-    private readonly strategy: JwtStrategy,
+    @Inject(REMEMBERED_CREDENTIAL_CHECK) private readonly rememberedCredentials: RememberedCredentialCheck,
   ) {
     // This module's own strategy instance, not whichever registered the shared name last.
     super({ defaultStrategy: settings.strategyName });
@@ -102,7 +102,7 @@ export class JwtAuthGuard extends AuthGuard() {
   private async verify(context: ExecutionContext, request: GuardedRequest, client: string, presented: string | undefined): Promise<Principal> {
     try {
       // A token whose signature was verified before goes straight to the strategy's store check.
-      const remembered = this.strategy.validateRemembered(request);
+      const remembered = this.rememberedCredentials.validateRemembered(request);
       if (remembered) request.user = await remembered;
       else await super.canActivate(context);
       return request.user;

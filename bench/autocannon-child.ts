@@ -9,7 +9,7 @@
 import autocannon from 'autocannon';
 import { performance } from 'node:perf_hooks';
 import { CpuUse, LOAD_GENERATOR, LoadResult, LoadSpec } from './load-generator';
-import { cpuMillisOf } from './process-cpu';
+import { cpuMillisOf, machineTicks, stealPercentBetween } from './process-cpu';
 import { readChildInput } from './bench-child';
 
 function run(spec: LoadSpec, seconds: number): Promise<autocannon.Result> {
@@ -30,9 +30,11 @@ async function main(): Promise<void> {
   const watched = Object.entries(spec.watch ?? {});
   const cpuBefore = watched.map(([, pid]) => cpuMillisOf(pid));
   const ownBefore = process.cpuUsage();
+  const machineBefore = machineTicks();
   const startedAt = performance.now();
   const result = await run(spec, spec.seconds);
   const wallMs = performance.now() - startedAt;
+  const stealPercent = stealPercentBetween(machineBefore, machineTicks());
   const own = process.cpuUsage(ownBefore);
   const byProcess: Record<string, number> = { [LOAD_GENERATOR]: (own.user + own.system) / 1000 };
   let cpu: CpuUse | undefined = { wallMs, byProcess };
@@ -53,6 +55,7 @@ async function main(): Promise<void> {
     transportErrors: result.errors,
     timeouts: result.timeouts,
     statusCodes,
+    ...(stealPercent === undefined ? {} : { stealPercent }),
     cpu,
   };
   process.stdout.write(`${JSON.stringify(output)}\n`);

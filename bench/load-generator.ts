@@ -36,6 +36,8 @@ export interface LoadResult {
   timeouts: number;
   statusCodes: Record<string, number>;
   cpu?: CpuUse;
+  /** The share of the machine's CPU the hypervisor took during the measured run (steal), percent; absent without /proc. */
+  stealPercent?: number;
 }
 
 export const errorsOf = (result: LoadResult): number => result.non2xx + result.transportErrors + result.timeouts;

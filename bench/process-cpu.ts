@@ -30,3 +30,23 @@ export function cpuMillisOf(pid: number): number | undefined {
   const ticks = Number(fields[11]) + Number(fields[12]);
   return Number.isFinite(ticks) ? (ticks * 1000) / clockTicksPerSecond() : undefined;
 }
+
+/** The machine's CPU time so far, in clock ticks: all of it, and what the hypervisor took (steal); undefined without /proc. */
+export function machineTicks(): { total: number; steal: number } | undefined {
+  let line: string;
+  try {
+    line = readFileSync('/proc/stat', 'utf8').split('\n', 1)[0];
+  } catch {
+    return undefined;
+  }
+  // cpu user nice system idle iowait irq softirq steal ...
+  const fields = line.trim().split(/\s+/).slice(1, 9).map(Number);
+  if (fields.length < 8 || fields.some((value) => !Number.isFinite(value))) return undefined;
+  return { total: fields.reduce((sum, value) => sum + value, 0), steal: fields[7] };
+}
+
+/** The share of the machine's CPU time the hypervisor took between two readings, in percent. */
+export function stealPercentBetween(before: ReturnType<typeof machineTicks>, after: ReturnType<typeof machineTicks>): number | undefined {
+  if (!before || !after || after.total <= before.total) return undefined;
+  return ((after.steal - before.steal) / (after.total - before.total)) * 100;
+}

@@ -32,7 +32,7 @@ export function printHeader(info: MachineInfo, settings: BenchSettings, build: s
   );
   console.log(
     `  load            autocannon in its own process, ${settings.secondsPerRoute} s per route after ${settings.warmupSeconds} s warm-up, ` +
-      `${settings.connections} connections (minting ${settings.mintConnections}); ${settings.settleSeconds} s of unmeasured PAT load before the first route`,
+      `${settings.connections} connections (minting ${settings.mintConnections}); ${settings.settleSeconds} s of unmeasured PAT load before the first route, a third of that on the Graph API route and on each anchor route`,
   );
   console.log(`  Figures are from a shared ${info.cores}-core machine where other work (tests) may run: they vary run to run; compare ratios.\n`);
 }

@@ -83,14 +83,27 @@ export async function measureRoutes(
   const anchorLive: LoadSpec = { url: `${anchorRoutes.baseUrl}/live`, method: 'GET', headers: {}, ...anchorTiming };
   const anchorQuery: LoadSpec = { url: `${anchorRoutes.baseUrl}/query`, method: 'POST', headers: json, body: JSON.stringify(GRAPH_READ), ...anchorTiming };
   type Step = { route: string; what: string; spec: LoadSpec } | { anchor: keyof AnchorRun; spec: LoadSpec };
+  const patRoute: Step = {
+    route: 'GET /api/auth/tokens/{id}',
+    what: 'PAT verified + checked in FalkorDB + read',
+    spec: { url: `${base}/api/auth/tokens/${tokens.writer.tokenId}`, method: 'GET', headers: bearer(tokens.writer), connections: settings.connections, ...timing },
+  };
+  const graphRoute: Step = {
+    route: `POST /api/graph/{graph}/query`,
+    what: `PAT + read-only Cypher as the token's user (${GRAPH_READ.query})`,
+    spec: {
+      url: `${base}/api/graph/${BENCH_GRAPH}/query`,
+      method: 'POST',
+      headers: { ...bearer(tokens.graphWriter), ...json },
+      body: JSON.stringify(GRAPH_READ),
+      connections: settings.connections,
+      ...timing,
+    },
+  };
   const steps: Step[] = [
     { anchor: 'live', spec: anchorLive },
     { route: 'GET /health/live', what: 'no auth: the baseline, measured first', spec: baseline },
-    {
-      route: 'GET /api/auth/tokens/{id}',
-      what: 'PAT verified + checked in FalkorDB + read',
-      spec: { url: `${base}/api/auth/tokens/${tokens.writer.tokenId}`, method: 'GET', headers: bearer(tokens.writer), connections: settings.connections, ...timing },
-    },
+    patRoute,
     { anchor: 'live', spec: anchorLive },
     {
       route: 'GET /api/auth/tokens/{id} (admin PAT)',
@@ -98,27 +111,24 @@ export async function measureRoutes(
       spec: { url: `${base}/api/auth/tokens/${tokens.admin.tokenId}`, method: 'GET', headers: bearer(tokens.admin), connections: settings.connections, ...timing },
     },
     { anchor: 'query', spec: anchorQuery },
-    {
-      route: `POST /api/graph/{graph}/query`,
-      what: `PAT + read-only Cypher as the token's user (${GRAPH_READ.query})`,
-      spec: {
-        url: `${base}/api/graph/${BENCH_GRAPH}/query`,
-        method: 'POST',
-        headers: { ...bearer(tokens.graphWriter), ...json },
-        body: JSON.stringify(GRAPH_READ),
-        connections: settings.connections,
-        ...timing,
-      },
-    },
+    graphRoute,
     { anchor: 'query', spec: anchorQuery },
     { route: MINT_ROUTE, what: 'mint: FalkorDB login as the user + new token stored (fsync)', spec: mintSpec(base, tokens.minter, settings, watch) },
     { route: 'GET /health/live (again)', what: 'the baseline again, measured last', spec: baseline },
   ];
 
   if (settings.settleSeconds > 0) {
-    // One unmeasured run of the PAT route (no warm-up of its own: this is the warm-up).
-    const patRoute = steps[2] as { spec: LoadSpec };
-    await generateLoad({ ...patRoute.spec, seconds: settings.settleSeconds, warmupSeconds: 0 }, cleanup);
+    // Unmeasured runs (no warm-up of their own: this is the warm-up): the service's PAT route for the
+    // whole settle time, then its Graph API route and the anchor's two routes for a third of it each,
+    // so no process meets its first load in a measured run.
+    const third = Math.max(1, Math.round(settings.settleSeconds / 3));
+    const settling = [
+      { spec: patRoute.spec, seconds: settings.settleSeconds },
+      { spec: graphRoute.spec, seconds: third },
+      { spec: anchorLive, seconds: third },
+      { spec: anchorQuery, seconds: third },
+    ];
+    for (const { spec, seconds } of settling) await generateLoad({ ...spec, seconds, warmupSeconds: 0 }, cleanup);
   }
   const measured: RouteMeasurement[] = [];
   const anchor: AnchorRun = { live: [], query: [] };
@@ -129,7 +139,8 @@ export async function measureRoutes(
     else measured.push({ route: step.route, what: step.what, baseline: step.spec === baseline, connections: step.spec.connections, result });
     console.log(
       `  ${name.padEnd(40)} ${Math.round(result.requestsPerSecond).toLocaleString('en-US').padStart(7)} req/s  ` +
-        `p50 ${formatMs(result.p50Ms)}  p99 ${formatMs(result.p99Ms)}  errors ${errorsOf(result)}`,
+        `p50 ${formatMs(result.p50Ms)}  p99 ${formatMs(result.p99Ms)}  errors ${errorsOf(result)}` +
+        (result.stealPercent === undefined ? '' : `  steal ${result.stealPercent.toFixed(0)} %`),
     );
   }
   return { measured, anchor };

@@ -16,6 +16,13 @@ export interface BenchSettings {
    * this, whichever authenticated route came first measured 20-40% below the others.
    */
   settleSeconds: number;
+  /**
+   * Rounds of the routes compared with the anchor, each anchor run next to the service runs it is
+   * compared with. One 10-second run on this shared machine can be 40 % off the next with nothing
+   * else running (the hypervisor's steal shows none of it): the figures are each route's median run
+   * and each target's median ratio over the rounds. Rounds after the first warm up for 2 s.
+   */
+  rounds: number;
   /** autocannon connections for the read routes; credential minting gets `mintConnections`. */
   connections: number;
   mintConnections: number;
@@ -45,6 +52,7 @@ export function readBenchSettings(): BenchSettings {
     secondsPerRoute: readCount('BENCH_SECONDS', 10, 1),
     warmupSeconds: readCount('BENCH_WARMUP_SECONDS', 5, 0),
     settleSeconds: readCount('BENCH_SETTLE_SECONDS', 30, 0),
+    rounds: readCount('BENCH_ROUNDS', 3, 1),
     connections: readCount('BENCH_CONNECTIONS', 50, 1),
     mintConnections: readCount('BENCH_MINT_CONNECTIONS', 10, 1),
     mintLatencySamples: readCount('BENCH_MINT_SAMPLES', 200, 10),

@@ -32,7 +32,8 @@ export function printHeader(info: MachineInfo, settings: BenchSettings, build: s
   );
   console.log(
     `  load            autocannon in its own process, ${settings.secondsPerRoute} s per route after ${settings.warmupSeconds} s warm-up, ` +
-      `${settings.connections} connections (minting ${settings.mintConnections}); ${settings.settleSeconds} s of unmeasured PAT load before the first route, a third of that on the Graph API route and on each anchor route`,
+      `${settings.connections} connections (minting ${settings.mintConnections}); ${settings.settleSeconds} s of unmeasured PAT load before the first route, a third of that on the Graph API route and on each anchor route; ` +
+      `${settings.rounds} round${settings.rounds === 1 ? '' : 's'} of the routes compared with the anchor (later rounds warm up for 2 s), each route's median run shown`,
   );
   console.log(`  Figures are from a shared ${info.cores}-core machine where other work (tests) may run: they vary run to run; compare ratios.\n`);
 }
@@ -164,8 +165,8 @@ export function printReadmeBlock(
   const lines = [
     `On a ${info.cores}-core machine (${info.cpuModel}, Node ${info.nodeVersion}, ${info.date.slice(0, 10)}), ` +
       `${count(settings.seededTokens)} tokens in the store, \`node dist/main.js\` in production mode with its request log on, ` +
-      `autocannon in another process on the same cores, ${settings.connections} connections (minting ${settings.mintConnections}), ${settings.secondsPerRoute} s per route ` +
-      `(\`/health/live\` first and last; ratios to the mean of the two):`,
+      `autocannon in another process on the same cores, ${settings.connections} connections (minting ${settings.mintConnections}), ${settings.secondsPerRoute} s per route, ` +
+      `each route's median run of ${settings.rounds} round${settings.rounds === 1 ? '' : 's'} (mint and the last \`/health/live\` once; ratios to the mean of the two \`/health/live\` rows):`,
     '',
     `| route | req/s | ratio to /health/live | p50 | p99 |${cpuHeader}`,
     `|---|---|---|---|---|${withCpu ? '---|---|' : ''}`,

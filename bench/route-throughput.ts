@@ -51,10 +51,18 @@ export interface AnchorRoutes {
   watch: Record<string, number>;
 }
 
-/** Each anchor route's runs, in the order they were measured. */
-export interface AnchorRun {
+/** One round of the routes compared with the anchor: each service route's run, and the anchor runs around it. */
+export interface AnchorRound {
+  /** Service route -> its run in this round. */
+  service: Record<string, LoadResult>;
   live: LoadResult[];
   query: LoadResult[];
+}
+
+/** What the route table shows of a route measured in several rounds: its median run (by req/s). */
+function medianRun(runs: readonly LoadResult[]): LoadResult {
+  const sorted = [...runs].sort((a, b) => a.requestsPerSecond - b.requestsPerSecond);
+  return sorted[Math.floor((sorted.length - 1) / 2)];
 }
 
 /**
@@ -62,8 +70,8 @@ export interface AnchorRun {
  * request log, no auth, no FalkorDB) that the other routes are compared to. It is measured in the
  * same run because absolute figures move with whatever else the machine is doing, and twice, first
  * and last, so the drift of the machine during the run shows (ratios use the mean of the two).
- * The anchor's routes are run right before and after the service routes they are compared with, so
- * each ratio compares runs minutes apart at most, not the start of the bench with its end.
+ * The routes compared with the anchor run in `settings.rounds` rounds, the anchor's routes right
+ * before and after the service routes they are compared with; a route's figures are its median run.
  */
 export async function measureRoutes(
   client: ServiceClient,
@@ -73,22 +81,29 @@ export async function measureRoutes(
   /** Processes whose CPU time per route is reported, by name (the service, FalkorDB). */
   watch: Record<string, number>,
   anchorRoutes: AnchorRoutes,
-): Promise<{ measured: RouteMeasurement[]; anchor: AnchorRun }> {
+): Promise<{ measured: RouteMeasurement[]; rounds: AnchorRound[] }> {
   const base = client.baseUrl;
   const bearer = (minted: MintedToken) => ({ authorization: `Bearer ${minted.token}` });
   const json = { 'content-type': 'application/json' };
   const timing = { seconds: settings.secondsPerRoute, warmupSeconds: settings.warmupSeconds, watch };
   const anchorTiming = { ...timing, watch: anchorRoutes.watch, connections: settings.connections };
-  const baseline: LoadSpec = { url: `${base}/health/live`, method: 'GET', headers: {}, connections: settings.connections, ...timing };
-  const anchorLive: LoadSpec = { url: `${anchorRoutes.baseUrl}/live`, method: 'GET', headers: {}, ...anchorTiming };
-  const anchorQuery: LoadSpec = { url: `${anchorRoutes.baseUrl}/query`, method: 'POST', headers: json, body: JSON.stringify(GRAPH_READ), ...anchorTiming };
-  type Step = { route: string; what: string; spec: LoadSpec } | { anchor: keyof AnchorRun; spec: LoadSpec };
-  const patRoute: Step = {
+  type Route = { route: string; what: string; spec: LoadSpec };
+  const baseline: Route = {
+    route: 'GET /health/live',
+    what: 'no auth: the baseline, measured first',
+    spec: { url: `${base}/health/live`, method: 'GET', headers: {}, connections: settings.connections, ...timing },
+  };
+  const patRoute: Route = {
     route: 'GET /api/auth/tokens/{id}',
     what: 'PAT verified + checked in FalkorDB + read',
     spec: { url: `${base}/api/auth/tokens/${tokens.writer.tokenId}`, method: 'GET', headers: bearer(tokens.writer), connections: settings.connections, ...timing },
   };
-  const graphRoute: Step = {
+  const adminRoute: Route = {
+    route: 'GET /api/auth/tokens/{id} (admin PAT)',
+    what: 'as above + admin role confirmed against the ACL (remembered 30 s)',
+    spec: { url: `${base}/api/auth/tokens/${tokens.admin.tokenId}`, method: 'GET', headers: bearer(tokens.admin), connections: settings.connections, ...timing },
+  };
+  const graphRoute: Route = {
     route: `POST /api/graph/{graph}/query`,
     what: `PAT + read-only Cypher as the token's user (${GRAPH_READ.query})`,
     spec: {
@@ -100,21 +115,20 @@ export async function measureRoutes(
       ...timing,
     },
   };
-  const steps: Step[] = [
+  const mintRoute: Route = { route: MINT_ROUTE, what: 'mint: FalkorDB login as the user + new token stored (fsync)', spec: mintSpec(base, tokens.minter, settings, watch) };
+  const baselineAgain: Route = { ...baseline, route: 'GET /health/live (again)', what: 'the baseline again, measured last' };
+  const anchorLive: LoadSpec = { url: `${anchorRoutes.baseUrl}/live`, method: 'GET', headers: {}, ...anchorTiming };
+  const anchorQuery: LoadSpec = { url: `${anchorRoutes.baseUrl}/query`, method: 'POST', headers: json, body: JSON.stringify(GRAPH_READ), ...anchorTiming };
+  type Step = Route | { anchor: 'live' | 'query'; spec: LoadSpec };
+  const round: Step[] = [
     { anchor: 'live', spec: anchorLive },
-    { route: 'GET /health/live', what: 'no auth: the baseline, measured first', spec: baseline },
+    baseline,
     patRoute,
     { anchor: 'live', spec: anchorLive },
-    {
-      route: 'GET /api/auth/tokens/{id} (admin PAT)',
-      what: 'as above + admin role confirmed against the ACL (remembered 30 s)',
-      spec: { url: `${base}/api/auth/tokens/${tokens.admin.tokenId}`, method: 'GET', headers: bearer(tokens.admin), connections: settings.connections, ...timing },
-    },
+    adminRoute,
     { anchor: 'query', spec: anchorQuery },
     graphRoute,
     { anchor: 'query', spec: anchorQuery },
-    { route: MINT_ROUTE, what: 'mint: FalkorDB login as the user + new token stored (fsync)', spec: mintSpec(base, tokens.minter, settings, watch) },
-    { route: 'GET /health/live (again)', what: 'the baseline again, measured last', spec: baseline },
   ];
 
   if (settings.settleSeconds > 0) {
@@ -130,18 +144,43 @@ export async function measureRoutes(
     ];
     for (const { spec, seconds } of settling) await generateLoad({ ...spec, seconds, warmupSeconds: 0 }, cleanup);
   }
-  const measured: RouteMeasurement[] = [];
-  const anchor: AnchorRun = { live: [], query: [] };
-  for (const step of steps) {
-    const result = await generateLoad(step.spec, cleanup);
+
+  const runsByRoute = new Map<string, LoadResult[]>();
+  const rounds: AnchorRound[] = [];
+  const measure = async (step: Step, roundNumber: number): Promise<LoadResult> => {
+    const spec = roundNumber > 1 ? { ...step.spec, warmupSeconds: Math.min(step.spec.warmupSeconds, LATER_ROUND_WARMUP_SECONDS) } : step.spec;
+    const result = await generateLoad(spec, cleanup);
     const name = 'anchor' in step ? `anchor ${step.spec.method} /${step.anchor}` : step.route;
-    if ('anchor' in step) anchor[step.anchor].push(result);
-    else measured.push({ route: step.route, what: step.what, baseline: step.spec === baseline, connections: step.spec.connections, result });
     console.log(
-      `  ${name.padEnd(40)} ${Math.round(result.requestsPerSecond).toLocaleString('en-US').padStart(7)} req/s  ` +
+      `  ${settings.rounds > 1 ? `[${roundNumber}] ` : ''}${name.padEnd(40)} ${Math.round(result.requestsPerSecond).toLocaleString('en-US').padStart(7)} req/s  ` +
         `p50 ${formatMs(result.p50Ms)}  p99 ${formatMs(result.p99Ms)}  errors ${errorsOf(result)}` +
         (result.stealPercent === undefined ? '' : `  steal ${result.stealPercent.toFixed(0)} %`),
     );
+    return result;
+  };
+  for (let roundNumber = 1; roundNumber <= settings.rounds; roundNumber++) {
+    const current: AnchorRound = { service: {}, live: [], query: [] };
+    for (const step of round) {
+      const result = await measure(step, roundNumber);
+      if ('anchor' in step) current[step.anchor].push(result);
+      else {
+        current.service[step.route] = result;
+        runsByRoute.set(step.route, [...(runsByRoute.get(step.route) ?? []), result]);
+      }
+    }
+    rounds.push(current);
   }
-  return { measured, anchor };
+  for (const step of [mintRoute, baselineAgain]) runsByRoute.set(step.route, [await measure(step, settings.rounds)]);
+
+  const measured = [baseline, patRoute, adminRoute, graphRoute, mintRoute, baselineAgain].map((route) => ({
+    route: route.route,
+    what: route.what,
+    baseline: route === baseline || route === baselineAgain,
+    connections: route.spec.connections,
+    result: medianRun(runsByRoute.get(route.route) ?? []),
+  }));
+  return { measured, rounds };
 }
+
+/** Later rounds need no long warm-up: the processes have been under load for minutes. */
+const LATER_ROUND_WARMUP_SECONDS = 2;

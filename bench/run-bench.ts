@@ -101,7 +101,7 @@ async function runPhases(settings: BenchSettings, cleanup: Cleanup): Promise<voi
   const anchorApp = await AnchorProcess.start(REPO_ROOT, store.url, BENCH_GRAPH, GRAPH_READ.query, cleanup);
   const anchorWatch: Record<string, number> = { ...(anchorApp.pid === undefined ? {} : { anchor: anchorApp.pid }) };
   console.log("\nThroughput, one route at a time (the anchor's routes between them):");
-  const { measured, anchor } = await measureRoutes(a, { writer, admin, graphWriter, minter: TEST_USERS.writer }, settings, cleanup, watch, {
+  const { measured, rounds } = await measureRoutes(a, { writer, admin, graphWriter, minter: TEST_USERS.writer }, settings, cleanup, watch, {
     baseUrl: anchorApp.baseUrl,
     watch: anchorWatch,
   });
@@ -109,7 +109,7 @@ async function runPhases(settings: BenchSettings, cleanup: Cleanup): Promise<voi
   printRouteTable(measured);
   const mintOnFullStore = measured.find((entry) => entry.route === MINT_ROUTE)?.result;
   const mintGrowth = mintOnFullStore ? mintGrowthLines(mintOnEmptyStore, mintOnFullStore, settings.seededTokens, settings.mintConnections) : [];
-  console.log(`\n${[...mintGrowth, ...anchorLines(measured, anchor)].join('\n')}`);
+  console.log(`\n${[...mintGrowth, ...anchorLines(rounds)].join('\n')}`);
 
   // The same query without the service: what FalkorDB alone serves one connection (one token) and fifty.
   const falkordbAlone: FalkorDbAloneRun[] = [];
@@ -143,7 +143,7 @@ async function runPhases(settings: BenchSettings, cleanup: Cleanup): Promise<voi
     { name: 'A', ...(await serviceA.logSize()) },
     { name: 'B', ...(await serviceB.logSize()) },
   ]);
-  printReadmeBlock(info, settings, measured, falkordbAlone, mintLatency, revocation, [...mintGrowth, ...anchorLines(measured, anchor)]);
+  printReadmeBlock(info, settings, measured, falkordbAlone, mintLatency, revocation, [...mintGrowth, ...anchorLines(rounds)]);
   console.log(`\nBench finished in ${((Date.now() - runStarted) / 60_000).toFixed(1)} min (cleanup follows).`);
 }
 

@@ -9,7 +9,7 @@ import { ProblemDetailsFilter } from './common/problem-details.filter';
 import { requestIdFor } from './common/request-id';
 import { AccessLog, LoggerAccessLog } from './http/access-log';
 import { isAllowedHost } from './http/host-allow-list';
-import { SECURITY_HEADERS } from './http/security-headers';
+import { securityHeadersFor } from './http/security-headers';
 import { AppConfig } from './config/app-config';
 import { RequestDrain } from './shutdown/request-drain';
 import { setupSwagger } from './swagger';
@@ -40,6 +40,12 @@ function notReadyWhileDraining(request: FastifyRequest, reply: FastifyReply): vo
   const detail = 'The service is shutting down';
   const problem = { type: 'about:blank', title: 'Service Unavailable', status: 503, detail, message: detail, code: 'SHUTTING_DOWN' };
   void reply.code(503).header('Content-Type', PROBLEM_CONTENT_TYPE).send(JSON.stringify(problem));
+}
+
+/** The URL without its query string. */
+function pathOf(url: string): string {
+  const query = url.indexOf('?');
+  return query < 0 ? url : url.slice(0, query);
 }
 
 export interface CreateAppOptions {
@@ -96,7 +102,6 @@ export async function createApp(config: AppConfig, options: CreateAppOptions = {
     done();
   });
   fastify.addHook('onRequest', (request, reply, done) => {
-    void reply.headers(SECURITY_HEADERS);
     void reply.header('X-Request-Id', request.id);
     if (!isAllowedHost(config.allowedHosts, request.headers.host)) return hostNotAllowed(request, reply);
     if (drain.isDraining && request.routeOptions.url === '/health/ready') return notReadyWhileDraining(request, reply);
@@ -110,6 +115,12 @@ export async function createApp(config: AppConfig, options: CreateAppOptions = {
     done();
   });
   fastify.addHook('onSend', (request, reply, payload, done) => {
+    // Chosen here, where the answer's type is known (every response passes this hook); a header the
+    // route set itself (the settings page's own Content-Security-Policy) is kept.
+    const headers = securityHeadersFor(reply.getHeader('content-type'));
+    // Only pages set security headers of their own; everything else takes the whole set at once.
+    if (!reply.hasHeader('content-security-policy')) void reply.headers(headers);
+    else for (const name of Object.keys(headers)) if (!reply.hasHeader(name)) void reply.header(name, headers[name]);
     // Fastify answers a malformed URL on a method with no routes straight from its 404 handler,
     // skipping onRequest; onSend still runs there.
     if (!reply.hasHeader('X-Request-Id')) void reply.header('X-Request-Id', request.id);
@@ -125,7 +136,7 @@ export async function createApp(config: AppConfig, options: CreateAppOptions = {
       requestId: request.id,
       method: request.method,
       // The path only: query strings may carry user data, and headers (Authorization, Cookie) are never logged.
-      path: request.url.split('?')[0],
+      path: pathOf(request.url),
       status: reply.statusCode,
       durationMs: Math.round(reply.elapsedTime * 10) / 10,
       client: request.ip,

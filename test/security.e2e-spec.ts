@@ -236,10 +236,26 @@ describe('security (e2e, real FalkorDB)', () => {
     it('sends security headers, a request id, and no CORS unless configured', () =>
       withApp({}, async (app) => {
         const response = await request(app.http).get('/health/live').set('Origin', 'https://evil.example').expect(200);
+        // A JSON answer: OWASP's REST set, nothing may load or frame it.
         expect(response.headers['x-content-type-options']).toBe('nosniff');
-        expect(response.headers['x-frame-options']).toBe('SAMEORIGIN');
-        expect(response.headers['content-security-policy']).toContain("default-src 'self'");
+        expect(response.headers['x-frame-options']).toBe('DENY');
+        expect(response.headers['content-security-policy']).toBe("default-src 'none'; frame-ancestors 'none'");
+        expect(response.headers['strict-transport-security']).toBe('max-age=31536000; includeSubDomains');
+        expect(response.headers['cross-origin-resource-policy']).toBe('same-origin');
+        expect(response.headers['referrer-policy']).toBe('no-referrer');
         expect(response.headers['x-request-id']).toMatch(/^[0-9a-f-]{36}$/);
+        // So does a problem answer, and one refused before any route ran.
+        const problem = await request(app.http).get('/api/auth/tokens').expect(401);
+        expect(problem.headers['content-security-policy']).toBe("default-src 'none'; frame-ancestors 'none'");
+        const misdirected = await request(app.http).get('/health/live').set('Host', 'evil.example').expect(421);
+        expect(misdirected.headers['x-frame-options']).toBe('DENY');
+        // A document (the API docs) gets helmet's whole set.
+        const docs = await request(app.http).get('/docs').redirects(1);
+        expect(docs.headers['content-type']).toMatch(/^text\/html/);
+        expect(docs.headers['content-security-policy']).toContain("default-src 'self'");
+        expect(docs.headers['x-frame-options']).toBe('SAMEORIGIN');
+        expect(docs.headers['cross-origin-opener-policy']).toBe('same-origin');
+        expect(docs.headers['x-permitted-cross-domain-policies']).toBe('none');
         expect(response.headers['access-control-allow-origin']).toBeUndefined();
         const preflight = await request(app.http)
           .options('/api/auth/tokens')

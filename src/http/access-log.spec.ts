@@ -1,4 +1,4 @@
-import { BufferedJsonAccessLog } from './access-log';
+import { BufferedJsonAccessLog, jsonLine } from './access-log';
 
 const entry = (n: number) => ({ requestId: `r${n}`, method: 'GET', path: '/x', status: 200, durationMs: 1.5, client: '127.0.0.1' });
 
@@ -25,5 +25,14 @@ describe('BufferedJsonAccessLog', () => {
     expect(writes).toHaveLength(2);
     log.flush();
     expect(writes).toHaveLength(2);
+  });
+});
+
+describe('jsonLine', () => {
+  it('is JSON.stringify of the logger shape, byte for byte, whatever the strings hold', () => {
+    const awkward = { requestId: 'r"1\\', method: 'GET', path: '/a"b\\c\n\u2028\u0000é', status: 404, durationMs: 0.1, client: '::ffff:10.0.0.1' };
+    for (const logged of [entry(7), awkward]) {
+      expect(jsonLine(logged, 1234)).toBe(JSON.stringify({ level: 'log', pid: process.pid, timestamp: 1234, message: logged, context: 'HTTP' }));
+    }
   });
 });

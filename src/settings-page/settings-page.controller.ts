@@ -16,7 +16,7 @@ export interface SettingsPagePolicy {
 
 /**
  * For hosts without a Content-Security-Policy of their own (the standalone service's security
- * headers set one): the page needs nothing beyond its own origin.
+ * headers keep a page's own): the page needs nothing beyond its own origin.
  */
 const PAGE_CSP =
   "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; " +

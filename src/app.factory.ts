@@ -9,7 +9,7 @@ import { ProblemDetailsFilter } from './common/problem-details.filter';
 import { requestIdFor } from './common/request-id';
 import { AccessLog, LoggerAccessLog } from './http/access-log';
 import { isAllowedHost } from './http/host-allow-list';
-import { securityHeadersFor } from './http/security-headers';
+import { ALWAYS_SECURITY_HEADERS, securityHeadersFor } from './http/security-headers';
 import { AppConfig } from './config/app-config';
 import { RequestDrain } from './shutdown/request-drain';
 import { setupSwagger } from './swagger';
@@ -103,6 +103,8 @@ export async function createApp(config: AppConfig, options: CreateAppOptions = {
   });
   fastify.addHook('onRequest', (request, reply, done) => {
     void reply.header('X-Request-Id', request.id);
+    // Also here, for the rare answer that skips onSend (Fastify's last-resort error handler).
+    void reply.headers(ALWAYS_SECURITY_HEADERS);
     if (!isAllowedHost(config.allowedHosts, request.headers.host)) return hostNotAllowed(request, reply);
     if (drain.isDraining && request.routeOptions.url === '/health/ready') return notReadyWhileDraining(request, reply);
     done();

@@ -30,9 +30,13 @@ describe('BufferedJsonAccessLog', () => {
 
 describe('jsonLine', () => {
   it('is JSON.stringify of the logger shape, byte for byte, whatever the strings hold', () => {
-    const awkward = { requestId: 'r"1\\', method: 'GET', path: '/a"b\\c\n\u2028\u0000é', status: 404, durationMs: 0.1, client: '::ffff:10.0.0.1' };
-    for (const logged of [entry(7), awkward]) {
-      expect(jsonLine(logged, 1234)).toBe(JSON.stringify({ level: 'log', pid: process.pid, timestamp: 1234, message: logged, context: 'HTTP' }));
+    const awkward = { requestId: 'r"1\\', method: 'GET', path: '/a{,"b\\c\n\u2028\u0000é', status: 404, durationMs: 0.1, client: '::ffff:10.0.0.1' };
+    // A client gone before its address was read has none; a clock oddity must not write NaN.
+    const gone = { ...entry(8), client: undefined as unknown as string, durationMs: Number.NaN };
+    for (const logged of [entry(7), awkward, gone]) {
+      const line = jsonLine(logged, 1234);
+      expect(line).toBe(JSON.stringify({ level: 'log', pid: process.pid, timestamp: 1234, message: logged, context: 'HTTP' }));
+      expect(() => JSON.parse(line) as unknown).not.toThrow();
     }
   });
 });

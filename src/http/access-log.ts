@@ -28,17 +28,27 @@ export class LoggerAccessLog implements AccessLog {
   flush(): void {}
 }
 
+/** A string field as JSON.stringify writes it, or nothing when it is not a string (a client gone before its address was read). */
+const textField = (name: string, value: unknown): string[] => (typeof value === 'string' ? [`"${name}":${JSON.stringify(value)}`] : []);
+
+/** A number field as JSON.stringify writes it (null when not finite). */
+const numberField = (name: string, value: number): string => `"${name}":${Number.isFinite(value) ? String(value) : 'null'}`;
+
 /**
  * `JSON.stringify({ level, pid, timestamp, message: entry, context })`, byte for byte, built by hand:
  * it runs once per request, and only the strings need escaping.
  */
 export function jsonLine(entry: AccessLogEntry, timestamp: number): string {
   const { requestId, method, path, status, durationMs, client } = entry;
-  return (
-    `{"level":"log","pid":${process.pid},"timestamp":${timestamp},"message":{"requestId":${JSON.stringify(requestId)},` +
-    `"method":${JSON.stringify(method)},"path":${JSON.stringify(path)},"status":${status},"durationMs":${durationMs},` +
-    `"client":${JSON.stringify(client)}},"context":"HTTP"}`
-  );
+  const message = [
+    ...textField('requestId', requestId),
+    ...textField('method', method),
+    ...textField('path', path),
+    numberField('status', status),
+    numberField('durationMs', durationMs),
+    ...textField('client', client),
+  ].join(',');
+  return `{"level":"log","pid":${process.pid},"timestamp":${timestamp},"message":{${message}},"context":"HTTP"}`;
 }
 
 /** Lines waiting are written at once past this many, not only at the end of the event-loop turn. */

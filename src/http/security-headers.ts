@@ -3,8 +3,11 @@
  * running helmet's middlewares each time. Which set a response gets depends on what it is.
  */
 
-/** HSTS: every response, whatever it holds. */
-const TRANSPORT = { 'strict-transport-security': 'max-age=31536000; includeSubDomains' } as const;
+/** HSTS and nosniff: every response, whatever it holds (set before any route runs, and again by type). */
+export const ALWAYS_SECURITY_HEADERS: Readonly<Record<string, string>> = {
+  'strict-transport-security': 'max-age=31536000; includeSubDomains',
+  'x-content-type-options': 'nosniff',
+};
 
 /**
  * Documents (the settings page, /docs, their scripts and styles): what helmet would set, with our
@@ -28,8 +31,7 @@ export const DOCUMENT_SECURITY_HEADERS: Readonly<Record<string, string>> = {
   'cross-origin-resource-policy': 'same-origin',
   'origin-agent-cluster': '?1',
   'referrer-policy': 'no-referrer',
-  ...TRANSPORT,
-  'x-content-type-options': 'nosniff',
+  ...ALWAYS_SECURITY_HEADERS,
   'x-dns-prefetch-control': 'off',
   'x-download-options': 'noopen',
   'x-frame-options': 'SAMEORIGIN',
@@ -38,8 +40,9 @@ export const DOCUMENT_SECURITY_HEADERS: Readonly<Record<string, string>> = {
 };
 
 /**
- * JSON answers (the API, health, problem details): OWASP's set for REST services, stricter than
- * the document set where it matters (nothing may load or frame a JSON answer). The document-only
+ * JSON answers (the API, health, problem details): the headers OWASP's REST Security Cheat Sheet
+ * lists for API responses, stricter than the document set where it matters (nothing may load or
+ * frame a JSON answer); its `Cache-Control: no-store` goes only on answers that carry a token. The document-only
  * headers (opener policy, origin-keyed agent clusters, DNS prefetch, IE download and XSS filter
  * switches, Flash cross-domain policies) are left out: they govern pages, and every client would
  * parse them on every call for nothing.
@@ -48,8 +51,7 @@ export const JSON_SECURITY_HEADERS: Readonly<Record<string, string>> = {
   'content-security-policy': "default-src 'none'; frame-ancestors 'none'",
   'cross-origin-resource-policy': 'same-origin',
   'referrer-policy': 'no-referrer',
-  ...TRANSPORT,
-  'x-content-type-options': 'nosniff',
+  ...ALWAYS_SECURITY_HEADERS,
   'x-frame-options': 'DENY',
 };
 

@@ -46,6 +46,12 @@ interface GuardedRequest {
  */
 @Injectable()
 export class JwtAuthGuard extends AuthGuard() {
+  /**
+   * The strategy's shortcut for tokens verified before. Injected as a property, so host subclasses
+   * keep the constructor they were written against.
+   */
+  @Inject(REMEMBERED_CREDENTIAL_CHECK) private readonly rememberedCredentials!: RememberedCredentialCheck;
+
   /** Requests whose JWT was refused only for having expired (noted by handleRequest, read by recordRefusal). */
   private readonly expired = new WeakSet<object>();
 
@@ -55,7 +61,6 @@ export class JwtAuthGuard extends AuthGuard() {
     private readonly settings: AuthSettings,
     private readonly adapterHost: HttpAdapterHost,
     private readonly repeatedEvents: AuditEventAggregator,
-    @Inject(REMEMBERED_CREDENTIAL_CHECK) private readonly rememberedCredentials: RememberedCredentialCheck,
   ) {
     // This module's own strategy instance, not whichever registered the shared name last.
     super({ defaultStrategy: settings.strategyName });
@@ -103,7 +108,7 @@ export class JwtAuthGuard extends AuthGuard() {
     try {
       // A token whose signature was verified before goes straight to the strategy's store check.
       const remembered = this.rememberedCredentials.validateRemembered(request);
-      if (remembered) request.user = await remembered;
+      if (remembered) request.user = await this.handledAsPassportWould(remembered, context);
       else await super.canActivate(context);
       return request.user;
     } catch (error) {
@@ -115,6 +120,17 @@ export class JwtAuthGuard extends AuthGuard() {
       if (error instanceof InvalidTokenError) this.recordRefusal(request);
       throw error;
     }
+  }
+
+  /** The outcome of the shortcut through handleRequest, as passport's would go: a host subclass's override still decides. */
+  private async handledAsPassportWould(remembered: Promise<Principal>, context: ExecutionContext): Promise<Principal> {
+    let principal: Principal;
+    try {
+      principal = await remembered;
+    } catch (error) {
+      return this.handleRequest<Principal>(error, false, undefined, context);
+    }
+    return this.handleRequest<Principal>(null, principal, undefined, context);
   }
 
   /** A token used from outside its allowed addresses: 403, recorded as token.ip_denied. */

@@ -34,7 +34,7 @@ interface PoolEntry {
   connection?: UserConnection;
   /** Callers currently running work on this connection: an entry in use is never closed for idleness. */
   inUse: number;
-  /** When the last caller finished with it (epoch ms). */
+  /** When the last caller finished with it (epoch ms; a clock step only moves the next check, clamped below). */
   releasedAt: number;
   /** Armed once per idle stretch, not per use: when it fires it checks how long the entry has really been idle. */
   idleTimer?: NodeJS.Timeout;
@@ -183,7 +183,8 @@ export class UserConnectionPool implements OnApplicationShutdown {
       if (this.entries.get(credentialId) !== entry || entry.inUse > 0) return;
       const idleForMs = Date.now() - entry.releasedAt;
       if (idleForMs >= this.limits.idleTimeoutMs) this.remove(credentialId, entry, 'close');
-      else this.scheduleIdleCheck(credentialId, entry, this.limits.idleTimeoutMs - idleForMs);
+      // Never longer than a whole timeout (the clock stepped back) and never a busy loop.
+      else this.scheduleIdleCheck(credentialId, entry, Math.min(this.limits.idleTimeoutMs, Math.max(1, Math.ceil(this.limits.idleTimeoutMs - idleForMs))));
     }, afterMs);
     entry.idleTimer.unref();
   }

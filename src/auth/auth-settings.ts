@@ -10,6 +10,7 @@ import {
   DEFAULT_SESSION_TTL_SECONDS,
   validateAuthOptions,
 } from './auth.options';
+import { jwtHeaderOf } from './jwt-header';
 
 export const PAT_AUDIENCE = 'falkordb-pat:api';
 export const SESSION_AUDIENCE = 'falkordb-pat:session';
@@ -17,17 +18,6 @@ export const SESSION_AUDIENCE = 'falkordb-pat:session';
 /** Short, non-reversible id of a secret, used as the JWT `kid`. */
 function keyIdOf(prefix: string, secret: string): string {
   return `${prefix}-${createHash('sha256').update(secret).digest('hex').slice(0, 8)}`;
-}
-
-/** The `kid` of a JWT header; reading it is safe because the chosen key must still verify the signature. */
-function keyIdInHeader(rawToken: string): string | undefined {
-  try {
-    const header: unknown = JSON.parse(Buffer.from(rawToken.slice(0, rawToken.indexOf('.')), 'base64url').toString('utf8'));
-    const kid = (header as { kid?: unknown } | null)?.kid;
-    return typeof kid === 'string' ? kid : undefined;
-  } catch {
-    return undefined;
-  }
 }
 
 const isStoreServer = (server: ServerAddress, store: ServerAddress): boolean => server.port === store.port && sameHost(server.host, store.host);
@@ -98,7 +88,7 @@ export class AuthSettings {
 
   /** The PAT key for a token's `kid` (the current key when the kid is unknown or absent). */
   patKeyFor(rawToken: string): KeyObject {
-    const kid = keyIdInHeader(rawToken);
+    const kid = jwtHeaderOf(rawToken)?.kid;
     return (kid && this.patVerificationKeys.get(kid)) || this.patKey;
   }
 

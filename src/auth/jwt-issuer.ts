@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { JwtService } from '@nestjs/jwt';
 import { AuthSettings, PAT_AUDIENCE, SESSION_AUDIENCE } from './auth-settings';
 import { IssuedClaims } from './jwt-claims';
+import { PAT_JWT_TYPE } from './jwt-header';
 
 /** Signs PATs and session tokens (HS256, separate keys, audiences and `typ`). */
 @Injectable()
@@ -20,6 +21,8 @@ export class JwtIssuer {
         privateKey: this.settings.patKey,
         algorithm: 'HS256',
         keyid: this.settings.patKeyId,
+        // Explicitly typed, so every PAT begins with one prefix secret scanners recognise.
+        header: { alg: 'HS256', typ: PAT_JWT_TYPE },
         issuer: this.settings.issuer,
         audience: PAT_AUDIENCE,
       },

@@ -17,6 +17,7 @@ import { requestOriginOf } from './request-origin';
 import { VerifiedSignatures } from './verified-signatures';
 import { attachVerifiedRecord } from '../credentials/verified-record';
 import { RememberedCredentialCheck } from './remembered-credential-check';
+import { hasAcceptedType } from './jwt-header';
 
 export const JWT_STRATEGY = 'falkordb-jwt';
 
@@ -128,7 +129,8 @@ export class JwtStrategy extends PassportStrategy(Strategy, JWT_STRATEGY) implem
   /** passport-jwt's callback, with claims it has just verified: remembered for the token's next use. */
   async validate(request: object, claims: IssuedClaims): Promise<Principal> {
     const credential = fittingCredential(request, claims);
-    if (!credential) throw new InvalidTokenError(REJECTED.pat);
+    // The header's type is checked here, once per token text: remembered tokens passed it.
+    if (!credential || !hasAcceptedType(credential.kind, credential.token)) throw new InvalidTokenError(REJECTED.pat);
     this.signatures.remember(credential.kind, credential.token, claims, Date.now());
     return this.principalFor(request, credential, claims);
   }

@@ -133,6 +133,20 @@ describe('token permissions, rotation and self-service (e2e, real FalkorDB)', ()
       await request(app.http).get('/api/auth/tokens/self').set(...bearer(old.token)).expect(401);
     });
 
+    it('rotates the presenting token at /tokens/self/rotate, a read token too, and refuses a session there', async () => {
+      const old = await mintToken(app, TEST_USERS.writer, server.port, { name: 'self rotating', ttlSeconds: 3600, permissions: { access: 'read' } });
+      const rotated = await request(app.http).post('/api/auth/tokens/self/rotate').set(...bearer(old.token)).send({ ttlSeconds: 600 }).expect(201);
+      expect(Object.keys(rotated.body).sort()).toEqual(['expiresAt', 'token', 'tokenId']);
+      expect(rotated.headers['cache-control']).toBe('no-store');
+      expect(Math.abs(Date.parse(rotated.body.expiresAt as string) - (Date.now() + 600_000))).toBeLessThan(5000);
+      const fresh = await metadataOf(rotated.body.token as string, rotated.body.tokenId as string);
+      expect(fresh).toMatchObject({ name: 'self rotating', permissions: { access: 'read', graphs: null }, is_active: true });
+      expect(await metadataOf(rotated.body.token as string, old.tokenId)).toMatchObject({ is_active: false, revoked_reason: 'rotated' });
+      await request(app.http).get('/api/auth/tokens/self').set(...bearer(old.token)).expect(401);
+      const cookie = await logIn(app, TEST_USERS.writer, server.port);
+      await request(app.http).post('/api/auth/tokens/self/rotate').set('Cookie', cookie).set(SAME_ORIGIN).expect(403);
+    });
+
     it('using a rotated-away token revokes every token rotated from it (reuse detection)', async () => {
       const first = await mintToken(app, TEST_USERS.writer, server.port, { name: 'chain' });
       const second = (await request(app.http).post(`/api/auth/tokens/${first.tokenId}/rotate`).set(...bearer(first.token)).expect(201)).body;

@@ -128,6 +128,24 @@ export class TokensController {
     return { token: await this.tokens.get(principal, principal.credentialId) };
   }
 
+  @Post('self/rotate')
+  @Header('Cache-Control', NO_STORE)
+  @Authenticated({ only: ['pat'] })
+  @ApiOperation({
+    operationId: 'rotateSelfToken',
+    summary: 'Rotate the presenting token',
+    description:
+      'As POST /tokens/{tokenId}/rotate for the token presented (GitLab\'s self/rotate): a script rotates its own token without ' +
+      'knowing its id. Every token may do this, read tokens included. Using the old token again afterwards is 401 and revokes every ' +
+      'token rotated from it.',
+  })
+  @ApiBody({ type: RotateTokenDto, required: false, examples: { sameLifetime: { summary: "The old token's lifetime", value: {} }, ...SPEC_EXAMPLES_EXPIRY } })
+  @ApiCreatedResponse({ type: CreatedTokenDto, description: 'The new token, shown only this once' })
+  @ApiBadRequestResponse(BAD_REQUEST)
+  rotateSelf(@CurrentPrincipal() principal: Principal, @Body() body: RotateTokenDto = {}, @RequestOriginOf() origin: RequestOrigin): Promise<CreatedTokenDto> {
+    return this.tokens.rotate(principal, principal.credentialId, body, origin);
+  }
+
   @Delete('self')
   @HttpCode(HttpStatus.OK)
   @Authenticated({ only: ['pat'] })

@@ -5,7 +5,7 @@ import { permitsGraph } from '../domain/token-permissions';
 import { UserConnection } from '../falkordb/user-connections/user-connection.factory';
 import { CallerConnections } from './caller-connections';
 import { withParams } from './cypher-params';
-import { DeadlineExceededError } from '../common/deadline';
+import { withDeadline } from '../common/deadline';
 import { SchemaNames } from './graph-entities';
 import {
   deleteArgs,
@@ -140,25 +140,20 @@ export class GraphApiService {
       used = connection;
       return work(connection);
     });
-    const answerWithinMs = context.timeoutMs + this.limits.timeoutGraceMs;
-    // One timer per request: the client's deadline, then, only while FalkorDB is still silent, the abandonment.
-    let timer: NodeJS.Timeout | undefined;
+    // One timer per request while FalkorDB answers in time: the abandonment gets its own only once the deadline passed.
+    let abandon: NodeJS.Timeout | undefined;
     const settled = running.finally(() => {
-      clearTimeout(timer);
+      clearTimeout(abandon);
       release();
     });
     // Answered (or given up on) below; a late rejection must not go unhandled.
     settled.catch(() => undefined);
     try {
-      return await new Promise<T>((resolve, reject) => {
-        timer = setTimeout(() => {
-          reject(new DeadlineExceededError(answerWithinMs));
-          timer = setTimeout(() => {
-            if (used?.isOpen) used.destroy();
-          }, this.limits.abandonConnectionAfterMs);
-          timer.unref();
-        }, answerWithinMs);
-        settled.then(resolve, reject);
+      return await withDeadline(settled, context.timeoutMs + this.limits.timeoutGraceMs, () => {
+        abandon = setTimeout(() => {
+          if (used?.isOpen) used.destroy();
+        }, this.limits.abandonConnectionAfterMs);
+        abandon.unref();
       });
     } catch (error) {
       throw toGraphError(error, context);

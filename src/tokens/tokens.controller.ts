@@ -53,6 +53,7 @@ const SPEC_EXAMPLES = {
   },
 };
 const SPEC_EXAMPLES_EXPIRY = { thirtyDays: { summary: 'Expires in 30 days', value: { ttlSeconds: 2592000 } } };
+const ROTATE_EXAMPLES = { sameLifetime: { summary: "The old token's lifetime", value: {} }, ...SPEC_EXAMPLES_EXPIRY };
 const SERVER_CREDENTIALS = { username: 'default', password: '', host: 'localhost', port: 6379, tls: false };
 const CREDENTIAL_EXAMPLES = Object.fromEntries(
   Object.entries(SPEC_EXAMPLES).map(([key, example]) => [key, { ...example, value: { ...SERVER_CREDENTIALS, ...example.value } }]),
@@ -139,7 +140,7 @@ export class TokensController {
       'knowing its id. Every token may do this, read tokens included. Using the old token again afterwards is 401 and revokes every ' +
       'token rotated from it.',
   })
-  @ApiBody({ type: RotateTokenDto, required: false, examples: { sameLifetime: { summary: "The old token's lifetime", value: {} }, ...SPEC_EXAMPLES_EXPIRY } })
+  @ApiBody({ type: RotateTokenDto, required: false, examples: ROTATE_EXAMPLES })
   @ApiCreatedResponse({ type: CreatedTokenDto, description: 'The new token, shown only this once' })
   @ApiBadRequestResponse(BAD_REQUEST)
   rotateSelf(@CurrentPrincipal() principal: Principal, @Body() body: RotateTokenDto = {}, @RequestOriginOf() origin: RequestOrigin): Promise<CreatedTokenDto> {
@@ -199,7 +200,7 @@ export class TokensController {
       "token's length, from now (or never). Using the old token again afterwards is 401 and revokes every token rotated from it. " +
       'Rotating another token needs a session or an unrestricted token (read-write, no graphs, no allowed IPs): 403 otherwise.',
   })
-  @ApiBody({ type: RotateTokenDto, required: false, examples: { sameLifetime: { summary: "The old token's lifetime", value: {} }, ...SPEC_EXAMPLES_EXPIRY } })
+  @ApiBody({ type: RotateTokenDto, required: false, examples: ROTATE_EXAMPLES })
   @ApiCreatedResponse({ type: CreatedTokenDto, description: 'The new token, shown only this once' })
   @ApiBadRequestResponse(BAD_REQUEST)
   @ApiNotFoundResponse(NOT_FOUND)

@@ -461,22 +461,28 @@ describe('Graph API (e2e, real FalkorDB)', () => {
     let host: NestFastifyApplication;
     let token: CreatedToken;
 
-    beforeAll(async () => {
-      host = await NestFactory.create<NestFastifyApplication>(
+    /** A host app with our modules on the same store, its Graph API configured by `graphApi`. */
+    async function startHost(graphApi: Parameters<typeof GraphApiModule.forRoot>[0]): Promise<NestFastifyApplication> {
+      const app = await NestFactory.create<NestFastifyApplication>(
         {
           module: HostModule,
           imports: [
             FalkorDbModule.forRoot({ url: server.url }),
             AuthModule.forRoot({ jwtSecret: TEST_SECRETS.JWT_SECRET, sessionSecret: TEST_SECRETS.SESSION_SECRET, encryptionKey: TEST_SECRETS.ENCRYPTION_KEY }),
             TokensModule.forRoot(),
-            GraphApiModule.forRoot({ routePrefix: 'v2/graphs', maxRows: 3, defaultTimeoutMs: 100, timeoutGraceMs: 100 }),
+            GraphApiModule.forRoot(graphApi),
           ],
         },
         new FastifyAdapter(),
         { logger: false },
       );
-      await host.init();
-      await host.getHttpAdapter().getInstance().ready();
+      await app.init();
+      await app.getHttpAdapter().getInstance().ready();
+      return app;
+    }
+
+    beforeAll(async () => {
+      host = await startHost({ routePrefix: 'v2/graphs', maxRows: 3, defaultTimeoutMs: 100, timeoutGraceMs: 100 });
       // Same secrets and store: a token minted by one instance works on the other.
       token = await mint(TEST_USERS.writer);
     });
@@ -512,6 +518,29 @@ describe('Graph API (e2e, real FalkorDB)', () => {
       expect(counted?.status).toBe(200);
       expect(counted?.body.rows).toEqual([[3000000]]);
       await hostQuery('scratch_slow_write', { query: 'MATCH (t:T) DELETE t', timeoutMs: 30_000 });
+    });
+
+    it('closes the connection of a command still unanswered abandonConnectionAfterMs past its 504 (a server that seems frozen)', async () => {
+      const abandoning = await startHost({ routePrefix: 'v3/graphs', defaultTimeoutMs: 100, timeoutGraceMs: 100, abandonConnectionAfterMs: 300 });
+      try {
+        const pool = abandoning.get(UserConnectionPool);
+        const slow = await request(abandoning.getHttpServer())
+          .post('/v3/graphs/scratch_abandoned_write/query')
+          .set(...bearer(token.token))
+          .send({ query: 'UNWIND range(1, 3000000) AS x CREATE (:T {x: x})' });
+        expectProblem(slow, 504, 'QUERY_TIMEOUT');
+        // The write still runs: its connection is kept past the 504, then closed once 300 ms more have passed.
+        expect(pool.has(token.tokenId)).toBe(true);
+        await until(() => !pool.has(token.tokenId), 10_000, 'the abandoned connection to close');
+      } finally {
+        await abandoning.close();
+      }
+      // FalkorDB still finishes the write; remove what it wrote once it has.
+      await until(
+        async () => (await hostQuery('scratch_abandoned_write', { query: 'MATCH (t:T) DELETE t', timeoutMs: 30_000 })).status === 200,
+        60_000,
+        'the abandoned write to finish',
+      );
     });
   });
 });

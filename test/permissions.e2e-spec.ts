@@ -147,6 +147,13 @@ describe('token permissions, rotation and self-service (e2e, real FalkorDB)', ()
       await request(app.http).post('/api/auth/tokens/self/rotate').set('Cookie', cookie).set(SAME_ORIGIN).expect(403);
     });
 
+    it('does not let a token rotate itself from outside its allowed IPs: 403, and it stays the active one', async () => {
+      const fenced = await mintToken(app, TEST_USERS.writer, server.port, { name: 'fenced', allowedIps: ['10.0.0.0/8'] });
+      await request(app.http).post('/api/auth/tokens/self/rotate').set(...bearer(fenced.token)).expect(403);
+      const admin = await mintToken(app, TEST_USERS.admin, server.port);
+      expect(await metadataOf(admin.token, fenced.tokenId)).toMatchObject({ is_active: true, allowed_ips: ['10.0.0.0/8'] });
+    });
+
     it('using a rotated-away token revokes every token rotated from it (reuse detection)', async () => {
       const first = await mintToken(app, TEST_USERS.writer, server.port, { name: 'chain' });
       const second = (await request(app.http).post(`/api/auth/tokens/${first.tokenId}/rotate`).set(...bearer(first.token)).expect(201)).body;

@@ -8,6 +8,7 @@ export const AUDIT_EVENT_TYPES = [
   'token.reuse_detected',
   'token.ip_denied',
   'token.new_ip',
+  'token.expiring',
   'session.login',
   'session.logout',
   'auth.failed',

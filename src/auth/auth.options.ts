@@ -1,6 +1,7 @@
 import { isSharedStateStorage, SharedStateStorage } from './shared-state/shared-state-storage';
 import { TOKEN_STORE_EXPOSURE_POLICIES, TokenStoreExposurePolicy } from '../credentials/token-store-exposure-policy';
 import { ServerAddress } from '../falkordb/server-address';
+import { EventWebhookOptions, eventWebhookProblems } from '../audit/delivery/event-webhook.options';
 
 export interface BruteForceOptions {
   /** Sliding window for counting failures. */
@@ -89,7 +90,27 @@ export interface AuthModuleOptions {
    * `accept`. Default `warn`; the standalone service refuses in production (TOKEN_STORE_EXPOSURE).
    */
   tokenStoreExposure?: TokenStoreExposurePolicy;
+  /**
+   * Days before a token expires at which a `token.expiring` event is recorded (once per token and
+   * threshold; fractions allowed). Default [7, 1]; [] = no notices.
+   */
+  expiryNoticeDays?: number[];
+  /** Active tokens not used for this many days (never used: since creation) are revoked as `unused`. Default: never. */
+  revokeUnusedAfterDays?: number;
+  /** How often expiry notices and unused tokens are looked for (one indexed scan each). Default 60 s. */
+  lifecycleScanIntervalMs?: number;
+  /**
+   * Seconds after a rotation during which presenting the rotated-away token is only refused (401,
+   * `auth.failed` with reason `rotated`), not taken as reuse: a retried rotation does not kill its
+   * successor. Default 0 (any reuse revokes the successors).
+   */
+  rotationReuseGraceSeconds?: number;
+  /** Audit events POSTed to a receiver (signed), from an outbox in the store. Default: none. */
+  eventWebhook?: EventWebhookOptions;
 }
+
+export const DEFAULT_EXPIRY_NOTICE_DAYS: readonly number[] = [7, 1];
+export const DEFAULT_LIFECYCLE_SCAN_INTERVAL_MS = 60_000;
 
 export const DEFAULT_TOKEN_RETENTION_DAYS = 30;
 export const DEFAULT_AUDIT_RETENTION_DAYS = 90;
@@ -161,6 +182,21 @@ export function authOptionProblems(options: AuthModuleOptions): string[] {
     if (!isSharedStateStorage(options.sharedStateStorage)) problems.push('sharedStateStorage must have the methods appendFailure, readExpiring and writeExpiring');
     else if (options.sharedState === 'instance') problems.push("sharedStateStorage is never used with sharedState 'instance': drop one of them");
   }
+  if (options.expiryNoticeDays !== undefined) {
+    const days = options.expiryNoticeDays;
+    if (!Array.isArray(days) || !days.every((day) => typeof day === 'number' && Number.isFinite(day) && day > 0 && day <= 3650)) {
+      problems.push('expiryNoticeDays must be a list of numbers of days from above 0 to 3650 (fractions allowed)');
+    } else if (new Set(days).size !== days.length) problems.push('expiryNoticeDays must not repeat a threshold');
+  }
+  const unused = options.revokeUnusedAfterDays;
+  if (unused !== undefined && (typeof unused !== 'number' || !Number.isFinite(unused) || unused <= 0 || unused > 36_500)) {
+    problems.push('revokeUnusedAfterDays must be a number of days from above 0 to 36500');
+  }
+  const scan = options.lifecycleScanIntervalMs;
+  if (scan !== undefined && (!Number.isInteger(scan) || scan < 1000 || scan > 86_400_000)) problems.push('lifecycleScanIntervalMs must be an integer from 1000 to 86400000');
+  const grace = options.rotationReuseGraceSeconds;
+  if (grace !== undefined && (!Number.isInteger(grace) || grace < 0 || grace > 86_400)) problems.push('rotationReuseGraceSeconds must be an integer from 0 to 86400');
+  if (options.eventWebhook !== undefined) problems.push(...eventWebhookProblems(options.eventWebhook));
   for (const [name, value] of Object.entries(options.bruteForce ?? {})) {
     if (!Number.isInteger(value) || (value) <= 0) problems.push(`bruteForce.${name} must be a positive integer`);
   }

@@ -23,5 +23,5 @@ export function permitsGraph(graphs: readonly string[] | null, graph: string): b
 }
 
 /** Why a token stopped being active. */
-export const REVOCATION_REASONS = ['owner', 'admin', 'rotated', 'reuse_detected', 'leaked', 'bulk'] as const;
+export const REVOCATION_REASONS = ['owner', 'admin', 'rotated', 'reuse_detected', 'leaked', 'bulk', 'unused'] as const;
 export type RevocationReason = (typeof REVOCATION_REASONS)[number];

@@ -21,6 +21,7 @@ export const REVOCATION_EVENT: Readonly<Record<RevocationReason, AuditEventType>
   leaked: 'token.leaked_revoked',
   reuse_detected: 'token.reuse_detected',
   rotated: 'token.rotated',
+  unused: 'token.revoked',
 };
 
 /** What a `token.created` event says about the new token (nothing secret). */

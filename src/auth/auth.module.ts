@@ -11,6 +11,8 @@ import { AUTH_ASYNC_OPTIONS_TYPE, AUTH_MODULE_OPTIONS, AUTH_OPTIONS_TYPE, Config
 import {
   AuthModuleOptions,
   DEFAULT_AUDIT_RETENTION_DAYS,
+  DEFAULT_EXPIRY_NOTICE_DAYS,
+  DEFAULT_LIFECYCLE_SCAN_INTERVAL_MS,
   DEFAULT_MAX_SESSIONS_PER_USER,
   DEFAULT_PURGE_INTERVAL_MS,
   DEFAULT_TOKEN_RETENTION_DAYS,
@@ -41,6 +43,10 @@ function credentialStoreOptionsOf(options: AuthModuleOptions): CredentialsModule
     auditRetentionDays: options.auditRetentionDays ?? DEFAULT_AUDIT_RETENTION_DAYS,
     purgeIntervalMs: options.purgeIntervalMs ?? DEFAULT_PURGE_INTERVAL_MS,
     exposurePolicy: options.tokenStoreExposure ?? DEFAULT_TOKEN_STORE_EXPOSURE,
+    rotationReuseGraceMs: (options.rotationReuseGraceSeconds ?? 0) * 1000,
+    expiryNoticeDays: options.expiryNoticeDays ?? DEFAULT_EXPIRY_NOTICE_DAYS,
+    revokeUnusedAfterDays: options.revokeUnusedAfterDays ?? null,
+    lifecycleScanIntervalMs: options.lifecycleScanIntervalMs ?? DEFAULT_LIFECYCLE_SCAN_INTERVAL_MS,
   };
 }
 

@@ -10,6 +10,7 @@ import { loadOrCreateDevSecrets } from './dev-secrets';
 import { Environment, readBoolean, readInteger } from './environment';
 import { falkorDbLimitsOf, readSentinel, storeServerLoginProblems, withUrlCredentials } from './falkordb-settings';
 import { readAllowedHosts, readHost, readOrigins, readPort, readShutdownGrace, readTrustProxy } from './http-settings';
+import { readEventWebhook, readExpiryNoticeDays, readLifecycleScanIntervalMs, readRevokeUnusedDays } from './notify-settings';
 import { inVariableNames } from './variable-names';
 
 export type { Environment };
@@ -159,6 +160,11 @@ export async function loadAppConfig(env: Environment): Promise<AppConfig> {
     sharedState: (env.AUTH_SHARED_STATE?.trim().toLowerCase() || undefined) as AuthModuleOptions['sharedState'],
     // A store users can write is refused in production unless the operator accepts it (checked by the auth validator).
     tokenStoreExposure: (env.TOKEN_STORE_EXPOSURE?.trim().toLowerCase() || (production ? 'refuse' : 'warn')) as AuthModuleOptions['tokenStoreExposure'],
+    rotationReuseGraceSeconds: readInteger(env, 'ROTATION_REUSE_GRACE_SECONDS', problems),
+    expiryNoticeDays: readExpiryNoticeDays(env, problems),
+    revokeUnusedAfterDays: readRevokeUnusedDays(env, problems),
+    lifecycleScanIntervalMs: readLifecycleScanIntervalMs(env, problems),
+    eventWebhook: readEventWebhook(env, problems),
   };
   problems.push(...storeServerLoginProblems(falkordb, allowedServers));
 

@@ -1,4 +1,4 @@
-import { Injectable, Logger } from '@nestjs/common';
+import { Inject, Injectable, Logger } from '@nestjs/common';
 import { AuditContext, NOBODY } from '../audit/audit-event';
 import { AuditEventAggregator } from '../audit/audit-event-aggregator';
 import { AuthFailureReason, knownCredentialFailure } from '../audit/auth-failures';
@@ -9,6 +9,8 @@ import { isAllowedAddress } from './allowed-ips';
 import { PresentedCredential } from './credential-inputs';
 import { CredentialSeal } from './credential-seal';
 import { CredentialWriter } from './credential-writer';
+import { CredentialsModuleOptions } from './credentials.options';
+import { CREDENTIALS_MODULE_OPTIONS } from './credentials.module-definition';
 import { DecryptionFailedError } from './crypto/password-cipher';
 import { hashesEqual, hashToken } from './crypto/token-hash';
 import { VOID_MAC } from './store/credential-nodes';
@@ -46,6 +48,7 @@ export class CredentialReader {
     private readonly writer: CredentialWriter,
     /** Failed authentications are recorded (aggregated) as `auth.failed` audit events. */
     private readonly repeatedEvents: AuditEventAggregator,
+    @Inject(CREDENTIALS_MODULE_OPTIONS) private readonly options: CredentialsModuleOptions,
   ) {}
 
   /**
@@ -76,8 +79,10 @@ export class CredentialReader {
     if (stored.userId !== presented.subject || (!matchedBefore && !hashesEqual(stored.hash, hashToken(presented.token)))) return refuse('mismatch', stored);
     if (stored.revoked) {
       // A genuine token that was rotated away is being used again: whoever holds it (its owner, or
-      // whoever it leaked to) now races the holder of its successors. Revoke the whole chain.
+      // whoever it leaked to) now races the holder of its successors. Revoke the whole chain, unless
+      // the rotation is recent enough to be a retry of it (or a request sent before it) still in flight.
       if (stored.revokedReason === 'rotated') {
+        if (this.isWithinRotationGrace(stored, now)) return refuse('rotated', stored);
         await this.writer.revokeSuccessorsOf(stored.id, now, { actor: NOBODY, ip: use.ip, userAgent: use.userAgent });
         return refuse('rotated', stored);
       }
@@ -98,6 +103,11 @@ export class CredentialReader {
     // The hash stays inside the store.
     const { hash, mac, ...record } = stored;
     return record;
+  }
+
+  /** Within ROTATION_REUSE_GRACE_SECONDS of its rotation, a rotated-away token is refused without reuse detection. */
+  private isWithinRotationGrace(stored: CredentialRecord, now: number): boolean {
+    return stored.revokedAt !== null && now < stored.revokedAt + this.options.rotationReuseGraceMs;
   }
 
   /** Writes a due use, and updates `stored` to what was written (the caller answers from it). */

@@ -13,4 +13,12 @@ export interface CredentialsModuleOptions {
   purgeIntervalMs: number;
   /** What startup does when users other than admins can write the store (TokenStoreExposure). */
   exposurePolicy: TokenStoreExposurePolicy;
+  /** How long after a rotation the rotated-away token is refused without revoking its successors (0 = never). */
+  rotationReuseGraceMs: number;
+  /** Days before expiry at which `token.expiring` events are recorded ([] = none). */
+  expiryNoticeDays: readonly number[];
+  /** Active tokens unused this many days are revoked as `unused` (null = never). */
+  revokeUnusedAfterDays: number | null;
+  /** How often the lifecycle scan (expiry notices, unused tokens) runs. */
+  lifecycleScanIntervalMs: number;
 }

@@ -5,7 +5,8 @@ import { dirname, join, normalize, relative } from 'node:path';
  * The layers of src/, bottom first: a file may import only from its own part or from a lower
  * layer, never upward and never sideways into another part of the same layer, so no cycle can form
  * between parts. The first prefix that matches a file names its part (`audit/http`, the audit log's
- * HTTP face, sits above auth, whose guards it uses; the rest of audit sits below credentials).
+ * HTTP face, sits above auth, whose guards it uses; the rest of audit sits below credentials; the
+ * event webhook drains audit's outbox, above credentials, whose store exposure it checks).
  */
 const LAYERS: readonly (readonly string[])[] = [
   ['domain'],
@@ -14,6 +15,7 @@ const LAYERS: readonly (readonly string[])[] = [
   ['paging'],
   ['audit'],
   ['credentials'],
+  ['event-delivery'],
   ['auth'],
   ['tokens', 'graph-api', 'health', 'openapi', 'audit/http'],
   ['settings-page', 'http', 'shutdown'],

@@ -95,7 +95,8 @@ describe('Settings › Personal Access Tokens page (browser e2e, real FalkorDB)'
 
     server = await FalkorDbTestServer.start();
     await server.command(['GRAPH.QUERY', 'social', "CREATE (:Person {name: 'Alice'})"]);
-    app = await startTestApp({ FALKORDB_URL: server.url });
+    // Notices at 3 days and half a day: the page marks tokens from the first (largest), not the default 7.
+    app = await startTestApp({ FALKORDB_URL: server.url, EXPIRY_NOTICE_DAYS: '3,0.5' });
     await app.app.listen(0, '127.0.0.1');
     baseUrl = (await app.app.getUrl()).replace('[::1]', '127.0.0.1');
 
@@ -305,6 +306,77 @@ describe('Settings › Personal Access Tokens page (browser e2e, real FalkorDB)'
     }
   });
 
+  it('marks tokens within the first expiry notice (3 days here) and shows expiry as relative time, the exact date on hover', async () => {
+    const html = await (await fetch(`${baseUrl}/settings/tokens`)).text();
+    expect(html).toContain('<meta name="falkordb-pat:expiry-notice-days" content="3">');
+    // The writer's tokens (the admin sees them all), made the API way; no ttlSeconds = never expires.
+    const mint = async (name: string, ttlDays?: number) => {
+      const minted = await fetch(`${baseUrl}/api/auth/tokens/credentials`, {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json' },
+        body: JSON.stringify({
+          username: TEST_USERS.writer.username,
+          password: TEST_USERS.writer.password,
+          host: '127.0.0.1',
+          port: server.port,
+          name,
+          ...(ttlDays === undefined ? {} : { ttlSeconds: ttlDays * 24 * 3600 }),
+          permissions: { access: 'read' },
+        }),
+      });
+      expect(minted.status).toBe(201);
+      return ((await minted.json()) as { token: string }).token;
+    };
+    await mint('Deploy key', 2);
+    await mint('Staging key', 5); // within the default 7 days, but not within this server's 3
+    await mint('Monthly export', 30);
+    await mint('Build agent');
+    // Would be marked if it were still active.
+    const oldDeployKey = await mint('Old deploy key', 2);
+    expect((await fetch(`${baseUrl}/api/auth/tokens/self`, { method: 'DELETE', headers: { Authorization: `Bearer ${oldDeployKey}` } })).status).toBe(200);
+    await page.getByLabel('State').selectOption({ label: 'All' });
+    await page.getByLabel('State').selectOption({ label: 'Active' });
+    await row('Build agent').waitFor();
+
+    const deploy = row('Deploy key');
+    await expect(deploy.getAttribute('data-expiring')).resolves.toBe('true');
+    await deploy.getByText('Expires soon', { exact: true }).waitFor();
+    const time = deploy.locator('td[data-label="Expires"] time');
+    const expiresAt = (await time.getAttribute('datetime')) ?? '';
+    expect(Math.abs(new Date(expiresAt).getTime() - (Date.now() + 2 * 24 * 3600 * 1000))).toBeLessThan(5 * 60_000);
+    // The exact date and time as the page's own locale writes it: on hover (title), and as text for screen readers.
+    const exact = await page.evaluate<string>(
+      `new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'short' }).format(new Date(${JSON.stringify(expiresAt)}))`,
+    );
+    expect(exact).toContain(String(new Date(expiresAt).getFullYear()));
+    await expect(time.getAttribute('title')).resolves.toBe(exact);
+    await expect(time.textContent()).resolves.toBe(`in 2 days (${exact})`);
+    await expect(time.innerText()).resolves.toMatch(/^in 2 days/);
+
+    for (const [name, relative] of [
+      ['Staging key', /^in 5 days \(/],
+      ['Monthly export', /^in (30 days|1 month|next month) \(/],
+      ['Nightly backup', /^in (45 days|2 months) \(/],
+    ] as const) {
+      await expect(row(name).getAttribute('data-expiring'), name).resolves.toBeNull();
+      await expect(row(name).getByText('Expires soon').count(), name).resolves.toBe(0);
+      await expect(row(name).locator('td[data-label="Expires"] time').textContent(), name).resolves.toMatch(relative);
+    }
+    await expect(row('Build agent').getAttribute('data-expiring')).resolves.toBeNull();
+    await expect(row('Build agent').locator('td[data-label="Expires"]').textContent()).resolves.toBe('Never');
+    await expect(page.locator('tr[data-expiring="true"]').count()).resolves.toBe(1);
+    await screenshot('expiring-soon', page.locator('table.tokens'));
+
+    // A revoked token is not marked, however close its expiry.
+    await page.getByLabel('State').selectOption({ label: 'All' });
+    const revoked = row('Old deploy key');
+    await revoked.getByText('Revoked', { exact: true }).waitFor();
+    await expect(revoked.getAttribute('data-expiring')).resolves.toBeNull();
+    await expect(page.locator('tr[data-expiring="true"]').count()).resolves.toBe(1);
+    await page.getByLabel('State').selectOption({ label: 'Active' });
+    await revoked.waitFor({ state: 'detached' });
+  });
+
   it("shows where a token was last used and follows next_cursor (the contract's v2 listing fields, simulated until the server sends them)", async () => {
     const queries: URLSearchParams[] = [];
     await page.route(/\/api\/auth\/tokens\?/, async (route) => {
@@ -393,7 +465,8 @@ describe('Settings › Personal Access Tokens page (browser e2e, real FalkorDB)'
       imports: [
         FalkorDbPatModule.forRoot({
           falkordb: { url: server.url },
-          auth: { jwtSecret: TEST_SECRETS.JWT_SECRET, sessionSecret: TEST_SECRETS.SESSION_SECRET, encryptionKey: TEST_SECRETS.ENCRYPTION_KEY },
+          // No expiry notices in this host: its page marks no token.
+          auth: { jwtSecret: TEST_SECRETS.JWT_SECRET, sessionSecret: TEST_SECRETS.SESSION_SECRET, encryptionKey: TEST_SECRETS.ENCRYPTION_KEY, expiryNoticeDays: [] },
           tokens: { allowNeverExpiring: false, maxTtlSeconds: 60 * 24 * 3600 },
           routes: { routePrefix: 'v1/pat', graphApi: false, settingsPage: { path: 'admin/tokens' } },
         }),
@@ -420,8 +493,13 @@ describe('Settings › Personal Access Tokens page (browser e2e, real FalkorDB)'
       const [login] = await Promise.all([hostPage.waitForResponse(/\/login$/), hostPage.getByRole('button', { name: 'Sign in' }).click()]);
       expect(new URL(login.url()).pathname).toBe('/portal/v1/pat/login');
       expect(login.headers()['content-security-policy']).toBeUndefined();
-      expect((await hostPage.request.get(`${hostUrl}/portal/admin/tokens`)).headers()['content-security-policy']).toMatch(/style-src 'self';/);
+      const hostIndex = await hostPage.request.get(`${hostUrl}/portal/admin/tokens`);
+      expect(hostIndex.headers()['content-security-policy']).toMatch(/style-src 'self';/);
+      expect(await hostIndex.text()).toContain('<meta name="falkordb-pat:expiry-notice-days" content="0">');
       await hostPage.getByRole('heading', { name: 'Personal Access Tokens', exact: true }).waitFor();
+      const deploy = hostPage.getByRole('row').filter({ has: hostPage.getByRole('rowheader', { name: 'Deploy key', exact: true }) });
+      await expect(deploy.locator('td[data-label="Expires"] time').textContent()).resolves.toMatch(/^in 2 days \(/);
+      await expect(hostPage.locator('tr[data-expiring]').count()).resolves.toBe(0);
       // The host's token policy: 30 and 60 days fit its 60-day maximum, and nothing is offered without expiry.
       await hostPage.getByRole('button', { name: 'Generate token' }).click();
       await expect(hostPage.getByLabel('Expiration', { exact: true }).locator('option').allTextContents()).resolves.toEqual(['30 days', '60 days', 'Custom date']);

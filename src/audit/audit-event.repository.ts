@@ -1,12 +1,12 @@
 import { Injectable } from '@nestjs/common';
-import { isoSeconds } from '../common/iso-time';
 import { FalkorDbConnection } from '../falkordb/falkordb-connection';
-import { Row } from '../falkordb/query-types';
 import { CypherKeysetSource } from '../paging/cypher-keyset-source';
 import { PageContinuation, PageRequest } from '../paging/keyset';
 import { readKeysetPage } from '../paging/windowed-keyset-scan';
-import { AUDIT_EVENT_LABEL, AUDIT_EVENT_TYPES, AuditEvent, AuditEventType } from './audit-event';
+import { AUDIT_EVENT_LABEL, AuditEvent, AuditEventType } from './audit-event';
+import { EVENT_FIELDS, toEvent } from './audit-event-rows';
 import { AggregatedEvent } from './repeated-event';
+import { DeliveredEventTypes } from './outbox/delivered-event-types';
 
 /** Which events a caller may see: every event of a server (admins), or only those about one user of it. */
 export interface AuditScope {
@@ -37,41 +37,6 @@ const CLOCK_LEEWAY_MS = 60_000;
 /** Every `at` an event can have (epoch ms, up to the year 2286). */
 const AT_DOMAIN = { min: 0, max: 10_000_000_000_000 };
 
-const EVENT_FIELDS = `e.event_id AS id, e.at AS at, e.type AS type, e.host AS host, e.port AS port,
-  e.actor_username AS actor_username, e.actor_token_id AS actor_token_id,
-  e.subject_username AS subject_username, e.subject_token_id AS subject_token_id,
-  e.ip AS ip, e.user_agent AS user_agent, e.detail AS detail, e.count AS count, e.last_at AS last_at`;
-
-const text = (value: unknown): string | null => (typeof value === 'string' ? value : null);
-
-function detailOf(row: Row): Record<string, unknown> {
-  let detail: Record<string, unknown> = {};
-  try {
-    const parsed: unknown = JSON.parse(String(row.detail));
-    if (parsed && typeof parsed === 'object' && !Array.isArray(parsed)) detail = parsed as Record<string, unknown>;
-  } catch {
-    // A detail that is not JSON (written by someone else) shows as empty.
-  }
-  // Aggregated events carry their count and last occurrence beside the detail.
-  if (row.count !== null && row.count !== undefined) detail = { ...detail, count: Number(row.count), last_at: isoSeconds(Number(row.last_at ?? row.at)) };
-  return detail;
-}
-
-function toEvent(row: Row): AuditEvent {
-  return {
-    id: String(row.id),
-    at: Number(row.at),
-    type: (AUDIT_EVENT_TYPES as readonly string[]).includes(String(row.type)) ? (row.type as AuditEventType) : 'auth.failed',
-    host: String(row.host),
-    port: Number(row.port),
-    actor: { username: text(row.actor_username), tokenId: text(row.actor_token_id) },
-    subject: { username: text(row.subject_username), tokenId: text(row.subject_token_id) },
-    ip: text(row.ip),
-    userAgent: text(row.user_agent),
-    detail: detailOf(row),
-  };
-}
-
 /**
  * Audit events in the store graph: `(:AuditEvent)`, indexed on `at` (listing, retention) and on
  * what listings filter by. Events about a credential change are created by the credential writes
@@ -80,7 +45,10 @@ function toEvent(row: Row): AuditEvent {
  */
 @Injectable()
 export class AuditEventRepository {
-  constructor(private readonly store: FalkorDbConnection) {}
+  constructor(
+    private readonly store: FalkorDbConnection,
+    private readonly delivered: DeliveredEventTypes,
+  ) {}
 
   private get graph(): string {
     return this.store.tokenGraph;
@@ -99,7 +67,8 @@ export class AuditEventRepository {
        ON CREATE SET e.event_id = randomUUID(), e.at = $at, e.type = $type, e.host = $host, e.port = $port,
          e.actor_username = $actor_username, e.actor_token_id = $actor_token_id,
          e.subject_username = $subject_username, e.subject_token_id = $subject_token_id,
-         e.ip = $ip, e.user_agent = $user_agent, e.detail = $detail, e.count = $count, e.last_at = $last_at
+         e.ip = $ip, e.user_agent = $user_agent, e.detail = $detail, e.count = $count, e.last_at = $last_at,
+         e.delivery_due = $delivery_due
        ON MATCH SET e.count = e.count + $count, e.last_at = CASE WHEN e.last_at > $last_at THEN e.last_at ELSE $last_at END`,
       {
         aggregate_key: aggregateKey,
@@ -116,6 +85,8 @@ export class AuditEventRepository {
         detail: JSON.stringify(event.detail),
         count,
         last_at: lastAt,
+        // Delivered once, when created: later occurrences only raise its count.
+        delivery_due: this.delivered.dueAt(event.type, event.at),
       },
     );
   }

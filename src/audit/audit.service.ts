@@ -1,27 +1,13 @@
 import { Injectable } from '@nestjs/common';
 import { Principal } from '../domain/principal';
 import { ValidationFailedError } from '../common/domain-errors';
-import { isoSeconds } from '../common/iso-time';
 import { PageCursors } from '../paging/page-cursors';
 import { DEFAULT_PAGE_LIMIT } from '../paging/page-params';
-import { AuditEvent } from './audit-event';
+import { auditEventView } from './audit-event-view';
 import { assertMayFilterByUsername, auditScopeOf } from './audit-access';
 import { AuditEventRepository, AuditFilter } from './audit-event.repository';
-import { AuditEventDto, AuditEventListDto } from './dto/audit-event.dto';
+import { AuditEventListDto } from './dto/audit-event.dto';
 import { ListAuditEventsQuery } from './dto/list-audit-events.query';
-
-function toDto(event: AuditEvent): AuditEventDto {
-  return {
-    id: event.id,
-    at: isoSeconds(event.at),
-    type: event.type,
-    actor: { username: event.actor.username, token_id: event.actor.tokenId },
-    subject: { username: event.subject.username, token_id: event.subject.tokenId },
-    ip: event.ip,
-    user_agent: event.userAgent,
-    detail: event.detail,
-  };
-}
 
 /** Reading the audit log, and purging what is past retention (exported, so a host's own code can read it too). */
 @Injectable()
@@ -58,7 +44,7 @@ export class AuditService {
     ]);
     const from = cursor === undefined ? undefined : this.cursors.open(binding, cursor);
     const page = await this.events.listPage(scope, filter, { after: from?.after ?? null, width: from?.width, limit }, Date.now());
-    return { events: page.events.map(toDto), next_cursor: page.next && this.cursors.seal(binding, page.next) };
+    return { events: page.events.map(auditEventView), next_cursor: page.next && this.cursors.seal(binding, page.next) };
   }
 
   /** Deletes up to `batch` events that happened at or before `cutoff`; returns how many (retention). */

@@ -2,6 +2,10 @@ import { DynamicModule, Module } from '@nestjs/common';
 import { JwtModule } from '@nestjs/jwt';
 import { PassportModule } from '@nestjs/passport';
 import { AuditModule } from '../audit/audit.module';
+import { AuditModuleOptions } from '../audit/audit.options';
+import { EventDeliveryModule } from '../event-delivery/event-delivery.module';
+import { EventDeliveryOptions } from '../event-delivery/event-delivery.options';
+import { resolveEventWebhook } from '../event-delivery/event-webhook.options';
 import { withOptionsShared } from '../common/configurable-module';
 import { CredentialsModuleOptions } from '../credentials/credentials.options';
 import { CredentialsModule } from '../credentials/credentials.module';
@@ -54,11 +58,24 @@ function credentialStoreOptionsOf(options: AuthModuleOptions): CredentialsModule
 @Module({})
 class AuthOptionsModule {}
 
-/** CredentialsModule and AuditModule, configured from AuthModule's options (the one encryption key). */
+/** AuditModule, CredentialsModule and EventDeliveryModule, configured from AuthModule's options (the one encryption key). */
 function modulesBelow(options: DynamicModule): DynamicModule[] {
-  const audit = AuditModule.forRootAsync({ imports: [options], inject: [AUTH_MODULE_OPTIONS], useFactory: (auth: AuthModuleOptions) => ({ encryptionKey: auth.encryptionKey }) });
+  const audit = AuditModule.forRootAsync({ imports: [options], inject: [AUTH_MODULE_OPTIONS], useFactory: auditOptionsOf });
   const credentials = CredentialsModule.forRootAsync({ imports: [options, audit], inject: [AUTH_MODULE_OPTIONS], useFactory: credentialStoreOptionsOf });
-  return [audit, credentials];
+  const delivery = EventDeliveryModule.forRootAsync({ imports: [options, audit, credentials], inject: [AUTH_MODULE_OPTIONS], useFactory: eventDeliveryOptionsOf });
+  return [audit, credentials, delivery];
+}
+
+function auditOptionsOf(options: AuthModuleOptions): AuditModuleOptions {
+  const webhook = options.eventWebhook && resolveEventWebhook(options.eventWebhook);
+  return { encryptionKey: options.encryptionKey, deliveredEventTypes: webhook ? [...webhook.events] : [] };
+}
+
+function eventDeliveryOptionsOf(options: AuthModuleOptions): EventDeliveryOptions {
+  return {
+    webhook: options.eventWebhook && resolveEventWebhook(options.eventWebhook),
+    exposurePolicy: options.tokenStoreExposure ?? DEFAULT_TOKEN_STORE_EXPOSURE,
+  };
 }
 
 /**

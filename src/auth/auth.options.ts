@@ -1,7 +1,7 @@
 import { isSharedStateStorage, SharedStateStorage } from './shared-state/shared-state-storage';
 import { TOKEN_STORE_EXPOSURE_POLICIES, TokenStoreExposurePolicy } from '../credentials/token-store-exposure-policy';
 import { ServerAddress } from '../falkordb/server-address';
-import { EventWebhookOptions, eventWebhookProblems } from '../audit/delivery/event-webhook.options';
+import { EventWebhookOptions, eventWebhookProblems } from '../event-delivery/event-webhook.options';
 
 export interface BruteForceOptions {
   /** Sliding window for counting failures. */

@@ -1,5 +1,5 @@
 import { AuditEventType } from '../audit/audit-event';
-import { EventWebhookOptions } from '../audit/delivery/event-webhook.options';
+import { EventWebhookOptions } from '../event-delivery/event-webhook.options';
 import { Environment, readInteger } from './environment';
 
 /** A number of days, fractions allowed ("0.5"); its range is the module validator's business. */

@@ -11,6 +11,8 @@ import { hashesEqual, hashToken } from './crypto/token-hash';
 import { RevocationNotices } from './store/revocation-notices';
 import { RevokedCredentials } from './store/revoked-credentials';
 import { CredentialNodesByKind } from './store/credential-nodes-by-kind';
+import { NewTokenRecord } from './store/token.record';
+import { firstNoticeDue } from './expiry-notices';
 
 /** Tokens that stopped counting against their users' caps, per write (bounded, so no write stalls auth). */
 const RETIRE_BATCH = 500;
@@ -38,7 +40,12 @@ export class CredentialWriter {
   async storeToken(token: NewToken, maxActive: number, context: AuditContext = NO_AUDIT_CONTEXT): Promise<boolean> {
     // Tokens that expired since the last write stop counting first, so the cap sees only active ones.
     while ((await this.nodes.tokens.retireExpired(token.createdAt, RETIRE_BATCH)) === RETIRE_BATCH);
-    return this.nodes.tokens.createWithinCap(this.seal.sealToken(token), maxActive, context);
+    return this.nodes.tokens.createWithinCap(this.sealed(token), maxActive, context);
+  }
+
+  /** The token as stored: sealed, and scheduled for its first expiry notice. */
+  private sealed(token: NewToken): NewTokenRecord {
+    return { ...this.seal.sealToken(token), noticeDue: firstNoticeDue(token.expiresAt, this.options.expiryNoticeDays) };
   }
 
   /** Stores a session; the user's oldest live sessions beyond the per-user limit end in the same write. */
@@ -52,7 +59,7 @@ export class CredentialWriter {
    * was no longer active.
    */
   async rotateToken(oldId: string, next: NewToken, now: number, by: string, context: AuditContext = NO_AUDIT_CONTEXT): Promise<boolean> {
-    const rotated = await this.nodes.tokens.rotate(oldId, this.seal.sealToken(next), now, by, context);
+    const rotated = await this.nodes.tokens.rotate(oldId, this.sealed(next), now, by, context);
     if (rotated) this.pool?.evict(oldId);
     return rotated;
   }
@@ -89,6 +96,14 @@ export class CredentialWriter {
     const stored = await this.nodes.tokens.findForAuthentication(tokenId);
     if (!stored || stored.revoked || !hashesEqual(stored.hash, hashToken(token))) return;
     await this.revoke({ kind: 'pat', id: tokenId }, now, 'leaked', null, context);
+  }
+
+  /**
+   * Revokes, as `unused`, those of `tokenIds` still active and unused since `idleCutoff` (a use
+   * since they were found keeps them); returns how many.
+   */
+  async revokeUnused(tokenIds: readonly string[], idleCutoff: number, now: number, unusedDays: number): Promise<number> {
+    return (await this.released('pat', await this.nodes.tokens.revokeUnused(tokenIds, idleCutoff, now, unusedDays))).length;
   }
 
   /** A token rotated away was used again: everything rotated from it is revoked (reuse detection). */

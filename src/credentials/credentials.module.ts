@@ -15,13 +15,16 @@ import { RevocationNotices } from './store/revocation-notices';
 import { SessionRepository } from './store/session.repository';
 import { TokenRepository } from './store/token.repository';
 import { TokenStoreExposure } from './token-store-exposure';
+import { TokenLifecycle } from './token-lifecycle';
+import { TokenLifecycleRepository } from './store/token-lifecycle.repository';
 
 /** Without a change feed every request reads the store (nothing is remembered). */
 const OPTIONAL_FEED = { token: StoreChangeFeed, optional: true };
 
 /**
  * The one owner of stored credentials (PATs and sessions): their records, hashes and sealed
- * passwords in the token store, its schema, and the purge of ended ones. Its facade is
+ * passwords in the token store, its schema, the purge of ended ones, and what time does to tokens
+ * (expiry notices, unused-token revocation: TokenLifecycle). Its facade is
  * CredentialReader (verify, read, list) and CredentialWriter (store, rotate, revoke); nothing
  * outside sees a hash or a ciphertext. Needs FalkorDbModule (global) and the AuditModule its
  * importer hands it (`imports`), whose events its writes record.
@@ -44,9 +47,11 @@ const OPTIONAL_FEED = { token: StoreChangeFeed, optional: true };
     CredentialWriter,
     CredentialReader,
     CredentialRetention,
+    TokenLifecycleRepository,
+    TokenLifecycle,
     // Token listings' page cursors are signed with a key derived from the encryption key.
     { provide: PageCursors, inject: [CREDENTIALS_MODULE_OPTIONS], useFactory: (options: CredentialsModuleOptions) => new PageCursors(options.encryptionKey) },
   ],
-  exports: [CredentialReader, CredentialWriter, TokenStoreExposure, PageCursors],
+  exports: [CredentialReader, CredentialWriter, TokenStoreExposure, TokenLifecycle, PageCursors],
 })
 export class CredentialsModule extends ConfigurableCredentialsModule {}

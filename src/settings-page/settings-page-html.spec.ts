@@ -6,6 +6,7 @@ const CONFIG: SettingsPageConfig = {
   defaultServer: { host: 'db.internal', port: 6380, tls: true },
   allowNeverExpiring: false,
   maxTtlSeconds: 90 * 24 * 3600,
+  expiryNoticeDays: 0.5,
   sessionCookiePresent: true,
 };
 
@@ -38,6 +39,7 @@ describe('renderSettingsPage', () => {
     expect(html).toContain('<meta name="falkordb-pat:tls" content="true">');
     expect(html).toContain('<meta name="falkordb-pat:allow-never-expiring" content="false">');
     expect(html).toContain(`<meta name="falkordb-pat:max-ttl-seconds" content="${90 * 24 * 3600}">`);
+    expect(html).toContain('<meta name="falkordb-pat:expiry-notice-days" content="0.5">');
     expect(html).toContain('<meta name="falkordb-pat:session" content="present">');
     expect(html).toContain('src="tokens/assets/app-ABCDEFGH.js"');
   });

@@ -10,6 +10,8 @@ export interface SettingsPageConfig {
   allowNeverExpiring: boolean;
   /** Longest lifetime the policy allows (longer presets are not offered). */
   maxTtlSeconds: number;
+  /** Active tokens expiring within this many days are marked (the first expiry notice threshold; 0 = none). */
+  expiryNoticeDays: number;
   /** Whether the request carried a session cookie (the page then asks the API whether it is still valid). */
   sessionCookiePresent: boolean;
 }
@@ -49,6 +51,7 @@ export function renderSettingsPage(template: string, requestPath: string, pagePa
     'falkordb-pat:tls': String(config.defaultServer.tls),
     'falkordb-pat:allow-never-expiring': String(config.allowNeverExpiring),
     'falkordb-pat:max-ttl-seconds': String(config.maxTtlSeconds),
+    'falkordb-pat:expiry-notice-days': String(config.expiryNoticeDays),
     'falkordb-pat:session': config.sessionCookiePresent ? 'present' : 'absent',
   };
   const tags = Object.entries(meta)

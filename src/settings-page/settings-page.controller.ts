@@ -8,10 +8,12 @@ import { hasCookie, renderSettingsPage } from './settings-page-html';
 
 export const SETTINGS_PAGE_POLICY = Symbol('SETTINGS_PAGE_POLICY');
 
-/** The token policy the page presents (its expiry choices). */
+/** The token policy the page presents (its expiry choices, and which tokens it marks as expiring soon). */
 export interface SettingsPagePolicy {
   allowNeverExpiring: boolean;
   maxTtlSeconds: number;
+  /** The first (largest) expiry notice threshold in days; 0 when no notices are configured. */
+  expiryNoticeDays: number;
 }
 
 /**
@@ -46,6 +48,7 @@ export function settingsPageController(path: string, authRoutePrefix: string): T
         defaultServer: this.auth.defaultServer,
         allowNeverExpiring: this.policy.allowNeverExpiring,
         maxTtlSeconds: this.policy.maxTtlSeconds,
+        expiryNoticeDays: this.policy.expiryNoticeDays,
         sessionCookiePresent: hasCookie(headers.cookie, this.auth.sessionCookieName),
       });
       // Rendered per request (it says whether a session cookie came): never cached.

@@ -1,4 +1,8 @@
 import { DynamicModule, FactoryProvider, Logger, Module, ModuleMetadata } from '@nestjs/common';
+import { ModuleRef } from '@nestjs/core';
+import { AuthSettings } from '../auth/auth-settings';
+import { AUTH_MODULE_OPTIONS } from '../auth/auth.module-definition';
+import { AuthModuleOptions, DEFAULT_EXPIRY_NOTICE_DAYS } from '../auth/auth.options';
 import { tokenPolicyOf, TokensModuleOptions } from '../tokens/tokens.options';
 import { SettingsPageAssets } from './settings-page-assets';
 import { rootRedirectController, SETTINGS_PAGE_POLICY, SettingsPagePolicy, settingsPageController } from './settings-page.controller';
@@ -10,6 +14,15 @@ export interface SettingsPageModuleOptions extends Required<SettingsPageOptions>
   inject?: FactoryProvider['inject'];
   /** The TokensModule options in force (the page offers only the expiries they allow). */
   useFactory: (...args: never[]) => TokensModuleOptions | Promise<TokensModuleOptions>;
+}
+
+/**
+ * The days before expiry from which the page marks a token: the first notice a token gets, i.e. the
+ * largest threshold (default 7); 0 when notices are turned off (`[]`), so nothing is marked.
+ */
+export function firstExpiryNoticeDays(expiryNoticeDays: readonly number[] | undefined): number {
+  const thresholds = expiryNoticeDays ?? DEFAULT_EXPIRY_NOTICE_DAYS;
+  return thresholds.length ? Math.max(...thresholds) : 0;
 }
 
 /**
@@ -29,10 +42,13 @@ export class SettingsPageModule {
       providers: [
         {
           provide: SETTINGS_PAGE_POLICY,
-          inject: options.inject ?? [],
-          useFactory: async (...args: never[]): Promise<SettingsPagePolicy> => {
+          // AuthSettings first: it is built from AuthModule's options (validating them), so they are resolved by then.
+          inject: [ModuleRef, AuthSettings, ...(options.inject ?? [])],
+          useFactory: async (moduleRef: ModuleRef, _auth: AuthSettings, ...args: never[]): Promise<SettingsPagePolicy> => {
             const { allowNeverExpiring, maxTtlSeconds } = tokenPolicyOf(await options.useFactory(...args));
-            return { allowNeverExpiring, maxTtlSeconds };
+            // AuthModule (global, which this page needs anyway) keeps its options to itself: read them from the application.
+            const auth = moduleRef.get<AuthModuleOptions>(AUTH_MODULE_OPTIONS, { strict: false });
+            return { allowNeverExpiring, maxTtlSeconds, expiryNoticeDays: firstExpiryNoticeDays(auth.expiryNoticeDays) };
           },
         },
         {

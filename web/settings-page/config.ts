@@ -13,9 +13,14 @@ export interface PageConfig {
   allowNeverExpiring: boolean;
   /** Longest token lifetime the server accepts. */
   maxTtlSeconds: number;
+  /** Active tokens expiring within this many days are marked "Expires soon" (the first expiry notice; 0 = none). */
+  expiryNoticeDays: number;
   /** Whether the page request carried a session cookie (then the page checks it is still valid). */
   sessionCookiePresent: boolean;
 }
+
+/** The server's default first expiry notice, for a page rendered without the tag. */
+const DEFAULT_EXPIRY_NOTICE_DAYS = 7;
 
 function meta(name: string): string | undefined {
   return document.querySelector<HTMLMetaElement>(`meta[name="falkordb-pat:${name}"]`)?.content;
@@ -25,6 +30,8 @@ export function readPageConfig(): PageConfig {
   // The API link is relative to the page, so the page works under any prefix or proxy path.
   const apiPath = new URL(meta('api') ?? '../api/auth', window.location.href).pathname.replace(/\/+$/, '');
   const maxTtlSeconds = Number(meta('max-ttl-seconds'));
+  // Number(undefined) is NaN, so a missing tag takes the default; "0" (notices off) is kept.
+  const expiryNoticeDays = Number(meta('expiry-notice-days'));
   return {
     apiPath,
     host: meta('host') ?? 'localhost',
@@ -32,6 +39,7 @@ export function readPageConfig(): PageConfig {
     tls: meta('tls') === 'true',
     allowNeverExpiring: meta('allow-never-expiring') !== 'false',
     maxTtlSeconds: Number.isFinite(maxTtlSeconds) && maxTtlSeconds > 0 ? maxTtlSeconds : 365 * 24 * 3600,
+    expiryNoticeDays: Number.isFinite(expiryNoticeDays) && expiryNoticeDays >= 0 ? expiryNoticeDays : DEFAULT_EXPIRY_NOTICE_DAYS,
     sessionCookiePresent: meta('session') === 'present',
   };
 }

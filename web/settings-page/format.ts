@@ -28,6 +28,13 @@ export function formatRelative(iso: string, now = Date.now()): string {
   return 'just now';
 }
 
+/** Whether an expiry is still ahead and at most `noticeDays` away (`noticeDays` 0: never; no expiry: never). */
+export function expiresWithin(expiresAt: string | null | undefined, noticeDays: number, now = Date.now()): boolean {
+  if (!expiresAt || noticeDays <= 0) return false;
+  const left = new Date(expiresAt).getTime() - now;
+  return left > 0 && left <= noticeDays * DAY_SECONDS * 1000;
+}
+
 /** Choices of the "Expiration" select: preset lifetimes, a custom date, or none. */
 export type ExpiryChoice = '30' | '60' | '90' | 'custom' | 'never';
 

@@ -1,10 +1,12 @@
 import type { TokenMetadata, TokenState } from './api';
-import { formatDate, formatDateTime, formatRelative } from './format';
+import { expiresWithin, formatDate, formatDateTime, formatRelative } from './format';
 
 interface TokenTableProps {
   tokens: TokenMetadata[];
   /** Admins see every user's tokens: a "User" column says whose. */
   showUser: boolean;
+  /** Active tokens expiring within this many days are marked "Expires soon" (0 = none). */
+  expiryNoticeDays: number;
   loading: boolean;
   state: TokenState;
   onRotate: (token: TokenMetadata) => void;
@@ -24,6 +26,11 @@ function isActive(token: TokenMetadata, now: number): boolean {
   return !token.revoked_at && (!token.expires_at || new Date(token.expires_at).getTime() > now);
 }
 
+/** An active token near its expiry: the first expiry notice is due (revoked and ended tokens never are). */
+function expiresSoon(token: TokenMetadata, noticeDays: number, now: number): boolean {
+  return !token.revoked_at && expiresWithin(token.expires_at, noticeDays, now);
+}
+
 function Access({ token }: { token: TokenMetadata }) {
   const { access, graphs } = token.permissions;
   return (
@@ -35,7 +42,7 @@ function Access({ token }: { token: TokenMetadata }) {
   );
 }
 
-function Expires({ token, now }: { token: TokenMetadata; now: number }) {
+function Expires({ token, now, soon }: { token: TokenMetadata; now: number; soon: boolean }) {
   if (token.revoked_at) {
     const reason = token.revoked_reason ? REVOKED_REASONS[token.revoked_reason] ?? token.revoked_reason : undefined;
     return (
@@ -51,11 +58,15 @@ function Expires({ token, now }: { token: TokenMetadata; now: number }) {
   }
   if (!token.expires_at) return <span>Never</span>;
   const ended = new Date(token.expires_at).getTime() <= now;
+  const exact = formatDateTime(token.expires_at);
+  // Relative ("in 5 days"), the exact date on hover; screen readers get it as text, as a title is not reliably read.
   return (
     <>
       {ended && <span class="badge badge-ended">Expired</span>}
-      <time dateTime={token.expires_at} title={formatDateTime(token.expires_at)}>
-        {formatDate(token.expires_at)}
+      {soon && <span class="badge badge-expiring">Expires soon</span>}
+      <time dateTime={token.expires_at} title={exact}>
+        {formatRelative(token.expires_at, now)}
+        <span class="visually-hidden"> ({exact})</span>
       </time>
     </>
   );
@@ -97,7 +108,7 @@ function LastUsed({ token }: { token: TokenMetadata }) {
 }
 
 /** The tokens as a table (as cards on narrow screens, by CSS); Rotate and Revoke on active ones. */
-export function TokenTable({ tokens, showUser, loading, state, onRotate, onRevoke }: TokenTableProps) {
+export function TokenTable({ tokens, showUser, expiryNoticeDays, loading, state, onRotate, onRevoke }: TokenTableProps) {
   const now = Date.now();
   const columns = showUser ? 7 : 6;
   return (
@@ -132,45 +143,48 @@ export function TokenTable({ tokens, showUser, loading, state, onRotate, onRevok
               </td>
             </tr>
           )}
-          {tokens.map((token) => (
-            <tr key={token.token_id} data-token-id={token.token_id}>
-              <th scope="row" data-label="Name" class="name">
-                {token.name}
-              </th>
-              {showUser && (
-                <td data-label="User">
-                  {token.username}
-                  <span class="sub">{token.role}</span>
-                </td>
-              )}
-              <td data-label="Access">
-                <Access token={token} />
-              </td>
-              <td data-label="Created">
-                <time dateTime={token.created_at} title={formatDateTime(token.created_at)}>
-                  {formatDate(token.created_at)}
-                </time>
-              </td>
-              <td data-label="Expires">
-                <Expires token={token} now={now} />
-              </td>
-              <td data-label="Last used">
-                <LastUsed token={token} />
-              </td>
-              <td class="row-actions">
-                {isActive(token, now) && (
-                  <>
-                    <button type="button" onClick={() => onRotate(token)}>
-                      Rotate<span class="visually-hidden"> {token.name}</span>
-                    </button>
-                    <button type="button" class="danger-outline" onClick={() => onRevoke(token)}>
-                      Revoke<span class="visually-hidden"> {token.name}</span>
-                    </button>
-                  </>
+          {tokens.map((token) => {
+            const soon = expiresSoon(token, expiryNoticeDays, now);
+            return (
+              <tr key={token.token_id} data-token-id={token.token_id} data-expiring={soon ? 'true' : undefined}>
+                <th scope="row" data-label="Name" class="name">
+                  {token.name}
+                </th>
+                {showUser && (
+                  <td data-label="User">
+                    {token.username}
+                    <span class="sub">{token.role}</span>
+                  </td>
                 )}
-              </td>
-            </tr>
-          ))}
+                <td data-label="Access">
+                  <Access token={token} />
+                </td>
+                <td data-label="Created">
+                  <time dateTime={token.created_at} title={formatDateTime(token.created_at)}>
+                    {formatDate(token.created_at)}
+                  </time>
+                </td>
+                <td data-label="Expires">
+                  <Expires token={token} now={now} soon={soon} />
+                </td>
+                <td data-label="Last used">
+                  <LastUsed token={token} />
+                </td>
+                <td class="row-actions">
+                  {isActive(token, now) && (
+                    <>
+                      <button type="button" onClick={() => onRotate(token)}>
+                        Rotate<span class="visually-hidden"> {token.name}</span>
+                      </button>
+                      <button type="button" class="danger-outline" onClick={() => onRevoke(token)}>
+                        Revoke<span class="visually-hidden"> {token.name}</span>
+                      </button>
+                    </>
+                  )}
+                </td>
+              </tr>
+            );
+          })}
         </tbody>
       </table>
     </div>

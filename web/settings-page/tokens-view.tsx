@@ -143,6 +143,7 @@ export function TokensView({ api, config, role, onRole }: TokensViewProps) {
       <TokenTable
         tokens={tokens}
         showUser={role === 'Admin'}
+        expiryNoticeDays={config.expiryNoticeDays}
         loading={loading && !list}
         state={state}
         onRotate={(token) => setDialog({ kind: 'rotate', token })}

@@ -1,5 +1,6 @@
 import { AUDIT_EVENT_LABEL, AuditContext, AuditEventType } from '../../audit/audit-event';
 import { QueryParams, QueryValue } from '../../falkordb/query-types';
+import { DeliveredEventTypes } from '../../audit/outbox/delivered-event-types';
 
 /**
  * Audit events are created by the very query that makes the change they record (a revocation is
@@ -45,11 +46,20 @@ function auditEventCreate(p: string, subject: AuditSubjectCypher): string {
     host: ${subject.host}, port: ${subject.port},
     actor_username: ${p}actor_username, actor_token_id: ${p}actor_token_id,
     subject_username: ${subject.username}, subject_token_id: ${subject.tokenId},
-    ip: ${p}ip, user_agent: ${p}user_agent, detail: ${p}detail})`;
+    ip: ${p}ip, user_agent: ${p}user_agent, detail: ${p}detail, delivery_due: ${p}delivery_due})`;
 }
 
-/** The values of one audit event. `detail` must hold no secret: it is shown to the subject and to admins. */
-export function auditEventValues(type: AuditEventType, at: number, context: AuditContext, detail: Record<string, unknown> = {}): Record<string, QueryValue> {
+/**
+ * The values of one audit event, with its place in the delivery outbox when its type is delivered.
+ * `detail` must hold no secret: it is shown to the subject and to admins, and sent to the webhook.
+ */
+export function auditEventValues(
+  delivered: DeliveredEventTypes,
+  type: AuditEventType,
+  at: number,
+  context: AuditContext,
+  detail: Record<string, unknown> = {},
+): Record<string, QueryValue> {
   return {
     at,
     type,
@@ -58,11 +68,19 @@ export function auditEventValues(type: AuditEventType, at: number, context: Audi
     ip: context.ip,
     user_agent: context.userAgent,
     detail: JSON.stringify(detail),
+    delivery_due: delivered.dueAt(type, at),
   };
 }
 
 /** The parameters of createAuditEvent(`name`). `detail` must hold no secret: it is shown to the subject and to admins. */
-export function auditEventParams(name: string, type: AuditEventType, at: number, context: AuditContext, detail: Record<string, unknown> = {}): QueryParams {
+export function auditEventParams(
+  delivered: DeliveredEventTypes,
+  name: string,
+  type: AuditEventType,
+  at: number,
+  context: AuditContext,
+  detail: Record<string, unknown> = {},
+): QueryParams {
   const p = prefixOf(name);
-  return Object.fromEntries(Object.entries(auditEventValues(type, at, context, detail)).map(([key, value]) => [`${p}${key}`, value]));
+  return Object.fromEntries(Object.entries(auditEventValues(delivered, type, at, context, detail)).map(([key, value]) => [`${p}${key}`, value]));
 }

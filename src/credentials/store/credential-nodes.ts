@@ -4,6 +4,7 @@ import { FalkorDbConnection } from '../../falkordb/falkordb-connection';
 import { Row } from '../../falkordb/query-types';
 import { isRole } from '../../domain/role';
 import { ACCESS_LEVELS, Access, reachOf, REVOCATION_REASONS, RevocationReason } from '../../domain/token-permissions';
+import { DeliveredEventTypes } from '../../audit/outbox/delivered-event-types';
 import { auditEventParams, AuditSubjectCypher, createAuditEvent, sessionSubject, tokenSubject } from './audit-event-writes';
 import { CredentialAuthRecord, CredentialRecord, StoredRestrictions } from './credential.record';
 
@@ -103,6 +104,8 @@ export class CredentialNodes {
   constructor(
     protected readonly store: FalkorDbConnection,
     private readonly shape: CredentialNodeShape,
+    /** The event types whose audit events the writes put in the delivery outbox. */
+    protected readonly delivered: DeliveredEventTypes,
   ) {}
 
   protected get graph(): string {
@@ -185,7 +188,7 @@ export class CredentialNodes {
        SET c.revoked = true, c.revoked_at = $now, c.revoked_reason = $reason, c.revoked_by = $by, c.mac = $void
        ${createAuditEvent('event', this.shape.subject('c'))}
        RETURN [c.${this.shape.idProperty}] AS ids, c.username AS username, c.host AS host, c.port AS port`,
-      { id, now, reason, by, void: VOID_MAC, ...auditEventParams('event', this.shape.revokedEvent, now, context, { reason }) },
+      { id, now, reason, by, void: VOID_MAC, ...auditEventParams(this.delivered, 'event', this.shape.revokedEvent, now, context, { reason }) },
     );
     return rows.map(revokedCredentialsOf);
   }

@@ -11,6 +11,8 @@ import { errorMessage } from '../../common/error-message';
  * work to do, not the size of the store). Listings read windows of their sort key's index
  * (created_at, expires_order, last_used_order for tokens; at for audit events) together with the
  * indexes of what they filter by (username, counts_until, expires_at, revoked; subject, token, type).
+ * delivery_due finds events due for delivery, notice_due tokens due an expiry notice, idle_since
+ * tokens unused too long: each is cleared once its work is done, so its scans follow the work too.
  */
 const INDEXES = [
   'CREATE INDEX FOR (t:Token) ON (t.token_id)',
@@ -33,6 +35,9 @@ const INDEXES = [
   `CREATE INDEX FOR (e:${AUDIT_EVENT_LABEL}) ON (e.subject_token_id)`,
   `CREATE INDEX FOR (e:${AUDIT_EVENT_LABEL}) ON (e.type)`,
   `CREATE INDEX FOR (e:${AUDIT_EVENT_LABEL}) ON (e.aggregate_key)`,
+  `CREATE INDEX FOR (e:${AUDIT_EVENT_LABEL}) ON (e.delivery_due)`,
+  'CREATE INDEX FOR (t:Token) ON (t.notice_due)',
+  'CREATE INDEX FOR (t:Token) ON (t.idle_since)',
 ];
 
 /**

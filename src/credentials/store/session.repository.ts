@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { AuditContext, NO_AUDIT_CONTEXT } from '../../audit/audit-event';
+import { DeliveredEventTypes } from '../../audit/outbox/delivered-event-types';
 import { FalkorDbConnection } from '../../falkordb/falkordb-connection';
 import { auditEventParams, createAuditEvent, sessionSubject } from './audit-event-writes';
 import { CredentialNodes, SESSION_NODES } from './credential-nodes';
@@ -8,8 +9,8 @@ import { NewSessionRecord } from './session.record';
 /** Session persistence: `(:Session)-[:BELONGS_TO]->(:User)`, revocable server-side. */
 @Injectable()
 export class SessionRepository extends CredentialNodes {
-  constructor(store: FalkorDbConnection) {
-    super(store, SESSION_NODES);
+  constructor(store: FalkorDbConnection, delivered: DeliveredEventTypes) {
+    super(store, SESSION_NODES, delivered);
   }
 
   /**
@@ -46,8 +47,8 @@ export class SessionRepository extends CredentialNodes {
         password_enc: session.passwordCiphertext,
         mac: session.mac,
         max_live: maxLive,
-        ...auditEventParams('login', 'session.login', session.createdAt, context),
-        ...auditEventParams('ended', 'session.logout', session.createdAt, context, { reason: 'session_limit' }),
+        ...auditEventParams(this.delivered, 'login', 'session.login', session.createdAt, context),
+        ...auditEventParams(this.delivered, 'ended', 'session.logout', session.createdAt, context, { reason: 'session_limit' }),
       },
     );
   }

@@ -39,7 +39,8 @@ export interface TokenPage {
 export const newTokenProperties = (p: string): string => `token_id: ${p}token_id, token_hash: ${p}token_hash, user_id: ${p}user_id, username: ${p}username,
   name: ${p}name, role: ${p}role, host: ${p}host, port: ${p}port, tls: ${p}tls, created_at: ${p}created_at, expires_at: ${p}expires_at,
   revoked: false, password_enc: ${p}password_enc, counts_until: ${p}counts_until, mac: ${p}mac,
-  access: ${p}access, graphs: ${p}graphs, allowed_ips: ${p}allowed_ips, expires_order: ${p}expires_order, last_used_order: ${p}last_used_order`;
+  access: ${p}access, graphs: ${p}graphs, allowed_ips: ${p}allowed_ips, expires_order: ${p}expires_order, last_used_order: ${p}last_used_order,
+  notice_due: ${p}notice_due, idle_since: ${p}created_at`;
 export const NEW_TOKEN_PROPERTIES = newTokenProperties('$');
 
 /**
@@ -81,6 +82,7 @@ export function newTokenParams(token: NewTokenRecord): QueryParams {
     allowed_ips: token.allowedIps,
     expires_order: expiresOrderOf(token.expiresAt, token.createdAt),
     last_used_order: lastUsedOrderOf(null, token.createdAt),
+    notice_due: token.noticeDue ?? null,
   };
 }
 

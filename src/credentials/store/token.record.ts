@@ -18,6 +18,8 @@ export interface NewTokenRecord extends CredentialOwner {
   tokenHash: string;
   passwordCiphertext: string;
   mac: string;
+  /** When the token is first due an expiry notice (expiry-notices.ts); null = never. Absent = none. */
+  noticeDue?: number | null;
 }
 
 /** Which tokens a caller may see: everyone's on a server (admins) or one user's. */

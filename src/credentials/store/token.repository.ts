@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { AuditContext, NO_AUDIT_CONTEXT } from '../../audit/audit-event';
+import { DeliveredEventTypes } from '../../audit/outbox/delivered-event-types';
 import { FalkorDbConnection } from '../../falkordb/falkordb-connection';
 import { QueryParams, QueryValue } from '../../falkordb/query-types';
 import { CypherKeysetSource } from '../../paging/cypher-keyset-source';
@@ -18,8 +19,8 @@ import { NewTokenRecord, TokenListFilter, TokenRecord, TokenScope, TokenSort } f
 /** Token persistence in FalkorDB: `(:Token)-[:BELONGS_TO]->(:User)`, parameterised Cypher only. */
 @Injectable()
 export class TokenRepository extends CredentialNodes {
-  constructor(store: FalkorDbConnection) {
-    super(store, TOKEN_NODES);
+  constructor(store: FalkorDbConnection, delivered: DeliveredEventTypes) {
+    super(store, TOKEN_NODES, delivered);
   }
 
   /**
@@ -45,7 +46,7 @@ export class TokenRepository extends CredentialNodes {
         mint = { user_id: token.userId, username: token.username, host: token.host, port: token.port, created_at: token.createdAt, max_active: maxActive, tokens: [] };
         byUser.set(token.userId, mint);
       }
-      mint.tokens.push({ ...newTokenParams(token), audit: auditEventValues('token.created', token.createdAt, context, createdDetail(token)) });
+      mint.tokens.push({ ...newTokenParams(token), audit: auditEventValues(this.delivered, 'token.created', token.createdAt, context, createdDetail(token)) });
     }
     const rows = await this.store.query(this.graph, INSERT_TOKENS_WITHIN_CAPS, { mints: [...byUser.values()] });
     return new Set(rows.map((row) => String(row.token_id)));
@@ -64,7 +65,7 @@ export class TokenRepository extends CredentialNodes {
       `MATCH (t:Token)-[:BELONGS_TO]->(u:User) WHERE t.counts_until <= $now
        WITH t, u LIMIT $batch
        WITH u, collect(t) AS expired
-       FOREACH (t IN expired | SET t.counts_until = NULL)
+       FOREACH (t IN expired | SET t.counts_until = NULL, t.notice_due = NULL, t.idle_since = NULL)
        SET u.active_tokens = u.active_tokens - size(expired)
        RETURN size(expired) AS retired`,
       { now, batch },
@@ -106,6 +107,20 @@ export class TokenRepository extends CredentialNodes {
     );
   }
 
+  /** Revokes those of `tokenIds` still active and unused since `idleCutoff`, as `unused`. */
+  revokeUnused(tokenIds: readonly string[], idleCutoff: number, now: number, unusedDays: number): Promise<RevokedCredentials[]> {
+    return this.revokeMatching(
+      `UNWIND $ids AS id MATCH (t:Token {token_id: id})
+       WHERE t.revoked = false AND t.idle_since <= $idle_cutoff AND (t.expires_at IS NULL OR t.expires_at > $now)`,
+      { ids: [...tokenIds], idle_cutoff: idleCutoff },
+      now,
+      'unused',
+      null,
+      NO_AUDIT_CONTEXT,
+      { unused_days: unusedDays },
+    );
+  }
+
   /**
    * Replaces an active token by `next` in one write: the new token (same owner) is stored and
    * linked from the old one, which is revoked as `rotated`. False when the old one was no longer
@@ -120,7 +135,7 @@ export class TokenRepository extends CredentialNodes {
        CREATE (old)-[:ROTATED_TO]->(t)
        SET u.active_tokens = coalesce(u.active_tokens, 0) + 1 - (CASE WHEN old.counts_until IS NULL THEN 0 ELSE 1 END)
        SET old.revoked = true, old.revoked_at = $now, old.revoked_by = $by, old.revoked_reason = 'rotated',
-         old.rotated_to = $token_id, old.mac = $void, old.counts_until = NULL
+         old.rotated_to = $token_id, old.mac = $void, old.counts_until = NULL, old.notice_due = NULL, old.idle_since = NULL
        ${createAuditEvent('rotated', tokenSubject('old'))}
        ${createAuditEvent('created', tokenSubject('t'))}
        RETURN t.token_id AS token_id`,
@@ -130,8 +145,8 @@ export class TokenRepository extends CredentialNodes {
         now,
         by,
         void: VOID_MAC,
-        ...auditEventParams('rotated', 'token.rotated', now, context, { reason: 'rotated', rotated_to: next.id }),
-        ...auditEventParams('created', 'token.created', now, context, { ...createdDetail(next), rotated_from: oldId }),
+        ...auditEventParams(this.delivered, 'rotated', 'token.rotated', now, context, { reason: 'rotated', rotated_to: next.id }),
+        ...auditEventParams(this.delivered, 'created', 'token.created', now, context, { ...createdDetail(next), rotated_from: oldId }),
       },
     );
     return rows.length === 1;
@@ -157,12 +172,13 @@ export class TokenRepository extends CredentialNodes {
        MATCH (t)-[:BELONGS_TO]->(u:User)
        WITH u, collect(t) AS revoked, sum(CASE WHEN t.counts_until IS NULL THEN 0 ELSE 1 END) AS counted
        FOREACH (t IN revoked |
-         SET t.revoked = true, t.revoked_at = $now, t.revoked_reason = $reason, t.revoked_by = $by, t.mac = $void, t.counts_until = NULL
+         SET t.revoked = true, t.revoked_at = $now, t.revoked_reason = $reason, t.revoked_by = $by, t.mac = $void, t.counts_until = NULL,
+           t.notice_due = NULL, t.idle_since = NULL
          ${createAuditEvent('event', tokenSubject('t'))})
        SET u.active_tokens = toInteger(u.active_tokens - counted)
        WITH revoked, revoked[0] AS first
        RETURN [t IN revoked | t.token_id] AS ids, first.username AS username, first.host AS host, first.port AS port`,
-      { ...params, now, reason, by, void: VOID_MAC, ...auditEventParams('event', REVOCATION_EVENT[reason], now, context, { reason, ...detail }) },
+      { ...params, now, reason, by, void: VOID_MAC, ...auditEventParams(this.delivered, 'event', REVOCATION_EVENT[reason], now, context, { reason, ...detail }) },
     );
     return rows.map(revokedCredentialsOf).filter((revoked) => revoked.ids.length > 0);
   }
@@ -181,7 +197,7 @@ export class TokenRepository extends CredentialNodes {
        WITH c, coalesce(c.recent_ips, []) AS recent
        WITH c, recent, ($ip IS NOT NULL AND NOT $ip IN recent) AS new_ip
        WHERE c.last_used IS NULL OR c.last_used <= $used_before OR (new_ip AND (c.new_ip_at IS NULL OR c.new_ip_at <= $new_ip_before))
-       SET c.last_used = $now, c.last_used_order = $now, c.last_used_ip = $ip, c.last_used_user_agent = $user_agent,
+       SET c.last_used = $now, c.last_used_order = $now, c.idle_since = $now, c.last_used_ip = $ip, c.last_used_user_agent = $user_agent,
          c.recent_ips = CASE WHEN $ip IS NULL THEN recent ELSE ([$ip] + [a IN recent WHERE a <> $ip])[0..$max_recent] END
        FOREACH (_ IN CASE WHEN new_ip THEN [1] ELSE [] END |
          SET c.new_ip_at = $now
@@ -195,7 +211,7 @@ export class TokenRepository extends CredentialNodes {
         used_before: use.at - LAST_USED_WRITE_INTERVAL_MS,
         new_ip_before: use.at - NEW_ADDRESS_WRITE_INTERVAL_MS,
         max_recent: MAX_RECENT_IPS,
-        ...auditEventParams('event', 'token.new_ip', use.at, context),
+        ...auditEventParams(this.delivered, 'event', 'token.new_ip', use.at, context),
       },
     );
     const recent = rows[0]?.recent_ips;

@@ -1,4 +1,4 @@
-import { AUDIT_EVENT_TYPES, AuditEventType } from '../audit-event';
+import { AUDIT_EVENT_TYPES, AuditEventType } from '../audit/audit-event';
 
 /** Where audit events are POSTed, and which. */
 export interface EventWebhookOptions {
@@ -43,9 +43,10 @@ export function eventWebhookProblems(options: EventWebhookOptions): string[] {
     problems.push(`eventWebhook.secret must be at least ${MIN_WEBHOOK_SECRET_LENGTH} characters`);
   }
   if (options.events !== undefined && options.events !== '*') {
-    if (!Array.isArray(options.events) || options.events.length === 0) problems.push("eventWebhook.events must be a non-empty list of event types, or '*'");
+    const events: unknown = options.events;
+    if (!Array.isArray(events) || events.length === 0) problems.push("eventWebhook.events must be a non-empty list of event types, or '*'");
     else {
-      const unknown = options.events.filter((type) => !(AUDIT_EVENT_TYPES as readonly string[]).includes(type));
+      const unknown = events.filter((type) => !(AUDIT_EVENT_TYPES as readonly unknown[]).includes(type)).map(String);
       if (unknown.length) problems.push(`eventWebhook.events has unknown types ${unknown.join(', ')} (known: ${AUDIT_EVENT_TYPES.join(', ')})`);
     }
   }

@@ -1,0 +1,157 @@
+import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { errorMessage } from '../common/error-message';
+import { isoSeconds } from '../common/iso-time';
+import { CredentialsModuleOptions } from './credentials.options';
+import { CREDENTIALS_MODULE_OPTIONS } from './credentials.module-definition';
+import { CredentialWriter } from './credential-writer';
+import { DAY_MS, noticeStep } from './expiry-notices';
+import { NoticeDueToken, NoticeUpdate, TokenLifecycleRepository } from './store/token-lifecycle.repository';
+
+/** Tokens one read finds and one write settles: small, so authentication never waits long behind it. */
+const BATCH = 500;
+/** Batches per kind and cycle, so one cycle after a long pause cannot run for minutes. */
+const MAX_BATCHES_PER_CYCLE = 100;
+
+export interface LifecycleReport {
+  /** `token.expiring` events recorded. */
+  notices: number;
+  /** Tokens revoked as `unused`. */
+  revokedUnused: number;
+}
+
+const twoDecimals = (value: number): number => Math.round(value * 100) / 100;
+
+/**
+ * What happens to tokens as time passes, without anyone asking: a `token.expiring` event when a
+ * token's expiry comes within each of EXPIRY_NOTICE_DAYS (once per threshold), and revocation as
+ * `unused` of tokens not used for TOKEN_REVOKE_UNUSED_DAYS. One indexed scan of each on a timer
+ * (TokenLifecycleRepository: its cost follows the tokens due, not the store's size). Safe on
+ * several instances at once: every write applies only to a token still as it was found.
+ */
+@Injectable()
+export class TokenLifecycle implements OnApplicationBootstrap, OnApplicationShutdown {
+  private readonly logger = new Logger('TokenLifecycle');
+  private timer?: NodeJS.Timeout;
+  private cycle?: Promise<unknown>;
+  private stopped = false;
+  private backfilled = false;
+
+  constructor(
+    private readonly lifecycle: TokenLifecycleRepository,
+    private readonly writer: CredentialWriter,
+    @Inject(CREDENTIALS_MODULE_OPTIONS) private readonly options: CredentialsModuleOptions,
+  ) {}
+
+  onApplicationBootstrap(): void {
+    this.schedule(0);
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    this.stopped = true;
+    clearTimeout(this.timer);
+    await this.cycle;
+  }
+
+  /** One cycle at `now`: what the timer runs, callable directly (tests use a chosen `now`). */
+  async scan(now: number): Promise<LifecycleReport> {
+    if (!this.backfilled) await this.backfill(now);
+    const notices = this.options.expiryNoticeDays.length ? await this.recordNotices(now) : await this.inBatches(() => this.clearNotices(now));
+    const revokedUnused = this.options.revokeUnusedAfterDays === null ? 0 : await this.revokeUnused(now, this.options.revokeUnusedAfterDays);
+    return { notices, revokedUnused };
+  }
+
+  private recordNotices(now: number): Promise<number> {
+    return this.inBatches(async () => {
+      const due = await this.lifecycle.findNoticeDue(now, BATCH);
+      const written = await this.lifecycle.writeNotices(due.map((token) => this.noticeUpdate(token, now)), now);
+      return { found: due.length, done: written };
+    });
+  }
+
+  /** With notices turned off, tokens still scheduled for one leave the scan. */
+  private async clearNotices(now: number): Promise<{ found: number; done: number }> {
+    const due = await this.lifecycle.findNoticeDue(now, BATCH);
+    await this.lifecycle.writeNotices(due.map((token) => ({ token, notice: null, nextDue: null })), now);
+    return { found: due.length, done: 0 };
+  }
+
+  private noticeUpdate(token: NoticeDueToken, now: number): NoticeUpdate {
+    if (!token.active || token.expiresAt === null || token.expiresAt <= now) return { token, notice: null, nextDue: null };
+    const step = noticeStep(token.expiresAt, now, this.options.expiryNoticeDays, token.noticedDays);
+    const notice =
+      step.thresholdDays === null
+        ? null
+        : {
+            thresholdDays: step.thresholdDays,
+            detail: { expires_at: isoSeconds(token.expiresAt), days_left: twoDecimals((token.expiresAt - now) / DAY_MS), threshold_days: step.thresholdDays },
+          };
+    return { token, notice, nextDue: step.nextDue };
+  }
+
+  private revokeUnused(now: number, unusedDays: number): Promise<number> {
+    const cutoff = now - unusedDays * DAY_MS;
+    return this.inBatches(async () => {
+      const idle = await this.lifecycle.findIdleSince(cutoff, now, BATCH);
+      const active = idle.filter((token) => token.active).map((token) => token.id);
+      await this.lifecycle.clearIdle(idle.filter((token) => !token.active).map((token) => token.id), cutoff);
+      const revoked = active.length ? await this.writer.revokeUnused(active, cutoff, now, unusedDays) : 0;
+      if (revoked) this.logger.log(`Revoked ${revoked} token(s) unused for ${unusedDays} days`);
+      return { found: idle.length, done: revoked };
+    });
+  }
+
+  /**
+   * Tokens stored before the lifecycle keys existed get them once per store (created_at windows,
+   * narrowed while full). Setting a key is no grant: at worst a notice or an unused-revocation.
+   */
+  private async backfill(now: number): Promise<void> {
+    if (await this.lifecycle.isBackfilled()) {
+      this.backfilled = true;
+      return;
+    }
+    const largest = this.options.expiryNoticeDays.length ? Math.max(...this.options.expiryNoticeDays) * DAY_MS : null;
+    let from = -1;
+    let width = DAY_MS;
+    let written = 0;
+    while (from < now && !this.stopped) {
+      const to = Math.min(now, from + width);
+      const window = await this.lifecycle.backfillCreatedIn(from, to, BATCH, largest);
+      written += window.written;
+      if (window.full) {
+        width = Math.max(1, Math.floor(width / 2));
+        continue;
+      }
+      from = to;
+      width *= 2;
+    }
+    if (this.stopped) return;
+    await this.lifecycle.markBackfilled(now);
+    this.backfilled = true;
+    if (written) this.logger.log(`Gave ${written} token(s) stored before expiry notices and unused-token expiry existed their schedule`);
+  }
+
+  private async inBatches(step: () => Promise<{ found: number; done: number }>): Promise<number> {
+    let total = 0;
+    for (let round = 0; round < MAX_BATCHES_PER_CYCLE && !this.stopped; round += 1) {
+      const { found, done } = await step();
+      total += done;
+      if (found < BATCH) break;
+    }
+    return total;
+  }
+
+  private schedule(delay: number): void {
+    if (this.stopped) return;
+    this.timer = setTimeout(() => {
+      this.cycle = this.scan(Date.now())
+        .then((report) => {
+          if (report.notices) this.logger.log(`Recorded ${report.notices} expiry notice(s)`);
+        })
+        // The store may be down: the next cycle tries again.
+        .catch((error: unknown) => this.logger.warn(`Token lifecycle scan skipped: ${errorMessage(error)}`))
+        .finally(() => this.schedule(this.options.lifecycleScanIntervalMs));
+    }, delay);
+    // Never keeps the process alive on its own.
+    this.timer.unref();
+  }
+}

@@ -1,0 +1,114 @@
+import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { auditEventView } from '../audit/audit-event-view';
+import { ClaimedEvent, EventOutbox } from '../audit/outbox/event-outbox';
+import { errorMessage } from '../common/error-message';
+import { TokenStoreExposure } from '../credentials/token-store-exposure';
+import { retryDelayMs } from './delivery-backoff';
+import { EVENT_DELIVERY_OPTIONS } from './event-delivery.module-definition';
+import { EventDeliveryOptions } from './event-delivery.options';
+import { WebhookSender } from './webhook-sender';
+
+/** How often the outbox is looked at (one indexed read while nothing is due). */
+const POLL_INTERVAL_MS = 1000;
+/** Events claimed and sent at once: a dead receiver holds up one batch for one timeout, not one per event. */
+const BATCH = 20;
+const USER_AGENT = 'falkordb-pat-webhook/1';
+
+/**
+ * Drains the delivery outbox into the event webhook, off the request path: claims due events,
+ * sends them (concurrently, each bounded by the timeout), and writes each outcome: delivered,
+ * retried after 1 s doubling to 10 minutes, or failed after the last attempt. Several instances
+ * drain the same outbox without sending an event twice (EventOutbox claims). Events are signed only
+ * from a store out of other FalkorDB users' reach, or one the operator accepted (TOKEN_STORE_EXPOSURE=accept):
+ * otherwise anyone who can write the store could have the service sign events they wrote.
+ */
+@Injectable()
+export class EventDeliveryWorker implements OnApplicationBootstrap, OnApplicationShutdown {
+  private readonly logger = new Logger('EventWebhook');
+  private readonly sender?: WebhookSender;
+  private timer?: NodeJS.Timeout;
+  private draining?: Promise<void>;
+  private stopped = false;
+  private heldBack = false;
+
+  constructor(
+    private readonly outbox: EventOutbox,
+    private readonly exposure: TokenStoreExposure,
+    @Inject(EVENT_DELIVERY_OPTIONS) private readonly options: EventDeliveryOptions,
+  ) {
+    if (options.webhook) this.sender = new WebhookSender(options.webhook, USER_AGENT);
+  }
+
+  onApplicationBootstrap(): void {
+    if (!this.sender) return;
+    this.logger.log(`Delivering ${[...this.options.webhook!.events].join(', ')} events to ${this.options.webhook!.url.origin}`);
+    this.schedule(0);
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    this.stopped = true;
+    clearTimeout(this.timer);
+    // An attempt in flight finishes (bounded by the timeout) and its outcome is written.
+    await this.draining;
+  }
+
+  /** Sends what is due at `now` until nothing is; answers how many events were attempted (tests call it with a chosen `now`). */
+  async drain(now = Date.now()): Promise<number> {
+    if (!this.sender || !this.mayDeliver()) return 0;
+    let attempted = 0;
+    for (;;) {
+      const claimed = await this.outbox.claimDue(now, BATCH, this.leaseMs);
+      await Promise.all(claimed.map((event) => this.deliver(event, now)));
+      attempted += claimed.length;
+      if (claimed.length < BATCH || this.stopped) return attempted;
+    }
+  }
+
+  /** Long enough for one attempt and its outcome's write; an instance that dies leaves its events to others after it. */
+  private get leaseMs(): number {
+    return 2 * this.options.webhook!.timeoutMs + 10_000;
+  }
+
+  private mayDeliver(): boolean {
+    const allowed = this.exposure.state === 'isolated' || this.options.exposurePolicy === 'accept';
+    if (!allowed && !this.heldBack) {
+      this.heldBack = true;
+      this.logger.error(
+        `Events are not delivered: the token store is ${this.exposure.state === 'exposed' ? 'writable by FalkorDB users other than admins' : 'of unknown exposure'}, ` +
+          'so events its writers put in the outbox would go out signed. Isolate the store (see readiness: tokenStore), or set TOKEN_STORE_EXPOSURE=accept. Events wait in the outbox meanwhile.',
+      );
+    }
+    return allowed;
+  }
+
+  private async deliver(claimed: ClaimedEvent, now: number): Promise<void> {
+    const { event, attempt } = claimed;
+    const outcome = await this.sender!.send(auditEventView(event), now);
+    const settledAt = Math.max(now, Date.now());
+    if (outcome.delivered) {
+      await this.outbox.markDelivered(claimed, settledAt);
+      return;
+    }
+    if (attempt >= this.options.webhook!.maxAttempts) {
+      await this.outbox.markFailed(claimed, settledAt, outcome.error);
+      this.logger.error(`Event ${event.id} (${event.type}) was not delivered after ${attempt} attempts (last: ${outcome.error}); recorded as failed`);
+      return;
+    }
+    const delay = retryDelayMs(attempt);
+    await this.outbox.scheduleRetry(claimed, settledAt + delay, outcome.error);
+    this.logger.warn(`Event ${event.id} (${event.type}) attempt ${attempt} failed (${outcome.error}); next in ${delay / 1000} s`);
+  }
+
+  private schedule(delay: number): void {
+    if (this.stopped) return;
+    this.timer = setTimeout(() => {
+      this.draining = this.drain()
+        .then(() => undefined)
+        // The store may be down: the next poll tries again (claims of a failed write are retaken after their lease).
+        .catch((error: unknown) => this.logger.warn(`Outbox not drained: ${errorMessage(error)}`))
+        .finally(() => this.schedule(POLL_INTERVAL_MS));
+    }, delay);
+    // Never keeps the process alive on its own.
+    this.timer.unref();
+  }
+}

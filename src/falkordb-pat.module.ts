@@ -79,7 +79,7 @@ export class FalkorDbPatModule {
         : [GraphApiModule.forRootAsync({ ...part((all) => all.graphApi ?? {}), routePrefix: options.graphRoutePrefix ?? DEFAULT_GRAPH_API_ROUTE_PREFIX })];
     const pageOptions = resolveSettingsPageOptions(options.settingsPage);
     const settingsPage = pageOptions
-      ? [SettingsPageModule.forRootAsync({ ...part((all) => all.tokens ?? {}), ...pageOptions, authRoutePrefix: routePrefix })]
+      ? [SettingsPageModule.forRootAsync({ ...part((all) => ({ tokens: all.tokens ?? {}, expiryNoticeDays: all.auth.expiryNoticeDays })), ...pageOptions, authRoutePrefix: routePrefix })]
       : [];
     return {
       module: FalkorDbPatModule,

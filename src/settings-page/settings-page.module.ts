@@ -1,8 +1,5 @@
 import { DynamicModule, FactoryProvider, Logger, Module, ModuleMetadata } from '@nestjs/common';
-import { ModuleRef } from '@nestjs/core';
-import { AuthSettings } from '../auth/auth-settings';
-import { AUTH_MODULE_OPTIONS } from '../auth/auth.module-definition';
-import { AuthModuleOptions, DEFAULT_EXPIRY_NOTICE_DAYS } from '../auth/auth.options';
+import { DEFAULT_EXPIRY_NOTICE_DAYS } from '../auth/auth.options';
 import { tokenPolicyOf, TokensModuleOptions } from '../tokens/tokens.options';
 import { SettingsPageAssets } from './settings-page-assets';
 import { rootRedirectController, SETTINGS_PAGE_POLICY, SettingsPagePolicy, settingsPageController } from './settings-page.controller';
@@ -12,8 +9,16 @@ export interface SettingsPageModuleOptions extends Required<SettingsPageOptions>
   /** Route prefix of login, logout and the tokens API, which the page calls. */
   authRoutePrefix: string;
   inject?: FactoryProvider['inject'];
-  /** The TokensModule options in force (the page offers only the expiries they allow). */
-  useFactory: (...args: never[]) => TokensModuleOptions | Promise<TokensModuleOptions>;
+  /** The options in force the page follows. */
+  useFactory: (...args: never[]) => SettingsPageSources | Promise<SettingsPageSources>;
+}
+
+/** What the page follows from the other modules' options. */
+export interface SettingsPageSources {
+  /** TokensModule's: the page offers only the expiries they allow. */
+  tokens: TokensModuleOptions;
+  /** AuthModule's expiryNoticeDays: the page marks tokens within the first notice. */
+  expiryNoticeDays?: readonly number[];
 }
 
 /**
@@ -42,13 +47,11 @@ export class SettingsPageModule {
       providers: [
         {
           provide: SETTINGS_PAGE_POLICY,
-          // AuthSettings first: it is built from AuthModule's options (validating them), so they are resolved by then.
-          inject: [ModuleRef, AuthSettings, ...(options.inject ?? [])],
-          useFactory: async (moduleRef: ModuleRef, _auth: AuthSettings, ...args: never[]): Promise<SettingsPagePolicy> => {
-            const { allowNeverExpiring, maxTtlSeconds } = tokenPolicyOf(await options.useFactory(...args));
-            // AuthModule (global, which this page needs anyway) keeps its options to itself: read them from the application.
-            const auth = moduleRef.get<AuthModuleOptions>(AUTH_MODULE_OPTIONS, { strict: false });
-            return { allowNeverExpiring, maxTtlSeconds, expiryNoticeDays: firstExpiryNoticeDays(auth.expiryNoticeDays) };
+          inject: options.inject ?? [],
+          useFactory: async (...args: never[]): Promise<SettingsPagePolicy> => {
+            const sources = await options.useFactory(...args);
+            const { allowNeverExpiring, maxTtlSeconds } = tokenPolicyOf(sources.tokens);
+            return { allowNeverExpiring, maxTtlSeconds, expiryNoticeDays: firstExpiryNoticeDays(sources.expiryNoticeDays) };
           },
         },
         {

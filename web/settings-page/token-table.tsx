@@ -13,13 +13,14 @@ interface TokenTableProps {
   onRevoke: (token: TokenMetadata) => void;
 }
 
-const REVOKED_REASONS: Record<string, string> = {
+const REVOKED_REASONS: Record<NonNullable<TokenMetadata['revoked_reason']>, string> = {
   owner: 'by its owner',
   admin: 'by an admin',
   rotated: 'rotated',
   reuse_detected: 'reuse of a rotated token detected',
   leaked: 'reported as leaked',
   bulk: 'all tokens revoked',
+  unused: 'unused for too long',
 };
 
 function isActive(token: TokenMetadata, now: number): boolean {

@@ -65,6 +65,10 @@ export type { RequestOrigin } from './domain/request-origin';
 export { AuditService } from './audit/audit.service';
 export { AUDIT_EVENT_TYPES, type AuditEventType } from './audit/audit-event';
 export { AuditApiModule } from './audit/http/audit-api.module';
+export { isValidWebhookSignature, webhookSignature, WEBHOOK_HEADERS } from './event-delivery/webhook-signature';
+export type { EventWebhookOptions } from './event-delivery/event-webhook.options';
+export { EventDeliveryWorker } from './event-delivery/event-delivery.worker';
+export { TokenLifecycle } from './credentials/token-lifecycle';
 
 // Tokens module: generate, list, get, revoke (over HTTP, and from the host's code via TokensService).
 export { TokensModule } from './tokens/tokens.module';

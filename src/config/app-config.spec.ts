@@ -349,4 +349,75 @@ describe('loadAppConfig', () => {
       ]);
     });
   });
+
+  describe('token lifecycle and the event webhook', () => {
+    const WEBHOOK = { NOTIFY_WEBHOOK_URL: 'https://siem.example.net/hooks/pat', NOTIFY_WEBHOOK_SECRET: 'receiver-secret-Zm9vYmFyYmF6cXV4cXV1eA' };
+
+    it('reads them into the auth options', async () => {
+      const config = await loadAppConfig({
+        ...SECRETS,
+        FALKORDB_DATA_DIR: dataDir,
+        EXPIRY_NOTICE_DAYS: '30, 7,0.5',
+        TOKEN_REVOKE_UNUSED_DAYS: '90',
+        NOTIFY_SCAN_INTERVAL_SECONDS: '300',
+        ROTATION_REUSE_GRACE_SECONDS: '60',
+        ...WEBHOOK,
+        NOTIFY_EVENTS: 'token.revoked, token.expiring',
+        NOTIFY_MAX_ATTEMPTS: '5',
+      });
+      expect(config.auth).toMatchObject({
+        expiryNoticeDays: [30, 7, 0.5],
+        revokeUnusedAfterDays: 90,
+        lifecycleScanIntervalMs: 300_000,
+        rotationReuseGraceSeconds: 60,
+        eventWebhook: { url: WEBHOOK.NOTIFY_WEBHOOK_URL, secret: WEBHOOK.NOTIFY_WEBHOOK_SECRET, events: ['token.revoked', 'token.expiring'], maxAttempts: 5 },
+      });
+      expect((await loadAppConfig({ ...SECRETS, FALKORDB_DATA_DIR: dataDir, EXPIRY_NOTICE_DAYS: 'none', ...WEBHOOK, NOTIFY_EVENTS: '*' })).auth).toMatchObject({
+        expiryNoticeDays: [],
+        eventWebhook: { events: '*' },
+      });
+      expect((await loadAppConfig({ ...SECRETS, FALKORDB_DATA_DIR: dataDir })).auth).toMatchObject({ eventWebhook: undefined, revokeUnusedAfterDays: undefined });
+    });
+
+    it('names each mistake by its variable', async () => {
+      const problems = await problemsOf({
+        ...SECRETS,
+        FALKORDB_DATA_DIR: dataDir,
+        EXPIRY_NOTICE_DAYS: '7,,1',
+        TOKEN_REVOKE_UNUSED_DAYS: '-3',
+        NOTIFY_SCAN_INTERVAL_SECONDS: '0',
+        ROTATION_REUSE_GRACE_SECONDS: '100000',
+        NOTIFY_WEBHOOK_URL: 'ftp://siem.example.net/x',
+        NOTIFY_WEBHOOK_SECRET: 'short',
+        NOTIFY_EVENTS: 'token.revoked,token.exploded',
+        NOTIFY_MAX_ATTEMPTS: '0',
+      });
+      expect(problems).toEqual(
+        expect.arrayContaining([
+          expect.stringMatching(/^EXPIRY_NOTICE_DAYS must be a comma list/),
+          expect.stringMatching(/^TOKEN_REVOKE_UNUSED_DAYS must be a number of days/),
+          expect.stringMatching(/^NOTIFY_SCAN_INTERVAL_SECONDS must be an integer from 1 to 86400/),
+          expect.stringMatching(/^ROTATION_REUSE_GRACE_SECONDS must be an integer from 0 to 86400/),
+          expect.stringMatching(/^NOTIFY_WEBHOOK_URL must be http or https/),
+          expect.stringMatching(/^NOTIFY_WEBHOOK_SECRET must be at least 32 characters/),
+          expect.stringMatching(/^NOTIFY_EVENTS has unknown types token.exploded/),
+          expect.stringMatching(/^NOTIFY_MAX_ATTEMPTS must be an integer from 1 to 100/),
+        ]),
+      );
+      expect(problems).toHaveLength(8);
+    });
+
+    it('wants the secret with the URL, and no webhook setting without the URL', async () => {
+      expect(await problemsOf({ ...SECRETS, FALKORDB_DATA_DIR: dataDir, NOTIFY_WEBHOOK_URL: WEBHOOK.NOTIFY_WEBHOOK_URL })).toEqual([
+        expect.stringMatching(/^NOTIFY_WEBHOOK_SECRET must be set with NOTIFY_WEBHOOK_URL/),
+        expect.stringMatching(/^NOTIFY_WEBHOOK_SECRET must be at least 32 characters/),
+      ]);
+      expect(await problemsOf({ ...SECRETS, FALKORDB_DATA_DIR: dataDir, NOTIFY_WEBHOOK_SECRET: WEBHOOK.NOTIFY_WEBHOOK_SECRET, NOTIFY_EVENTS: '*' })).toEqual([
+        'NOTIFY_WEBHOOK_SECRET, NOTIFY_EVENTS set without NOTIFY_WEBHOOK_URL: set the receiver\'s URL, or unset them',
+      ]);
+      expect(await problemsOf({ ...SECRETS, FALKORDB_DATA_DIR: dataDir, ...WEBHOOK, NOTIFY_WEBHOOK_SECRET: 'change-me-to-a-long-random-webhook-secret' })).toEqual([
+        'NOTIFY_WEBHOOK_SECRET still holds the .env.example placeholder: set a random value',
+      ]);
+    });
+  });
 });

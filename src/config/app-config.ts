@@ -181,6 +181,7 @@ export async function loadAppConfig(env: Environment): Promise<AppConfig> {
   checkNotPlaceholder('JWT_SECRET', jwtSecret, problems);
   checkNotPlaceholder('SESSION_SECRET', sessionSecret, problems);
   previousJwtSecrets.forEach((secret, index) => checkNotPlaceholder(`JWT_PREVIOUS_SECRETS[${index}]`, secret, problems));
+  if (auth.eventWebhook) checkNotPlaceholder('NOTIFY_WEBHOOK_SECRET', auth.eventWebhook.secret, problems);
   if (/^[0-9a-fA-F]{64}$/.test(encryptionKey) && PLACEHOLDER.test(encryptionKey)) problems.push('ENCRYPTION_KEY still holds a placeholder');
 
   if (problems.length) throw new ConfigError(problems);

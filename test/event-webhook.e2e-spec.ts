@@ -133,6 +133,11 @@ describe('event webhook (e2e, real FalkorDB, real receiver)', () => {
     // The same event is in the audit log under the same id.
     const listed = await request(app.http).get('/api/auth/audit').query({ type: 'token.revoked', token_id: token.tokenId }).set(...bearer((await mint(app)).token)).expect(200);
     expect(listed.body.events.map((event: EventBody) => event.id)).toEqual([body.id]);
+    // Marking it delivered left the event as it was (FalkorDB 4.16 drops the wrong properties when one query removes several).
+    await until(async () => (await deliveryStateOf(token.tokenId, 'token.revoked'))[0]?.state === 'delivered', 5000, 'the delivery to be recorded');
+    expect(Object.keys(body).sort()).toEqual(['actor', 'at', 'detail', 'id', 'ip', 'subject', 'type', 'user_agent']);
+    const after = await request(app.http).get('/api/auth/audit').query({ type: 'token.revoked', token_id: token.tokenId }).set(...bearer((await mint(app)).token)).expect(200);
+    expect(after.body.events).toEqual([body]);
     // Only the chosen types go out (the default: expiring, reuse, leaked, revoked): not its creation.
     expect(hooks.received.map((received) => bodyOf(received).type)).not.toContain('token.created');
     expect(await deliveryStateOf(token.tokenId, 'token.revoked')).toEqual([{ state: 'delivered', attempts: 1 }]);

@@ -355,7 +355,7 @@ describe('Settings › Personal Access Tokens page (browser e2e, real FalkorDB)'
 
     for (const [name, relative] of [
       ['Staging key', /^in 5 days \(/],
-      ['Monthly export', /^in (30 days|1 month|next month) \(/],
+      ['Monthly export', /^(in (30 days|1 month)|next month) \(/],
       ['Nightly backup', /^in (45 days|2 months) \(/],
     ] as const) {
       await expect(row(name).getAttribute('data-expiring'), name).resolves.toBeNull();

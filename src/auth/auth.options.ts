@@ -110,6 +110,7 @@ export interface AuthModuleOptions {
 }
 
 export const DEFAULT_EXPIRY_NOTICE_DAYS: readonly number[] = [7, 1];
+export const MAX_ROTATION_REUSE_GRACE_SECONDS = 3600;
 export const DEFAULT_LIFECYCLE_SCAN_INTERVAL_MS = 60_000;
 
 export const DEFAULT_TOKEN_RETENTION_DAYS = 30;
@@ -189,14 +190,25 @@ export function authOptionProblems(options: AuthModuleOptions): string[] {
     } else if (new Set(days).size !== days.length) problems.push('expiryNoticeDays must not repeat a threshold');
   }
   const unused = options.revokeUnusedAfterDays;
-  if (unused !== undefined && (typeof unused !== 'number' || !Number.isFinite(unused) || unused <= 0 || unused > 36_500)) {
-    problems.push('revokeUnusedAfterDays must be a number of days from above 0 to 36500');
+  // Uses are recorded at most every 5 minutes: a window shorter than a day would revoke tokens in use.
+  if (unused !== undefined && (typeof unused !== 'number' || !Number.isFinite(unused) || unused < 1 || unused > 36_500)) {
+    problems.push('revokeUnusedAfterDays must be a number of days from 1 to 36500');
   }
   const scan = options.lifecycleScanIntervalMs;
   if (scan !== undefined && (!Number.isInteger(scan) || scan < 1000 || scan > 86_400_000)) problems.push('lifecycleScanIntervalMs must be an integer from 1000 to 86400000');
   const grace = options.rotationReuseGraceSeconds;
-  if (grace !== undefined && (!Number.isInteger(grace) || grace < 0 || grace > 86_400)) problems.push('rotationReuseGraceSeconds must be an integer from 0 to 86400');
-  if (options.eventWebhook !== undefined) problems.push(...eventWebhookProblems(options.eventWebhook));
+  // Longer would let whoever rotated a stolen token first keep its successor that long unchallenged.
+  if (grace !== undefined && (!Number.isInteger(grace) || grace < 0 || grace > MAX_ROTATION_REUSE_GRACE_SECONDS)) {
+    problems.push(`rotationReuseGraceSeconds must be an integer from 0 to ${MAX_ROTATION_REUSE_GRACE_SECONDS}`);
+  }
+  if (options.eventWebhook !== undefined) {
+    problems.push(...eventWebhookProblems(options.eventWebhook));
+    const { secret } = options.eventWebhook;
+    // The receiver holds this secret: one that signs tokens or seals passwords would hand it those.
+    if ([options.jwtSecret, options.sessionSecret, options.encryptionKey, ...(options.previousJwtSecrets ?? [])].includes(secret)) {
+      problems.push('eventWebhook.secret must differ from jwtSecret, sessionSecret, previousJwtSecrets and encryptionKey');
+    }
+  }
   for (const [name, value] of Object.entries(options.bruteForce ?? {})) {
     if (!Number.isInteger(value) || (value) <= 0) problems.push(`bruteForce.${name} must be a positive integer`);
   }

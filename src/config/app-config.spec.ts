@@ -397,7 +397,7 @@ describe('loadAppConfig', () => {
           expect.stringMatching(/^EXPIRY_NOTICE_DAYS must be a comma list/),
           expect.stringMatching(/^TOKEN_REVOKE_UNUSED_DAYS must be a number of days/),
           expect.stringMatching(/^NOTIFY_SCAN_INTERVAL_SECONDS must be an integer from 1 to 86400/),
-          expect.stringMatching(/^ROTATION_REUSE_GRACE_SECONDS must be an integer from 0 to 86400/),
+          expect.stringMatching(/^ROTATION_REUSE_GRACE_SECONDS must be an integer from 0 to 3600/),
           expect.stringMatching(/^NOTIFY_WEBHOOK_URL must be http or https/),
           expect.stringMatching(/^NOTIFY_WEBHOOK_SECRET must be at least 32 characters/),
           expect.stringMatching(/^NOTIFY_EVENTS has unknown types token.exploded/),
@@ -414,6 +414,13 @@ describe('loadAppConfig', () => {
       ]);
       expect(await problemsOf({ ...SECRETS, FALKORDB_DATA_DIR: dataDir, NOTIFY_WEBHOOK_SECRET: WEBHOOK.NOTIFY_WEBHOOK_SECRET, NOTIFY_EVENTS: '*' })).toEqual([
         'NOTIFY_WEBHOOK_SECRET, NOTIFY_EVENTS set without NOTIFY_WEBHOOK_URL: set the receiver\'s URL, or unset them',
+      ]);
+      expect(await problemsOf({ ...SECRETS, FALKORDB_DATA_DIR: dataDir, ...WEBHOOK, NOTIFY_WEBHOOK_SECRET: SECRETS.JWT_SECRET })).toEqual([
+        'NOTIFY_WEBHOOK_SECRET must differ from JWT_SECRET, SESSION_SECRET, JWT_PREVIOUS_SECRETS and ENCRYPTION_KEY',
+      ]);
+      expect(await problemsOf({ ...SECRETS, FALKORDB_DATA_DIR: dataDir, TOKEN_REVOKE_UNUSED_DAYS: '0.5' })).toEqual(['TOKEN_REVOKE_UNUSED_DAYS must be a number of days from 1 to 36500']);
+      expect(await problemsOf({ ...SECRETS, FALKORDB_DATA_DIR: dataDir, ...WEBHOOK, NOTIFY_WEBHOOK_URL: 'https://user:pw@siem.example.net/' })).toEqual([
+        'NOTIFY_WEBHOOK_URL must not hold credentials: the receiver checks the signature',
       ]);
       expect(await problemsOf({ ...SECRETS, FALKORDB_DATA_DIR: dataDir, ...WEBHOOK, NOTIFY_WEBHOOK_SECRET: 'change-me-to-a-long-random-webhook-secret' })).toEqual([
         'NOTIFY_WEBHOOK_SECRET still holds the .env.example placeholder: set a random value',

@@ -107,7 +107,9 @@ export class CredentialReader {
 
   /** Within ROTATION_REUSE_GRACE_SECONDS of its rotation, a rotated-away token is refused without reuse detection. */
   private isWithinRotationGrace(stored: CredentialRecord, now: number): boolean {
-    return stored.revokedAt !== null && now < stored.revokedAt + this.options.rotationReuseGraceMs;
+    const grace = this.options.rotationReuseGraceMs;
+    // A rotation "in the future" (another instance's clock ahead) gets no grace: reuse detection stays the rule.
+    return grace > 0 && stored.revokedAt !== null && stored.revokedAt <= now && now < stored.revokedAt + grace;
   }
 
   /** Writes a due use, and updates `stored` to what was written (the caller answers from it). */

@@ -12,7 +12,7 @@ import { RevocationNotices } from './store/revocation-notices';
 import { RevokedCredentials } from './store/revoked-credentials';
 import { CredentialNodesByKind } from './store/credential-nodes-by-kind';
 import { NewTokenRecord } from './store/token.record';
-import { firstNoticeDue } from './expiry-notices';
+import { firstNoticeDue, noticeScheduleDays } from './expiry-notices';
 
 /** Tokens that stopped counting against their users' caps, per write (bounded, so no write stalls auth). */
 const RETIRE_BATCH = 500;
@@ -45,7 +45,7 @@ export class CredentialWriter {
 
   /** The token as stored: sealed, and scheduled for its first expiry notice. */
   private sealed(token: NewToken): NewTokenRecord {
-    return { ...this.seal.sealToken(token), noticeDue: firstNoticeDue(token.expiresAt, this.options.expiryNoticeDays) };
+    return { ...this.seal.sealToken(token), noticeDue: firstNoticeDue(token.expiresAt, noticeScheduleDays(this.options.expiryNoticeDays)) };
   }
 
   /** Stores a session; the user's oldest live sessions beyond the per-user limit end in the same write. */
@@ -100,10 +100,10 @@ export class CredentialWriter {
 
   /**
    * Revokes, as `unused`, those of `tokenIds` still active and unused since `idleCutoff` (a use
-   * since they were found keeps them); returns how many.
+   * since they were found keeps them); returns the ids it revoked.
    */
-  async revokeUnused(tokenIds: readonly string[], idleCutoff: number, now: number, unusedDays: number): Promise<number> {
-    return (await this.released('pat', await this.nodes.tokens.revokeUnused(tokenIds, idleCutoff, now, unusedDays))).length;
+  async revokeUnused(tokenIds: readonly string[], idleCutoff: number, now: number, unusedDays: number): Promise<string[]> {
+    return this.released('pat', await this.nodes.tokens.revokeUnused(tokenIds, idleCutoff, now, unusedDays));
   }
 
   /** A token rotated away was used again: everything rotated from it is revoked (reuse detection). */

@@ -1,5 +1,13 @@
 export const DAY_MS = 24 * 3600 * 1000;
 
+/** Thresholds ever scheduled when notices are off: turned on later, they reach tokens created meanwhile. */
+const SCHEDULED_WHILE_OFF: readonly number[] = [7];
+
+/** The thresholds tokens are scheduled by: the configured ones, or a default while notices are off ([]). */
+export function noticeScheduleDays(thresholdDays: readonly number[]): readonly number[] {
+  return thresholdDays.length ? thresholdDays : SCHEDULED_WHILE_OFF;
+}
+
 /**
  * When a token expiring at `expiresAt` first needs looking at for a notice: its largest threshold
  * before expiry (null: it never expires, or there are no thresholds). A token created already

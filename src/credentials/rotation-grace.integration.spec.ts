@@ -46,6 +46,13 @@ describe('Rotation grace (real FalkorDB)', () => {
     expect(await reader.findToken(next.tokenId)).toMatchObject({ revoked: true, revokedReason: 'reuse_detected' });
   });
 
+  it('gives no grace to a rotation dated after the use (another instance\'s clock ahead): reuse detection', async () => {
+    const rotatedAt = Date.now();
+    const { old, next } = await rotatedPair(rotatedAt);
+    await expect(reader.verify(presented(old.tokenId, old.token), rotatedAt - 1)).resolves.toBeUndefined();
+    expect(await reader.findToken(next.tokenId)).toMatchObject({ revoked: true, revokedReason: 'reuse_detected' });
+  });
+
   it('records a use inside the window as auth.failed with reason rotated', async () => {
     const rotatedAt = Date.now();
     const { old, next } = await rotatedPair(rotatedAt);

@@ -2,6 +2,7 @@ import { AuthHarness } from '../../test/support/auth-harness';
 import { FalkorDbConnection } from '../falkordb/falkordb-connection';
 import { CredentialReader } from './credential-reader';
 import { CredentialWriter } from './credential-writer';
+import { TokenRepository } from './store/token.repository';
 import { DAY_MS } from './expiry-notices';
 import { TokenLifecycle } from './token-lifecycle';
 
@@ -101,6 +102,25 @@ describe('TokenLifecycle (real FalkorDB)', () => {
     // The next day, the young one has been unused for 30 days too.
     await lifecycle.scan(now + 1.5 * DAY_MS);
     expect(await reader.findToken(young.tokenId)).toMatchObject({ revoked: true, revokedReason: 'unused' });
+  });
+
+  it('keeps every other property of a token it takes out of the scans (revoked, rotated, retired)', async () => {
+    const now = Date.now();
+    const propertiesOf = async (tokenId: string) =>
+      Object.keys(((await store().readQuery(GRAPH, 'MATCH (t:Token {token_id: $id}) RETURN properties(t) AS p', { id: tokenId }))[0].p as Record<string, unknown>)).sort();
+    const revoked = await harness.storePat(now + 3 * DAY_MS, now);
+    const rotated = await harness.storePat(now + 3 * DAY_MS, now);
+    const expired = await harness.storePat(now + 1000, now);
+    const before = await propertiesOf(revoked.tokenId);
+    expect(before).toEqual(expect.arrayContaining(['last_used_order', 'expires_order', 'notice_due', 'idle_since', 'counts_until', 'token_hash', 'password_enc']));
+    await harness.get(CredentialWriter).revoke({ kind: 'pat', id: revoked.tokenId }, now);
+    await harness.rotatePat(rotated.tokenId, now);
+    expect(await harness.get(TokenRepository).retireExpired(now + 5000, 500)).toBeGreaterThanOrEqual(1);
+    // Only counts_until leaves; the revocation adds its own fields.
+    const kept = before.filter((key) => key !== 'counts_until');
+    expect(await propertiesOf(revoked.tokenId)).toEqual(expect.arrayContaining(kept));
+    expect(await propertiesOf(rotated.tokenId)).toEqual(expect.arrayContaining(kept));
+    expect(await propertiesOf(expired.tokenId)).toEqual(expect.arrayContaining(kept));
   });
 
   it('finds due tokens through indexes, not by reading every token', async () => {

@@ -4,13 +4,15 @@ import { isoSeconds } from '../common/iso-time';
 import { CredentialsModuleOptions } from './credentials.options';
 import { CREDENTIALS_MODULE_OPTIONS } from './credentials.module-definition';
 import { CredentialWriter } from './credential-writer';
-import { DAY_MS, noticeStep } from './expiry-notices';
+import { DAY_MS, noticeScheduleDays, noticeStep } from './expiry-notices';
 import { NoticeDueToken, NoticeUpdate, TokenLifecycleRepository } from './store/token-lifecycle.repository';
 
 /** Tokens one read finds and one write settles: small, so authentication never waits long behind it. */
 const BATCH = 500;
 /** Batches per kind and cycle, so one cycle after a long pause cannot run for minutes. */
 const MAX_BATCHES_PER_CYCLE = 100;
+/** Tokens created up to this long before the last backfill pass are looked at again by the next. */
+const ROLLING_UPGRADE_OVERLAP_MS = 24 * 3600 * 1000;
 
 export interface LifecycleReport {
   /** `token.expiring` events recorded. */
@@ -55,7 +57,8 @@ export class TokenLifecycle implements OnApplicationBootstrap, OnApplicationShut
   /** One cycle at `now`: what the timer runs, callable directly (tests use a chosen `now`). */
   async scan(now: number): Promise<LifecycleReport> {
     if (!this.backfilled) await this.backfill(now);
-    const notices = this.options.expiryNoticeDays.length ? await this.recordNotices(now) : await this.inBatches(() => this.clearNotices(now));
+    // Notices off: tokens keep their schedule, so turning notices on again reaches them.
+    const notices = this.options.expiryNoticeDays.length ? await this.recordNotices(now) : 0;
     const revokedUnused = this.options.revokeUnusedAfterDays === null ? 0 : await this.revokeUnused(now, this.options.revokeUnusedAfterDays);
     return { notices, revokedUnused };
   }
@@ -66,13 +69,6 @@ export class TokenLifecycle implements OnApplicationBootstrap, OnApplicationShut
       const written = await this.lifecycle.writeNotices(due.map((token) => this.noticeUpdate(token, now)), now);
       return { found: due.length, done: written };
     });
-  }
-
-  /** With notices turned off, tokens still scheduled for one leave the scan. */
-  private async clearNotices(now: number): Promise<{ found: number; done: number }> {
-    const due = await this.lifecycle.findNoticeDue(now, BATCH);
-    await this.lifecycle.writeNotices(due.map((token) => ({ token, notice: null, nextDue: null })), now);
-    return { found: due.length, done: 0 };
   }
 
   private noticeUpdate(token: NoticeDueToken, now: number): NoticeUpdate {
@@ -93,24 +89,23 @@ export class TokenLifecycle implements OnApplicationBootstrap, OnApplicationShut
     return this.inBatches(async () => {
       const idle = await this.lifecycle.findIdleSince(cutoff, now, BATCH);
       const active = idle.filter((token) => token.active).map((token) => token.id);
-      await this.lifecycle.clearIdle(idle.filter((token) => !token.active).map((token) => token.id), cutoff);
-      const revoked = active.length ? await this.writer.revokeUnused(active, cutoff, now, unusedDays) : 0;
-      if (revoked) this.logger.log(`Revoked ${revoked} token(s) unused for ${unusedDays} days`);
-      return { found: idle.length, done: revoked };
+      const revoked = new Set(active.length ? await this.writer.revokeUnused(active, cutoff, now, unusedDays) : []);
+      // The rest leave the scan: no longer active, used since (by an instance that keeps no idle key), or unrevocable.
+      await this.lifecycle.settleIdle(idle.map((token) => token.id).filter((id) => !revoked.has(id)), cutoff);
+      if (revoked.size) this.logger.log(`Revoked ${revoked.size} token(s) unused for ${unusedDays} days`);
+      return { found: idle.length, done: revoked.size };
     });
   }
 
   /**
-   * Tokens stored before the lifecycle keys existed get them once per store (created_at windows,
-   * narrowed while full). Setting a key is no grant: at worst a notice or an unused-revocation.
+   * Tokens stored without lifecycle keys (by an earlier version) get them: every token the first
+   * time, then at each start those created since the last pass (a day of overlap covers instances
+   * still on the earlier version during a rolling upgrade). Created_at windows, narrowed while full.
    */
   private async backfill(now: number): Promise<void> {
-    if (await this.lifecycle.isBackfilled()) {
-      this.backfilled = true;
-      return;
-    }
-    const largest = this.options.expiryNoticeDays.length ? Math.max(...this.options.expiryNoticeDays) * DAY_MS : null;
-    let from = -1;
+    const through = await this.lifecycle.backfilledThrough();
+    const largest = Math.max(...noticeScheduleDays(this.options.expiryNoticeDays)) * DAY_MS;
+    let from = through === null ? -1 : through - ROLLING_UPGRADE_OVERLAP_MS;
     let width = DAY_MS;
     let written = 0;
     while (from < now && !this.stopped) {

@@ -13,6 +13,10 @@ const POLL_INTERVAL_MS = 1000;
 /** Events claimed and sent at once: a dead receiver holds up one batch for one timeout, not one per event. */
 const BATCH = 20;
 const USER_AGENT = 'falkordb-pat-webhook/1';
+/** How often the store's exposure is checked again while delivering (ACLs change without a restart). */
+const EXPOSURE_RECHECK_MS = 60_000;
+/** How often the log repeats that events are held back. */
+const HELD_BACK_LOG_MS = 10 * 60_000;
 
 /**
  * Drains the delivery outbox into the event webhook, off the request path: claims due events,
@@ -29,7 +33,8 @@ export class EventDeliveryWorker implements OnApplicationBootstrap, OnApplicatio
   private timer?: NodeJS.Timeout;
   private draining?: Promise<void>;
   private stopped = false;
-  private heldBack = false;
+  private exposureCheckedAt = Date.now();
+  private heldBackLoggedAt = -Infinity;
 
   constructor(
     private readonly outbox: EventOutbox,
@@ -52,27 +57,34 @@ export class EventDeliveryWorker implements OnApplicationBootstrap, OnApplicatio
     await this.draining;
   }
 
-  /** Sends what is due at `now` until nothing is; answers how many events were attempted (tests call it with a chosen `now`). */
-  async drain(now = Date.now()): Promise<number> {
-    if (!this.sender || !this.mayDeliver()) return 0;
+  /** Sends what is due until nothing is; answers how many events were attempted (what the timer runs; tests call it too). */
+  async drain(): Promise<number> {
+    if (!this.sender || !(await this.mayDeliver())) return 0;
+    const types = [...this.options.webhook!.events];
     let attempted = 0;
     for (;;) {
-      const claimed = await this.outbox.claimDue(now, BATCH, this.leaseMs);
-      await Promise.all(claimed.map((event) => this.deliver(event, now)));
+      // The clock is read per batch: a batch claimed late must not get a lease already over.
+      const claimed = await this.outbox.claimDue(types, Date.now(), BATCH, this.leaseMs);
+      await Promise.all(claimed.map((event) => this.deliver(event)));
       attempted += claimed.length;
       if (claimed.length < BATCH || this.stopped) return attempted;
     }
   }
 
-  /** Long enough for one attempt and its outcome's write; an instance that dies leaves its events to others after it. */
+  /** Long enough for one attempt and its outcome's write (30 s with the 5 s timeout); an instance that dies leaves its events to others after it. */
   private get leaseMs(): number {
-    return 2 * this.options.webhook!.timeoutMs + 10_000;
+    return this.options.webhook!.timeoutMs + 25_000;
   }
 
-  private mayDeliver(): boolean {
-    const allowed = this.exposure.state === 'isolated' || this.options.exposurePolicy === 'accept';
-    if (!allowed && !this.heldBack) {
-      this.heldBack = true;
+  private async mayDeliver(): Promise<boolean> {
+    if (this.options.exposurePolicy === 'accept') return true;
+    if (Date.now() - this.exposureCheckedAt >= EXPOSURE_RECHECK_MS) {
+      this.exposureCheckedAt = Date.now();
+      await this.exposure.check();
+    }
+    const allowed = this.exposure.state === 'isolated';
+    if (!allowed && Date.now() - this.heldBackLoggedAt >= HELD_BACK_LOG_MS) {
+      this.heldBackLoggedAt = Date.now();
       this.logger.error(
         `Events are not delivered: the token store is ${this.exposure.state === 'exposed' ? 'writable by FalkorDB users other than admins' : 'of unknown exposure'}, ` +
           'so events its writers put in the outbox would go out signed. Isolate the store (see readiness: tokenStore), or set TOKEN_STORE_EXPOSURE=accept. Events wait in the outbox meanwhile.',
@@ -81,10 +93,10 @@ export class EventDeliveryWorker implements OnApplicationBootstrap, OnApplicatio
     return allowed;
   }
 
-  private async deliver(claimed: ClaimedEvent, now: number): Promise<void> {
+  private async deliver(claimed: ClaimedEvent): Promise<void> {
     const { event, attempt } = claimed;
-    const outcome = await this.sender!.send(auditEventView(event), now);
-    const settledAt = Math.max(now, Date.now());
+    const outcome = await this.sender!.send(auditEventView(event), Date.now());
+    const settledAt = Date.now();
     if (outcome.delivered) {
       await this.outbox.markDelivered(claimed, settledAt);
       return;

@@ -35,7 +35,8 @@ export function eventWebhookProblems(options: EventWebhookOptions): string[] {
   try {
     url = new URL(options.url);
   } catch {
-    problems.push(`eventWebhook.url must be an absolute http or https URL (got "${String(options.url)}")`);
+    // The value itself is not repeated: a receiver's URL may hold a secret path.
+    problems.push('eventWebhook.url must be an absolute http or https URL');
   }
   if (url && url.protocol !== 'http:' && url.protocol !== 'https:') problems.push(`eventWebhook.url must be http or https (got "${url.protocol}")`);
   if (url && (url.username || url.password)) problems.push('eventWebhook.url must not hold credentials: the receiver checks the signature');

@@ -6,6 +6,8 @@ import { COUNTED_FOREVER } from '../../src/credentials/store/token-records';
 import { NULL_ORDER_OFFSET } from '../../src/credentials/store/token-order-keys';
 import { AUDIT_EVENT_LABEL } from '../../src/audit/audit-event';
 import { FOLD_QUERY } from '../../src/falkordb/pending-changes-fold';
+import { DEFAULT_EXPIRY_NOTICE_DAYS } from '../../src/auth/auth.options';
+import { BACKFILL_MARKER } from '../../src/credentials/store/token-lifecycle.repository';
 
 const ROLES = ['Admin', 'Read-Write', 'Read-Only'] as const;
 const DAY_MS = 24 * 3600_000;
@@ -76,7 +78,8 @@ UNWIND g.t AS r
 CREATE (t:Token {token_id: r.i, token_hash: r.h, user_id: g.user_id, username: g.username, name: r.n, role: g.role,
   host: $host, port: $port, tls: false, created_at: r.c, expires_at: r.e, revoked: false, password_enc: r.p,
   counts_until: coalesce(r.e, ${COUNTED_FOREVER}), mac: r.m,
-  expires_order: coalesce(r.e, ${NULL_ORDER_OFFSET} + r.c), last_used_order: r.c - ${NULL_ORDER_OFFSET}})-[:BELONGS_TO]->(u)
+  expires_order: coalesce(r.e, ${NULL_ORDER_OFFSET} + r.c), last_used_order: r.c - ${NULL_ORDER_OFFSET},
+  notice_due: r.e - ${Math.max(...DEFAULT_EXPIRY_NOTICE_DAYS) * DAY_MS}, idle_since: r.c})-[:BELONGS_TO]->(u)
 ${auditEvents ? `CREATE (:${AUDIT_EVENT_LABEL} {event_id: randomUUID(), at: r.c, type: 'token.created', host: $host, port: $port,
   actor_username: g.username, actor_token_id: null, subject_username: g.username, subject_token_id: r.i,
   ip: '203.0.113.7', user_agent: 'seed', detail: '{}'})` : ''}`;
@@ -106,6 +109,8 @@ async function ensureIndexes(client: FalkorDB, graph: string): Promise<void> {
       if (!/already indexed/i.test(error instanceof Error ? error.message : String(error))) throw error;
     }
   }
+  // Seeded tokens have their lifecycle keys, as the service writes them: no backfill is due.
+  await client.selectGraph(graph).query('MERGE (m:StoreMeta {key: $key}) SET m.through = $now', { params: { key: BACKFILL_MARKER, now: Date.now() } });
 }
 
 /**

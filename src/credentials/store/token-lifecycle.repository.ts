@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { NO_AUDIT_CONTEXT } from '../../audit/audit-event';
 import { DeliveredEventTypes } from '../../audit/outbox/delivered-event-types';
 import { FalkorDbConnection } from '../../falkordb/falkordb-connection';
+import { NEVER } from '../../falkordb/never';
 import { QueryValue } from '../../falkordb/query-types';
 import { auditEventValues, createAuditEventFromMap, tokenSubject } from './audit-event-writes';
 
@@ -29,8 +30,11 @@ export interface IdleToken {
   active: boolean;
 }
 
-/** Marks the store as holding lifecycle keys on every token written before they existed. */
-const BACKFILL_MARKER = 'token_lifecycle_keys';
+/**
+ * Records until when tokens written without lifecycle keys (by an earlier version) were given them.
+ * Trusting it grants nothing: a forged one only delays notices or unused-token revocation.
+ */
+export const BACKFILL_MARKER = 'token_lifecycle_keys';
 
 /**
  * The token lifecycle's keys in the store: `notice_due` (when a token is next due an expiry-notice
@@ -52,9 +56,9 @@ export class TokenLifecycleRepository {
     const rows = await this.store.readQuery(
       this.graph,
       `MATCH (t:Token) WHERE t.notice_due <= $now
+       WITH t ORDER BY t.notice_due LIMIT $batch
        RETURN t.token_id AS id, t.notice_due AS notice_due, t.expires_at AS expires_at,
-         (t.revoked = false AND t.counts_until IS NOT NULL) AS active, t.notice_days AS notice_days
-       LIMIT $batch`,
+         (t.revoked = false AND t.counts_until IS NOT NULL) AS active, t.notice_days AS notice_days`,
       { now, batch },
     );
     return rows.map((row) => ({
@@ -78,7 +82,7 @@ export class TokenLifecycleRepository {
       `UNWIND $updates AS u
        MATCH (t:Token {token_id: u.id}) WHERE t.notice_due = u.seen_due
        WITH t, u, (u.days IS NOT NULL AND t.revoked = false AND (t.notice_days IS NULL OR t.notice_days > u.days)) AS notify
-       SET t.notice_due = u.next_due, t.notice_days = CASE WHEN notify THEN u.days ELSE t.notice_days END
+       SET t.notice_due = coalesce(u.next_due, $never), t.notice_days = CASE WHEN notify THEN u.days ELSE t.notice_days END
        FOREACH (_ IN CASE WHEN notify THEN [1] ELSE [] END |
          ${createAuditEventFromMap('u.audit', tokenSubject('t'))})
        RETURN sum(CASE WHEN notify THEN 1 ELSE 0 END) AS notices`,
@@ -90,6 +94,7 @@ export class TokenLifecycleRepository {
           days: notice?.thresholdDays ?? null,
           audit: notice ? auditEventValues(this.delivered, 'token.expiring', now, NO_AUDIT_CONTEXT, notice.detail) : null,
         })) as QueryValue[],
+        never: NEVER,
       },
     );
     return Number(rows[0]?.notices ?? 0);
@@ -99,27 +104,38 @@ export class TokenLifecycleRepository {
     const rows = await this.store.readQuery(
       this.graph,
       `MATCH (t:Token) WHERE t.idle_since <= $cutoff
-       RETURN t.token_id AS id, (t.revoked = false AND t.counts_until IS NOT NULL AND (t.expires_at IS NULL OR t.expires_at > $now)) AS active
-       LIMIT $batch`,
+       WITH t ORDER BY t.idle_since LIMIT $batch
+       RETURN t.token_id AS id, (t.revoked = false AND t.counts_until IS NOT NULL AND (t.expires_at IS NULL OR t.expires_at > $now)) AS active`,
       { cutoff, now, batch },
     );
     return rows.map((row) => ({ id: String(row.id), active: row.active === true }));
   }
 
-  /** Takes tokens that stopped being active out of the idle scan (idempotent). */
-  async clearIdle(tokenIds: readonly string[], cutoff: number): Promise<void> {
+  /**
+   * Sets the idle key of tokens found idle but not revoked by the scan (idempotent): to their last
+   * use when that is later (recorded by an instance that does not keep the key), out of the scan
+   * when they are no longer active or could not be revoked (a record missing its owner).
+   */
+  async settleIdle(tokenIds: readonly string[], cutoff: number): Promise<void> {
     if (tokenIds.length === 0) return;
-    await this.store.query(this.graph, 'UNWIND $ids AS id MATCH (t:Token {token_id: id}) WHERE t.idle_since <= $cutoff SET t.idle_since = NULL', { ids: [...tokenIds], cutoff });
+    await this.store.query(
+      this.graph,
+      `UNWIND $ids AS id MATCH (t:Token {token_id: id}) WHERE t.idle_since <= $cutoff
+       WITH t, coalesce(t.last_used, t.created_at) AS used
+       SET t.idle_since = CASE WHEN used > $cutoff AND t.revoked = false AND t.counts_until IS NOT NULL THEN used ELSE $never END`,
+      { ids: [...tokenIds], cutoff, never: NEVER },
+    );
   }
 
-  /** Whether every token written before the lifecycle keys existed has them (the backfill finished once). */
-  async isBackfilled(): Promise<boolean> {
-    const rows = await this.store.readQuery(this.graph, 'MATCH (m:StoreMeta {key: $key}) RETURN m.key LIMIT 1', { key: BACKFILL_MARKER });
-    return rows.length > 0;
+  /** Until when tokens have been given their lifecycle keys (null: never yet). */
+  async backfilledThrough(): Promise<number | null> {
+    const rows = await this.store.readQuery(this.graph, 'MATCH (m:StoreMeta {key: $key}) RETURN m.through AS through LIMIT 1', { key: BACKFILL_MARKER });
+    const through = rows[0]?.through;
+    return typeof through === 'number' ? through : rows.length ? 0 : null;
   }
 
-  async markBackfilled(now: number): Promise<void> {
-    await this.store.query(this.graph, 'MERGE (m:StoreMeta {key: $key}) ON CREATE SET m.at = $now', { key: BACKFILL_MARKER, now });
+  async markBackfilled(through: number): Promise<void> {
+    await this.store.query(this.graph, 'MERGE (m:StoreMeta {key: $key}) SET m.through = $through', { key: BACKFILL_MARKER, through });
   }
 
   /**
@@ -127,17 +143,23 @@ export class TokenLifecycleRepository {
    * indexed range of created_at; at most `limit` per write). Answers how many were given keys and
    * whether the range held more than `limit` such tokens (then the caller narrows it).
    */
-  async backfillCreatedIn(from: number, to: number, limit: number, largestNoticeMs: number | null): Promise<{ written: number; full: boolean }> {
-    const rows = await this.store.query(
+  async backfillCreatedIn(from: number, to: number, limit: number, largestNoticeMs: number): Promise<{ written: number; full: boolean }> {
+    // Found by a read: a pass over tokens that have their keys takes no write lock.
+    const rows = await this.store.readQuery(
       this.graph,
       `MATCH (t:Token) WHERE t.created_at > $from AND t.created_at <= $to AND t.idle_since IS NULL AND t.counts_until IS NOT NULL AND t.revoked = false
-       WITH t LIMIT $limit
-       SET t.idle_since = coalesce(t.last_used, t.created_at),
-         t.notice_due = CASE WHEN $largest_notice_ms IS NULL OR t.expires_at IS NULL OR t.notice_days IS NOT NULL THEN t.notice_due ELSE t.expires_at - $largest_notice_ms END
-       RETURN count(t) AS written`,
-      { from, to, limit, largest_notice_ms: largestNoticeMs },
+       RETURN t.token_id AS id LIMIT $limit`,
+      { from, to, limit },
     );
-    const written = Number(rows[0]?.written ?? 0);
-    return { written, full: written >= limit };
+    if (rows.length === 0) return { written: 0, full: false };
+    await this.store.query(
+      this.graph,
+      `UNWIND $ids AS id MATCH (t:Token {token_id: id}) WHERE t.idle_since IS NULL
+       SET t.idle_since = coalesce(t.last_used, t.created_at),
+         t.notice_due = CASE WHEN t.expires_at IS NULL OR t.notice_days IS NOT NULL THEN $never ELSE toInteger(t.expires_at - $largest_notice_ms) END`,
+      { ids: rows.map((row) => String(row.id)), largest_notice_ms: largestNoticeMs, never: NEVER },
+    );
+    return { written: rows.length, full: rows.length >= limit };
   }
+
 }

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { AuditContext, NO_AUDIT_CONTEXT } from '../../audit/audit-event';
+import { NEVER } from '../../falkordb/never';
 import { DeliveredEventTypes } from '../../audit/outbox/delivered-event-types';
 import { FalkorDbConnection } from '../../falkordb/falkordb-connection';
 import { QueryParams, QueryValue } from '../../falkordb/query-types';
@@ -65,10 +66,10 @@ export class TokenRepository extends CredentialNodes {
       `MATCH (t:Token)-[:BELONGS_TO]->(u:User) WHERE t.counts_until <= $now
        WITH t, u LIMIT $batch
        WITH u, collect(t) AS expired
-       FOREACH (t IN expired | SET t.counts_until = NULL, t.notice_due = NULL, t.idle_since = NULL)
+       FOREACH (t IN expired | SET t.counts_until = NULL, t.notice_due = $never, t.idle_since = $never)
        SET u.active_tokens = u.active_tokens - size(expired)
        RETURN size(expired) AS retired`,
-      { now, batch },
+      { now, batch, never: NEVER },
     );
     return rows.reduce((sum, row) => sum + Number(row.retired), 0);
   }
@@ -111,7 +112,8 @@ export class TokenRepository extends CredentialNodes {
   revokeUnused(tokenIds: readonly string[], idleCutoff: number, now: number, unusedDays: number): Promise<RevokedCredentials[]> {
     return this.revokeMatching(
       `UNWIND $ids AS id MATCH (t:Token {token_id: id})
-       WHERE t.revoked = false AND t.idle_since <= $idle_cutoff AND (t.expires_at IS NULL OR t.expires_at > $now)`,
+       WHERE t.revoked = false AND t.idle_since <= $idle_cutoff AND coalesce(t.last_used, t.created_at) <= $idle_cutoff
+         AND (t.expires_at IS NULL OR t.expires_at > $now)`,
       { ids: [...tokenIds], idle_cutoff: idleCutoff },
       now,
       'unused',
@@ -135,13 +137,14 @@ export class TokenRepository extends CredentialNodes {
        CREATE (old)-[:ROTATED_TO]->(t)
        SET u.active_tokens = coalesce(u.active_tokens, 0) + 1 - (CASE WHEN old.counts_until IS NULL THEN 0 ELSE 1 END)
        SET old.revoked = true, old.revoked_at = $now, old.revoked_by = $by, old.revoked_reason = 'rotated',
-         old.rotated_to = $token_id, old.mac = $void, old.counts_until = NULL, old.notice_due = NULL, old.idle_since = NULL
+         old.rotated_to = $token_id, old.mac = $void, old.counts_until = NULL, old.notice_due = $never, old.idle_since = $never
        ${createAuditEvent('rotated', tokenSubject('old'))}
        ${createAuditEvent('created', tokenSubject('t'))}
        RETURN t.token_id AS token_id`,
       {
         ...newTokenParams(next),
         old_id: oldId,
+        never: NEVER,
         now,
         by,
         void: VOID_MAC,
@@ -173,12 +176,12 @@ export class TokenRepository extends CredentialNodes {
        WITH u, collect(t) AS revoked, sum(CASE WHEN t.counts_until IS NULL THEN 0 ELSE 1 END) AS counted
        FOREACH (t IN revoked |
          SET t.revoked = true, t.revoked_at = $now, t.revoked_reason = $reason, t.revoked_by = $by, t.mac = $void, t.counts_until = NULL,
-           t.notice_due = NULL, t.idle_since = NULL
+           t.notice_due = $never, t.idle_since = $never
          ${createAuditEvent('event', tokenSubject('t'))})
        SET u.active_tokens = toInteger(u.active_tokens - counted)
        WITH revoked, revoked[0] AS first
        RETURN [t IN revoked | t.token_id] AS ids, first.username AS username, first.host AS host, first.port AS port`,
-      { ...params, now, reason, by, void: VOID_MAC, ...auditEventParams(this.delivered, 'event', REVOCATION_EVENT[reason], now, context, { reason, ...detail }) },
+      { ...params, now, reason, by, void: VOID_MAC, never: NEVER, ...auditEventParams(this.delivered, 'event', REVOCATION_EVENT[reason], now, context, { reason, ...detail }) },
     );
     return rows.map(revokedCredentialsOf).filter((revoked) => revoked.ids.length > 0);
   }

@@ -123,6 +123,18 @@ describe('TokenLifecycle (real FalkorDB)', () => {
     expect(await propertiesOf(expired.tokenId)).toEqual(expect.arrayContaining(kept));
   });
 
+  it('keeps every property of a token used without an address or user agent after a use with both', async () => {
+    const now = Date.now();
+    const token = await harness.storePat(null, now - 20 * 60_000);
+    const reader = harness.get(CredentialReader);
+    const keys = async () => Object.keys(((await store().readQuery(GRAPH, 'MATCH (t:Token {token_id: $id}) RETURN properties(t) AS p', { id: token.tokenId }))[0].p as Record<string, unknown>)).sort();
+    await reader.verify({ kind: 'pat', id: token.tokenId, token: token.token, subject: harness.userId, clientAddress: '203.0.113.9', userAgent: 'cron/1' }, now - 10 * 60_000);
+    const before = await keys();
+    await expect(reader.verify({ kind: 'pat', id: token.tokenId, token: token.token, subject: harness.userId }, now)).resolves.toMatchObject({ lastUsedIp: null, lastUsedUserAgent: null, lastUsed: now });
+    expect(await keys()).toEqual(before);
+    await expect(reader.verify({ kind: 'pat', id: token.tokenId, token: token.token, subject: harness.userId }, now + 1)).resolves.toMatchObject({ id: token.tokenId });
+  });
+
   it('finds due tokens through indexes, not by reading every token', async () => {
     const plans = await Promise.all(
       ['MATCH (t:Token) WHERE t.notice_due <= 1 RETURN t LIMIT 1', 'MATCH (t:Token) WHERE t.idle_since <= 1 RETURN t LIMIT 1'].map((query) =>

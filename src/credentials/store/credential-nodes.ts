@@ -89,8 +89,9 @@ export function toCredentialRecord(row: Row, shape: CredentialNodeShape): Creden
     revokedReason: (REVOCATION_REASONS as readonly string[]).includes(String(row.revoked_reason)) ? (row.revoked_reason as RevocationReason) : null,
     rotatedTo: optionalString(row.rotated_to),
     name: optionalString(row.name),
-    lastUsedIp: optionalString(row.last_used_ip),
-    lastUsedUserAgent: optionalString(row.last_used_user_agent),
+    // '' = none (written so, never removed: see TokenRepository.recordUse).
+    lastUsedIp: optionalString(row.last_used_ip) || null,
+    lastUsedUserAgent: optionalString(row.last_used_user_agent) || null,
     recentIps: optionalStrings(row.recent_ips) ?? [],
   };
 }

@@ -191,7 +191,9 @@ export class TokenRepository extends CredentialNodes {
    * recent ones (newest first). Written when `last_used` is 5 minutes old, or when the address is
    * not among the recent ones and none was added in the last minute: those conditions are in the
    * write, so instances never write more often than that together. A new address is recorded as a
-   * `token.new_ip` event in the same write. Returns the recent addresses as stored afterwards.
+   * `token.new_ip` event in the same write. Returns the recent addresses as stored afterwards. A
+   * missing address or user agent is written as '' (read back as null), never removed: FalkorDB 4.16
+   * drops the wrong properties when one query removes two (falkordb/never.ts).
    */
   async recordUse(tokenId: string, use: CredentialUse, context: AuditContext = NO_AUDIT_CONTEXT): Promise<string[] | undefined> {
     const rows = await this.store.query(
@@ -200,7 +202,7 @@ export class TokenRepository extends CredentialNodes {
        WITH c, coalesce(c.recent_ips, []) AS recent
        WITH c, recent, ($ip IS NOT NULL AND NOT $ip IN recent) AS new_ip
        WHERE c.last_used IS NULL OR c.last_used <= $used_before OR (new_ip AND (c.new_ip_at IS NULL OR c.new_ip_at <= $new_ip_before))
-       SET c.last_used = $now, c.last_used_order = $now, c.idle_since = $now, c.last_used_ip = $ip, c.last_used_user_agent = $user_agent,
+       SET c.last_used = $now, c.last_used_order = $now, c.idle_since = $now, c.last_used_ip = coalesce($ip, ''), c.last_used_user_agent = coalesce($user_agent, ''),
          c.recent_ips = CASE WHEN $ip IS NULL THEN recent ELSE ([$ip] + [a IN recent WHERE a <> $ip])[0..$max_recent] END
        FOREACH (_ IN CASE WHEN new_ip THEN [1] ELSE [] END |
          SET c.new_ip_at = $now

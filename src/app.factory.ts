@@ -3,6 +3,7 @@ import { LoggerService, Logger } from '@nestjs/common';
 import { HttpAdapterHost, NestFactory } from '@nestjs/core';
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
+import { collectDefaultMetrics, Registry } from 'prom-client';
 import { AppModule } from './app.module';
 import { PROBLEM_CONTENT_TYPE } from './common/problem-details';
 import { ProblemDetailsFilter } from './common/problem-details.filter';
@@ -11,6 +12,10 @@ import { AccessLog, LoggerAccessLog } from './http/access-log';
 import { isAllowedHost } from './http/host-allow-list';
 import { ALWAYS_SECURITY_HEADERS, securityHeadersFor } from './http/security-headers';
 import { AppConfig } from './config/app-config';
+import { MetricsSettings } from './config/observability-settings';
+import { errorMessage } from './common/error-message';
+import { MetricsListener } from './metrics/metrics-listener';
+import { PatMetrics } from './metrics/pat-metrics';
 import { RequestDrain } from './shutdown/request-drain';
 import { setupSwagger } from './swagger';
 
@@ -77,7 +82,10 @@ export async function createApp(config: AppConfig, options: CreateAppOptions = {
     // not refused with 503: a graceful shutdown has already drained the load balancer's traffic.
     return503OnClosing: false,
   });
-  const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(config), adapter, {
+  // The service's own registry: its metrics and Node's process metrics, served on the metrics listener.
+  const registry = config.metrics ? new Registry() : undefined;
+  if (registry) collectNodeMetrics(registry);
+  const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(config, registry), adapter, {
     logger: options.logger,
     // Every body of this API is JSON: Fastify's own JSON parser (bounded by bodyLimit) is the only
     // one, so a body of another type (curl -d without a Content-Type sends a form) is a clear 415.
@@ -97,9 +105,12 @@ export async function createApp(config: AppConfig, options: CreateAppOptions = {
   const drain = options.drain ?? new RequestDrain();
   drain.track(app.getHttpServer(), (request) => (request.url ?? '').startsWith('/health/'));
   const accessLog = options.accessLog ?? new LoggerAccessLog(new Logger('HTTP'));
+  // The metrics listener, started once the app is ready, closes with it.
+  let metricsListener: MetricsListener | undefined;
   fastify.addHook('onClose', (_instance, done) => {
     accessLog.flush();
-    done();
+    if (metricsListener) void metricsListener.close().then(() => done());
+    else done();
   });
   fastify.addHook('onRequest', (request, reply, done) => {
     void reply.header('X-Request-Id', request.id);
@@ -133,7 +144,10 @@ export async function createApp(config: AppConfig, options: CreateAppOptions = {
     if (gate) void gate.then(() => done(null, payload));
     else done(null, payload);
   });
+  const metrics = registry ? app.get(PatMetrics) : undefined;
   fastify.addHook('onResponse', (request, reply, done) => {
+    // The route's template (`/api/auth/tokens/:tokenId`), never the raw path: bounded label values.
+    metrics?.httpRequest(request.method, request.routeOptions.url ?? 'unmatched', reply.statusCode, reply.elapsedTime / 1000);
     accessLog.record({
       requestId: request.id,
       method: request.method,
@@ -158,5 +172,28 @@ export async function createApp(config: AppConfig, options: CreateAppOptions = {
     throw error;
   }
   await fastify.ready();
+  if (registry && config.metrics) metricsListener = await listenForMetrics(app, registry, config.metrics);
   return app;
+}
+
+/**
+ * prom-client's default process and Node metrics, less three gauges it names with `_total` (a
+ * counter's suffix), which `promtool check metrics` rejects and dashboards misread as counters.
+ */
+function collectNodeMetrics(registry: Registry): void {
+  collectDefaultMetrics({ register: registry });
+  for (const name of ['nodejs_active_handles_total', 'nodejs_active_requests_total', 'nodejs_active_resources_total']) registry.removeSingleMetric(name);
+}
+
+/** The metrics listener; a port in use stops startup with the remedy. */
+async function listenForMetrics(app: NestFastifyApplication, registry: Registry, { host, port }: MetricsSettings): Promise<MetricsListener> {
+  try {
+    const listener = await MetricsListener.start(registry, host, port);
+    new Logger('Metrics').log(`Prometheus metrics on http://${host}:${listener.port}/metrics`);
+    return listener;
+  } catch (error) {
+    await app.close().catch(() => undefined);
+    const inUse = (error as { code?: string }).code === 'EADDRINUSE';
+    throw new Error(inUse ? `METRICS_PORT ${port} on ${host} is in use (another instance?): set METRICS_PORT to a free port, or 0 for no metrics` : errorMessage(error));
+  }
 }

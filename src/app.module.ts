@@ -1,4 +1,5 @@
 import { DynamicModule, Module } from '@nestjs/common';
+import type { Registry } from 'prom-client';
 import { AppConfig } from './config/app-config';
 import { FalkorDbPatModule } from './falkordb-pat.module';
 import { HealthModule } from './health/health.module';
@@ -6,11 +7,13 @@ import { HealthModule } from './health/health.module';
 /** The standalone service: every feature module through the facade (the settings page included, `/` leading to it), and the health probes. */
 @Module({})
 export class AppModule {
-  static forRoot(config: AppConfig): DynamicModule {
+  /** `metrics`: the registry the service's metrics go into (the metrics listener serves it); none = not counted. */
+  static forRoot(config: AppConfig, metrics?: Registry): DynamicModule {
     const { falkordb, auth, tokens, graphApi } = config;
+    const routes = { settingsPage: { redirectRoot: true }, ...(metrics ? { metrics: { registry: metrics } } : {}) };
     return {
       module: AppModule,
-      imports: [FalkorDbPatModule.forRoot({ falkordb, auth, tokens, graphApi, routes: { settingsPage: { redirectRoot: true } } }), HealthModule],
+      imports: [FalkorDbPatModule.forRoot({ falkordb, auth, tokens, graphApi, routes }), HealthModule],
     };
   }
 }

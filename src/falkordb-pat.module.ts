@@ -8,6 +8,7 @@ import { AuditApiModule } from './audit/http/audit-api.module';
 import { GraphApiModule } from './graph-api/graph-api.module';
 import { DEFAULT_GRAPH_API_ROUTE_PREFIX } from './graph-api/graph-api.module-definition';
 import { GraphApiModuleOptions } from './graph-api/graph-api.options';
+import { MetricsModule, MetricsModuleOptions } from './metrics/metrics.module';
 import { SettingsPageModule } from './settings-page/settings-page.module';
 import { resolveSettingsPageOptions, SettingsPageOptions } from './settings-page/settings-page.options';
 import { TokensModule } from './tokens/tokens.module';
@@ -34,6 +35,11 @@ export interface FalkorDbPatStaticOptions {
    * at `settings/tokens` for `true`, or where `{ path }` says. Default false (off).
    */
   settingsPage?: boolean | SettingsPageOptions;
+  /**
+   * Count the service's Prometheus metrics (`falkordb_pat_*`) into prom-client's default registry
+   * (`true`) or the one given, for the host's own `/metrics`. Default false (nothing counted).
+   */
+  metrics?: boolean | MetricsModuleOptions;
 }
 
 export interface FalkorDbPatAsyncOptions extends FalkorDbPatStaticOptions, Pick<ModuleMetadata, 'imports'> {
@@ -90,6 +96,7 @@ export class FalkorDbPatModule {
         AuditApiModule.forRoot({ routePrefix }),
         ...graphApi,
         ...settingsPage,
+        ...(options.metrics ? [MetricsModule.forRoot(options.metrics === true ? {} : options.metrics)] : []),
       ],
       exports: [TokensModule],
     };

@@ -11,6 +11,7 @@ import { dirname, join, normalize, relative } from 'node:path';
 const LAYERS: readonly (readonly string[])[] = [
   ['domain'],
   ['common'],
+  ['metrics'],
   ['falkordb'],
   ['paging'],
   ['audit'],
@@ -18,7 +19,7 @@ const LAYERS: readonly (readonly string[])[] = [
   ['event-delivery'],
   ['auth'],
   ['tokens', 'graph-api', 'health', 'openapi', 'audit/http'],
-  ['settings-page', 'http', 'shutdown'],
+  ['settings-page', 'http', 'shutdown', 'logging'],
   ['config'],
   [''], // the facade, the app and the entry points at src/ itself
 ];

@@ -1,6 +1,8 @@
-import { ConsoleLogger, Logger } from '@nestjs/common';
+import { Logger } from '@nestjs/common';
 import { createApp } from './app.factory';
-import { BufferedJsonAccessLog } from './http/access-log';
+import { BufferedJsonAccessLog, SilentAccessLog } from './http/access-log';
+import { PrettyAccessLog } from './http/pretty-access-log';
+import { levelsUpTo, ServiceLogger } from './logging/service-logger';
 import { loadAppConfig } from './config/app-config';
 import { installGracefulShutdown } from './shutdown/graceful-shutdown';
 import { RequestDrain } from './shutdown/request-drain';
@@ -9,14 +11,19 @@ import { errorMessage } from './common/error-message';
 async function bootstrap(): Promise<void> {
   const config = await loadAppConfig(process.env);
   const drain = new RequestDrain();
-  // One JSON object per line, for log shippers.
-  // Request lines in the same JSON shape, written once per event-loop turn rather than once per request.
-  const app = await createApp(config, { logger: new ConsoleLogger({ json: true }), drain, accessLog: new BufferedJsonAccessLog(process.stdout) });
+  const logger = new ServiceLogger(config.logs.format, config.logs.level);
+  // JSON: request lines in Nest's JSON shape, written once per event-loop turn rather than once per
+  // request. Pretty: one readable line per request. Request lines are `log` level.
+  const requestLines = levelsUpTo(config.logs.level).includes('log');
+  const accessLog = !requestLines ? new SilentAccessLog() : config.logs.format === 'json' ? new BufferedJsonAccessLog(process.stdout) : new PrettyAccessLog(process.stdout);
+  const app = await createApp(config, { logger, drain, accessLog });
   await app.listen(config.port, config.host);
   // Not app.enableShutdownHooks(): that closes HTTP at once. This drains first, then closes HTTP,
   // then FalkorDB (Nest's shutdown hooks), and exits 0.
   installGracefulShutdown({ app, server: app.getHttpServer(), drain, graceMs: config.shutdownGraceMs });
-  Logger.log(`FalkorDB PAT service on ${await app.getUrl()} (listening on ${config.host}; docs at /docs)`, 'Bootstrap');
+  const url = (await app.getUrl()).replace('[::1]', 'localhost').replace('127.0.0.1', 'localhost');
+  const metrics = config.metrics ? `, metrics on http://${config.metrics.host}:${config.metrics.port}/metrics` : '';
+  Logger.log(`FalkorDB PAT service on ${url}: settings page ${url}/settings/tokens, API docs ${url}/docs${metrics} (listening on ${config.host})`, 'Bootstrap');
 }
 
 bootstrap().catch((error: unknown) => {

@@ -94,7 +94,7 @@ describe('package entry point', () => {
       cwd: packageDir,
       detached: true,
       stdio: 'ignore',
-      env: { PATH: process.env.PATH, HOME: process.env.HOME, PORT: String(httpPort), FALKORDB_EMBEDDED_PORT: String(falkordbPort), FALKORDB_DATA_DIR: dataDir },
+      env: { PATH: process.env.PATH, HOME: process.env.HOME, PORT: String(httpPort), FALKORDB_EMBEDDED_PORT: String(falkordbPort), FALKORDB_DATA_DIR: dataDir, METRICS_PORT: '0' },
     });
     const exited = new Promise<number | null>((resolve) => npm.once('exit', resolve));
     try {

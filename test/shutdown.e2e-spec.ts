@@ -150,7 +150,7 @@ describe('shutdown of `node dist/main.js` (e2e)', () => {
     const child = spawn(process.execPath, [join(packageDir, 'dist', 'main.js')], {
       cwd: packageDir,
       stdio: ['ignore', 'pipe', 'pipe'],
-      env: { PATH: process.env.PATH, HOME: process.env.HOME, NODE_ENV: 'production', HOST: '127.0.0.1', PORT: String(port), ...SECRETS, ...env },
+      env: { PATH: process.env.PATH, HOME: process.env.HOME, NODE_ENV: 'production', HOST: '127.0.0.1', PORT: String(port), METRICS_PORT: '0', ...SECRETS, ...env },
     });
     const service: Service = {
       process: child,

@@ -12,6 +12,7 @@ import { IssuedClaims } from './jwt-claims';
 import { CredentialKind, Principal } from '../domain/principal';
 import { principalOf } from './principal-of';
 import { markFailureRecorded } from './recorded-failure';
+import type { AuthFailureReason } from '../audit/auth-failures';
 import { credentialOf, extractCredential, RequestCredential } from './request-credential';
 import { requestOriginOf } from './request-origin';
 import { VerifiedSignatures } from './verified-signatures';
@@ -141,11 +142,12 @@ export class JwtStrategy extends PassportStrategy(Strategy, JWT_STRATEGY) implem
     // Where the request came from: recorded with the use (usage, new addresses) or the refusal.
     const origin = requestOriginOf(request);
     const presented = { kind, id, subject: claims.sub, token: credential.token, clientAddress: origin.ip, userAgent: origin.userAgent };
-    const record = await this.credentials.verify(presented, Date.now());
+    let refusal: AuthFailureReason = 'invalid_token';
+    const record = await this.credentials.verify(presented, Date.now(), (reason) => (refusal = reason));
     if (!record) {
       // Revocation on another instance shows up here first: its connection on this one goes too.
       this.pool?.evict(id);
-      markFailureRecorded(request);
+      markFailureRecorded(request, refusal);
       throw new InvalidTokenError(REJECTED[kind]);
     }
     const principal = principalOf(kind, record);

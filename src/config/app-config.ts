@@ -11,6 +11,8 @@ import { Environment, readBoolean, readInteger } from './environment';
 import { falkorDbLimitsOf, readSentinel, storeServerLoginProblems, withUrlCredentials } from './falkordb-settings';
 import { readAllowedHosts, readHost, readOrigins, readPort, readShutdownGrace, readTrustProxy } from './http-settings';
 import { readEventWebhook, readExpiryNoticeDays, readLifecycleScanIntervalMs, readRevokeUnusedDays } from './notify-settings';
+import { readLogs, readMetrics, MetricsSettings } from './observability-settings';
+import { LogSettings } from '../logging/log-settings';
 import { inVariableNames } from './variable-names';
 
 export type { Environment };
@@ -35,6 +37,9 @@ export interface AppConfig {
   auth: AuthModuleOptions;
   tokens: TokensModuleOptions;
   graphApi: GraphApiModuleOptions;
+  /** The metrics listener (METRICS_HOST:METRICS_PORT); null = no metrics (METRICS_PORT=0). */
+  metrics: MetricsSettings | null;
+  logs: LogSettings;
 }
 
 export class ConfigError extends Error {
@@ -59,7 +64,7 @@ function checkNotPlaceholder(name: string, value: string, problems: string[]): v
  * once and kept in `<FALKORDB_DATA_DIR>/secrets.json` so restarts keep tokens valid; in production
  * a missing or weak secret stops startup.
  */
-export async function loadAppConfig(env: Environment): Promise<AppConfig> {
+export async function loadAppConfig(env: Environment, output: { terminal: boolean } = { terminal: process.stdout.isTTY === true }): Promise<AppConfig> {
   const problems: string[] = [];
   const production = env.NODE_ENV === 'production';
   const dataDir = resolve(env.FALKORDB_DATA_DIR?.trim() || './data');
@@ -127,6 +132,8 @@ export async function loadAppConfig(env: Environment): Promise<AppConfig> {
     // Development listens on loopback with a passwordless FalkorDB user: only loopback names by default.
     allowedHosts: readAllowedHosts(env.ALLOWED_HOSTS, production ? '*' : LOOPBACK_HOSTS, problems),
     shutdownGraceMs: readShutdownGrace(env, problems),
+    metrics: readMetrics(env, problems),
+    logs: readLogs(env, production, output.terminal, problems),
   };
 
   let jwtSecret = env.JWT_SECRET ?? '';

@@ -58,12 +58,13 @@ export class CredentialReader {
    * while the store provably has not changed since this instance last read it: RecentAuthReads),
    * plus a usage write when one is due (usage-tracking.ts: `last_used` every 5 minutes, a new address at
    * most every minute); none at all for a credential known to be revoked (RevocationNotices). A
-   * refusal is recorded as an `auth.failed` audit event (aggregated).
+   * refusal is recorded as an `auth.failed` audit event (aggregated), and told to `onRefused`.
    */
-  async verify(presented: PresentedCredential, now: number): Promise<CredentialRecord | undefined> {
+  async verify(presented: PresentedCredential, now: number, onRefused?: (reason: AuthFailureReason) => void): Promise<CredentialRecord | undefined> {
     const use: CredentialUse = { at: now, ip: presented.clientAddress ?? null, userAgent: presented.userAgent ?? null };
     const refuse = (reason: AuthFailureReason, owner: CredentialOwnerRef | undefined): undefined => {
       this.repeatedEvents.record(knownCredentialFailure(presented.kind, presented.id, owner ?? null, reason, use));
+      onRefused?.(reason);
       return undefined;
     };
     // Known revoked (told by the instance that revoked it, or read here before): refused without a

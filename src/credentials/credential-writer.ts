@@ -4,6 +4,7 @@ import { CredentialKind, CredentialRef } from '../domain/credential-kind';
 import { RevocationReason } from '../domain/token-permissions';
 import { UserConnectionPool } from '../falkordb/user-connections/user-connection-pool';
 import { CredentialSeal } from './credential-seal';
+import { PatMetrics } from '../metrics/pat-metrics';
 import { CredentialsModuleOptions } from './credentials.options';
 import { CREDENTIALS_MODULE_OPTIONS } from './credentials.module-definition';
 import { NewSession, NewToken } from './credential-inputs';
@@ -34,13 +35,17 @@ export class CredentialWriter {
     @Inject(CREDENTIALS_MODULE_OPTIONS) private readonly options: CredentialsModuleOptions,
     /** A revoked credential's pooled FalkorDB connection (Graph API) closes with it, not when it next idles out. */
     @Optional() private readonly pool?: UserConnectionPool,
+    /** Counts created and revoked tokens, when the host counts metrics. */
+    @Optional() private readonly metrics?: PatMetrics,
   ) {}
 
   /** Stores a PAT unless its user already holds `maxActive` active tokens on its server (false then). */
   async storeToken(token: NewToken, maxActive: number, context: AuditContext = NO_AUDIT_CONTEXT): Promise<boolean> {
     // Tokens that expired since the last write stop counting first, so the cap sees only active ones.
     while ((await this.nodes.tokens.retireExpired(token.createdAt, RETIRE_BATCH)) === RETIRE_BATCH);
-    return this.nodes.tokens.createWithinCap(this.sealed(token), maxActive, context);
+    const stored = await this.nodes.tokens.createWithinCap(this.sealed(token), maxActive, context);
+    if (stored) this.metrics?.tokenCreated();
+    return stored;
   }
 
   /** The token as stored: sealed, and scheduled for its first expiry notice. */
@@ -60,7 +65,11 @@ export class CredentialWriter {
    */
   async rotateToken(oldId: string, next: NewToken, now: number, by: string, context: AuditContext = NO_AUDIT_CONTEXT): Promise<boolean> {
     const rotated = await this.nodes.tokens.rotate(oldId, this.sealed(next), now, by, context);
-    if (rotated) this.pool?.evict(oldId);
+    if (rotated) {
+      this.pool?.evict(oldId);
+      this.metrics?.tokenCreated();
+      this.metrics?.tokensRevokedFor('rotated', 1);
+    }
     return rotated;
   }
 
@@ -79,12 +88,12 @@ export class CredentialWriter {
     const revoked = await this.nodes.of(credential.kind).revoke(credential.id, now, reason, by, context);
     // Evicted even when it was revoked already (a connection opened meanwhile goes too).
     this.pool?.evict(credential.id);
-    await this.released(credential.kind, revoked);
+    await this.released(credential.kind, revoked, reason);
   }
 
   /** Revokes every active token of `username` on `server`; returns how many. */
   async revokeTokensOf(server: { host: string; port: number }, username: string, now: number, by: string, context: AuditContext = NO_AUDIT_CONTEXT): Promise<number> {
-    const ids = await this.released('pat', await this.nodes.tokens.revokeAllOf(server, username, now, by, context));
+    const ids = await this.released('pat', await this.nodes.tokens.revokeAllOf(server, username, now, by, context), 'bulk');
     return ids.length;
   }
 
@@ -103,12 +112,12 @@ export class CredentialWriter {
    * since they were found keeps them); returns the ids it revoked.
    */
   async revokeUnused(tokenIds: readonly string[], idleCutoff: number, now: number, unusedDays: number): Promise<string[]> {
-    return this.released('pat', await this.nodes.tokens.revokeUnused(tokenIds, idleCutoff, now, unusedDays));
+    return this.released('pat', await this.nodes.tokens.revokeUnused(tokenIds, idleCutoff, now, unusedDays), 'unused');
   }
 
   /** A token rotated away was used again: everything rotated from it is revoked (reuse detection). */
   async revokeSuccessorsOf(tokenId: string, now: number, context: AuditContext): Promise<void> {
-    const ids = await this.released('pat', await this.nodes.tokens.revokeSuccessors(tokenId, now, context));
+    const ids = await this.released('pat', await this.nodes.tokens.revokeSuccessors(tokenId, now, context), 'reuse_detected');
     this.pool?.evict(tokenId);
     if (ids.length) this.logger.warn(`Token ${tokenId} was used after it had been rotated: revoked ${ids.length} token(s) rotated from it`);
   }
@@ -117,8 +126,9 @@ export class CredentialWriter {
    * What one write revoked: their pooled connections close, and the other instances are told
    * before the revocation answers, so they refuse the next use without a read. Answers the ids.
    */
-  private async released(kind: CredentialKind, revoked: readonly RevokedCredentials[]): Promise<string[]> {
+  private async released(kind: CredentialKind, revoked: readonly RevokedCredentials[], reason: RevocationReason): Promise<string[]> {
     const ids = revoked.flatMap((group) => group.ids);
+    if (kind === 'pat') this.metrics?.tokensRevokedFor(reason, ids.length);
     for (const id of ids) this.pool?.evict(id);
     await this.revocations.announce(kind, revoked);
     return ids;

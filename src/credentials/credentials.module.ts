@@ -16,6 +16,7 @@ import { SessionRepository } from './store/session.repository';
 import { TokenRepository } from './store/token.repository';
 import { TokenStoreExposure } from './token-store-exposure';
 import { TokenLifecycle } from './token-lifecycle';
+import { ActiveTokenMetric } from './active-token-metric';
 import { TokenLifecycleRepository } from './store/token-lifecycle.repository';
 
 /** Without a change feed every request reads the store (nothing is remembered). */
@@ -49,6 +50,7 @@ const OPTIONAL_FEED = { token: StoreChangeFeed, optional: true };
     CredentialRetention,
     TokenLifecycleRepository,
     TokenLifecycle,
+    ActiveTokenMetric,
     // Token listings' page cursors are signed with a key derived from the encryption key.
     { provide: PageCursors, inject: [CREDENTIALS_MODULE_OPTIONS], useFactory: (options: CredentialsModuleOptions) => new PageCursors(options.encryptionKey) },
   ],

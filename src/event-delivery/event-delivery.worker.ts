@@ -1,4 +1,5 @@
-import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown, Optional } from '@nestjs/common';
+import { PatMetrics } from '../metrics/pat-metrics';
 import { auditEventView } from '../audit/audit-event-view';
 import { ClaimedEvent, EventOutbox } from '../audit/outbox/event-outbox';
 import { errorMessage } from '../common/error-message';
@@ -40,6 +41,8 @@ export class EventDeliveryWorker implements OnApplicationBootstrap, OnApplicatio
     private readonly outbox: EventOutbox,
     private readonly exposure: TokenStoreExposure,
     @Inject(EVENT_DELIVERY_OPTIONS) private readonly options: EventDeliveryOptions,
+    /** Counts delivery attempts by result, when the host counts metrics. */
+    @Optional() private readonly metrics?: PatMetrics,
   ) {
     if (options.webhook) this.sender = new WebhookSender(options.webhook, USER_AGENT);
   }
@@ -98,15 +101,18 @@ export class EventDeliveryWorker implements OnApplicationBootstrap, OnApplicatio
     const outcome = await this.sender!.send(auditEventView(event), Date.now());
     const settledAt = Date.now();
     if (outcome.delivered) {
+      this.metrics?.webhookDelivery('delivered');
       await this.outbox.markDelivered(claimed, settledAt);
       return;
     }
     if (attempt >= this.options.webhook!.maxAttempts) {
+      this.metrics?.webhookDelivery('failed');
       await this.outbox.markFailed(claimed, settledAt, outcome.error);
       this.logger.error(`Event ${event.id} (${event.type}) was not delivered after ${attempt} attempts (last: ${outcome.error}); recorded as failed`);
       return;
     }
     const delay = retryDelayMs(attempt);
+    this.metrics?.webhookDelivery('retried');
     await this.outbox.scheduleRetry(claimed, settledAt + delay, outcome.error);
     this.logger.warn(`Event ${event.id} (${event.type}) attempt ${attempt} failed (${outcome.error}); next in ${delay / 1000} s`);
   }

@@ -6,6 +6,7 @@ import { LoginConnections } from './user-connections/login-connections';
 import { StoreChangeFeed } from './store-change-feed';
 import { UserConnectionFactory } from './user-connections/user-connection.factory';
 import { UserConnectionPool } from './user-connections/user-connection-pool';
+import { StoreMetrics } from './store-metrics';
 
 /**
  * FalkorDB connection layer: the service's own store connection (external URL, host-provided
@@ -14,7 +15,7 @@ import { UserConnectionPool } from './user-connections/user-connection-pool';
  * that tells when the store graph changed (StoreChangeFeed).
  */
 @Module({
-  providers: [FalkorDbConnection, StoreChangeFeed, FalkorDbHealthIndicator, UserConnectionFactory, UserConnectionPool, LoginConnections],
+  providers: [FalkorDbConnection, StoreChangeFeed, StoreMetrics, FalkorDbHealthIndicator, UserConnectionFactory, UserConnectionPool, LoginConnections],
   exports: [FALKORDB_MODULE_OPTIONS, FalkorDbConnection, StoreChangeFeed, FalkorDbHealthIndicator, UserConnectionFactory, UserConnectionPool, LoginConnections],
 })
 export class FalkorDbModule extends ConfigurableFalkorDbModule {}

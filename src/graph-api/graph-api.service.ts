@@ -1,4 +1,4 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, Optional } from '@nestjs/common';
 import { Principal } from '../domain/principal';
 import { ValidationFailedError } from '../common/domain-errors';
 import { permitsGraph } from '../domain/token-permissions';
@@ -24,6 +24,8 @@ import { TokenStoreGraph } from './token-store-graph';
 import { GRAPH_API_MODULE_OPTIONS } from './graph-api.module-definition';
 import { GraphApiLimits, graphApiLimitsOf, GraphApiModuleOptions } from './graph-api.options';
 import { QueryResult, readCompactReply, referencesSchema, stringColumn, toQueryResult, UnexpectedReplyError } from './result-mapper';
+import { PatMetrics } from '../metrics/pat-metrics';
+import { graphQueryOutcomeOf } from './graph-query-outcome';
 
 export interface QueryRequest {
   query: string;
@@ -55,19 +57,29 @@ export class GraphApiService {
     @Inject(GRAPH_API_MODULE_OPTIONS) options: GraphApiModuleOptions,
     private readonly connections: CallerConnections,
     private readonly tokenStore: TokenStoreGraph,
+    /** Counts each command by outcome, when the host counts metrics. */
+    @Optional() private readonly metrics?: PatMetrics,
   ) {
     this.limits = graphApiLimitsOf(options);
     this.admission = new QueryAdmission(this.limits);
   }
 
   /** Graphs on the caller's server that FalkorDB lets the caller list, minus the token store for non-admins. */
-  async listGraphs(principal: Principal): Promise<string[]> {
+  listGraphs(principal: Principal): Promise<string[]> {
+    return this.measured(() => this.listGraphsNow(principal));
+  }
+
+  private async listGraphsNow(principal: Principal): Promise<string[]> {
     const context = this.context(principal, '');
     const reply = await this.run(principal, context, (connection) => this.send(connection, [...LIST_ARGS], context));
     return asStrings(reply, 'GRAPH.LIST').filter((graph) => this.tokenStore.isVisibleTo(principal, graph) && permitsGraph(principal.graphs, graph));
   }
 
-  async query(principal: Principal, graph: string, request: QueryRequest): Promise<QueryResult> {
+  query(principal: Principal, graph: string, request: QueryRequest): Promise<QueryResult> {
+    return this.measured(() => this.queryNow(principal, graph, request));
+  }
+
+  private async queryNow(principal: Principal, graph: string, request: QueryRequest): Promise<QueryResult> {
     assertReachable(principal, graph);
     this.tokenStore.assertQueryable(principal, graph);
     const readOnlyReason = readOnlyReasonOf(principal, request.readOnly === true);
@@ -85,7 +97,11 @@ export class GraphApiService {
   }
 
   /** FalkorDB's execution plan, one line per operation (indented by depth). */
-  async explain(principal: Principal, graph: string, query: string): Promise<string[]> {
+  explain(principal: Principal, graph: string, query: string): Promise<string[]> {
+    return this.measured(() => this.explainNow(principal, graph, query));
+  }
+
+  private async explainNow(principal: Principal, graph: string, query: string): Promise<string[]> {
     assertReachable(principal, graph);
     this.tokenStore.assertInspectable(principal, graph);
     const context = this.context(principal, graph);
@@ -93,7 +109,11 @@ export class GraphApiService {
     return asStrings(reply, 'GRAPH.EXPLAIN');
   }
 
-  async deleteGraph(principal: Principal, graph: string): Promise<void> {
+  deleteGraph(principal: Principal, graph: string): Promise<void> {
+    return this.measured(() => this.deleteGraphNow(principal, graph));
+  }
+
+  private async deleteGraphNow(principal: Principal, graph: string): Promise<void> {
     assertReachable(principal, graph);
     assertMayDeleteGraphs(principal);
     this.tokenStore.assertDeletable(principal, graph);
@@ -102,12 +122,30 @@ export class GraphApiService {
   }
 
   /** Always GRAPH.RO_QUERY: reading the schema must never create a graph that does not exist. */
-  async schema(principal: Principal, graph: string): Promise<GraphSchema> {
+  schema(principal: Principal, graph: string): Promise<GraphSchema> {
+    return this.measured(() => this.schemaNow(principal, graph));
+  }
+
+  private async schemaNow(principal: Principal, graph: string): Promise<GraphSchema> {
     assertReachable(principal, graph);
     this.tokenStore.assertInspectable(principal, graph);
     const context = this.context(principal, graph);
     const names = await this.run(principal, context, (connection) => this.schemaNames(connection, queryCommandOf(true), graph, context));
     return { labels: [...names.labels], relationshipTypes: [...names.relationshipTypes], propertyKeys: [...names.propertyKeys] };
+  }
+
+  /** `work` counted by outcome and timed (when metrics are counted); its answer or error unchanged. */
+  private async measured<T>(work: () => Promise<T>): Promise<T> {
+    if (!this.metrics) return work();
+    const started = performance.now();
+    try {
+      const result = await work();
+      this.metrics.graphQuery('ok', (performance.now() - started) / 1000);
+      return result;
+    } catch (error) {
+      this.metrics.graphQuery(graphQueryOutcomeOf(error), (performance.now() - started) / 1000);
+      throw error;
+    }
   }
 
   /** The three procedures are sent together (pipelined on the one connection). */

@@ -28,6 +28,13 @@ export class LoggerAccessLog implements AccessLog {
   flush(): void {}
 }
 
+/** No request lines (LOG_LEVEL above `log`). */
+export class SilentAccessLog implements AccessLog {
+  record(): void {}
+
+  flush(): void {}
+}
+
 /** A string field as JSON.stringify writes it, or nothing when it is not a string (a client gone before its address was read). */
 const textField = (name: string, value: unknown): string[] => (typeof value === 'string' ? [`"${name}":${JSON.stringify(value)}`] : []);
 

@@ -7,6 +7,8 @@ import { NULL_ORDER_OFFSET } from '../../src/credentials/store/token-order-keys'
 import { AUDIT_EVENT_LABEL } from '../../src/audit/audit-event';
 import { FOLD_QUERY } from '../../src/falkordb/pending-changes-fold';
 import { DEFAULT_EXPIRY_NOTICE_DAYS } from '../../src/auth/auth.options';
+import { noticeStep } from '../../src/credentials/expiry-notices';
+import { NEVER } from '../../src/falkordb/never';
 import { BACKFILL_MARKER } from '../../src/credentials/store/token-lifecycle.repository';
 
 const ROLES = ['Admin', 'Read-Write', 'Read-Only'] as const;
@@ -79,7 +81,7 @@ CREATE (t:Token {token_id: r.i, token_hash: r.h, user_id: g.user_id, username: g
   host: $host, port: $port, tls: false, created_at: r.c, expires_at: r.e, revoked: false, password_enc: r.p,
   counts_until: coalesce(r.e, ${COUNTED_FOREVER}), mac: r.m,
   expires_order: coalesce(r.e, ${NULL_ORDER_OFFSET} + r.c), last_used_order: r.c - ${NULL_ORDER_OFFSET},
-  notice_due: r.e - ${Math.max(...DEFAULT_EXPIRY_NOTICE_DAYS) * DAY_MS}, idle_since: r.c})-[:BELONGS_TO]->(u)
+  notice_due: r.nd, notice_days: r.nn, idle_since: r.c})-[:BELONGS_TO]->(u)
 ${auditEvents ? `CREATE (:${AUDIT_EVENT_LABEL} {event_id: randomUUID(), at: r.c, type: 'token.created', host: $host, port: $port,
   actor_username: g.username, actor_token_id: null, subject_username: g.username, subject_token_id: r.i,
   ip: '203.0.113.7', user_agent: 'seed', detail: '{}'})` : ''}`;
@@ -91,8 +93,18 @@ type Group = {
   user_id: string;
   username: string;
   role: string;
-  t: { i: string; h: string; n: string; c: number; e: number | null; p: string; m: string | null }[];
+  t: { i: string; h: string; n: string; c: number; e: number | null; p: string; m: string | null; nd: number | null; nn: number | null }[];
 };
+
+/**
+ * A seeded token's expiry-notice keys as a store grown while the service ran has them: the notices
+ * of thresholds its expiry already came within were given (so the first scan finds none of them due).
+ */
+function noticeKeysOf(expiresAt: number | null, now: number): { nd: number | null; nn: number | null } {
+  if (expiresAt === null) return { nd: null, nn: null };
+  const step = noticeStep(expiresAt, now, DEFAULT_EXPIRY_NOTICE_DAYS, null);
+  return step.thresholdDays === null ? { nd: step.nextDue, nn: null } : { nd: step.nextDue ?? NEVER, nn: step.thresholdDays };
+}
 
 /** Sealed-password look-alike: `v1.<iv>.<tag>.<ciphertext>` (base64url), as long as a real one. */
 function fakeSealedPassword(random: Buffer, offset: number): string {
@@ -144,6 +156,7 @@ export async function seedTokens(client: FalkorDB, options: SeedTokensOptions): 
   });
 
   await ensureIndexes(client, graph);
+  const seededAt = Date.now();
   const store = client.selectGraph(graph);
   const query = batchQuery(options.auditEvents ?? false);
   const sampleTokenIds: string[] = [];
@@ -169,7 +182,7 @@ export async function seedTokens(client: FalkorDB, options: SeedTokensOptions): 
       const { user_id: userId, username, role } = group;
       const identity = { kind: 'pat' as const, id, hash, userId, username, role, host, port, tls: false, createdAt, expiresAt };
       const mac = recordMac ? recordMac.sign(identity) : null;
-      group.t.push({ i: id, h: hash, n: `seeded token ${index}`, c: createdAt, e: expiresAt, p: fakeSealedPassword(random, offset + 36), m: mac });
+      group.t.push({ i: id, h: hash, n: `seeded token ${index}`, c: createdAt, e: expiresAt, p: fakeSealedPassword(random, offset + 36), m: mac, ...noticeKeysOf(expiresAt, seededAt) });
     }
     const rows = [...groups.values()];
     sampleTokenIds.push(rows[0].t[0].i);

@@ -26,7 +26,7 @@ export interface TestApp {
 /** The standalone Fastify service, configured exactly as main.ts does, from an environment. */
 export async function startTestApp(env: Environment, dataDir?: string, logger: LoggerService | false = false): Promise<TestApp> {
   const dir = dataDir ?? (await mkdtemp(join(tmpdir(), 'pat-app-')));
-  const config = await loadAppConfig({ ...TEST_SECRETS, ALLOWED_HOSTS: TEST_ALLOWED_HOSTS, FALKORDB_DATA_DIR: dir, ...env });
+  const config = await loadAppConfig({ ...TEST_SECRETS, ALLOWED_HOSTS: TEST_ALLOWED_HOSTS, FALKORDB_DATA_DIR: dir, METRICS_PORT: '0', ...env });
   const app = await createApp(config, { logger });
   return {
     app,

@@ -1,4 +1,4 @@
-import { ExecutionContext, Inject, Injectable } from '@nestjs/common';
+import { ExecutionContext, Inject, Injectable, Optional } from '@nestjs/common';
 import { HttpAdapterHost, Reflector } from '@nestjs/core';
 import { AuthGuard } from '@nestjs/passport';
 import { AuditEventAggregator } from '../../audit/audit-event-aggregator';
@@ -12,7 +12,9 @@ import { AttemptLimiter } from '../attempt-limiter';
 import { AuthSettings } from '../auth-settings';
 import { clientAddressOf } from '../client-address';
 import { CREDENTIAL_KINDS_KEY } from '../metadata-keys';
-import { isFailureRecorded } from '../recorded-failure';
+import { isFailureRecorded, recordedFailureOf } from '../recorded-failure';
+import { AuthenticationResult, PatMetrics } from '../../metrics/pat-metrics';
+import { authenticationResultOf } from './authentication-result';
 import { extractCredential } from '../request-credential';
 import { requestOriginOf } from '../request-origin';
 import { CredentialKind, Principal } from '../../domain/principal';
@@ -52,6 +54,9 @@ export class JwtAuthGuard extends AuthGuard() {
    */
   @Inject(REMEMBERED_CREDENTIAL_CHECK) private readonly rememberedCredentials!: RememberedCredentialCheck;
 
+  /** Counts each authentication by kind and result, when the host counts metrics. */
+  @Optional() @Inject(PatMetrics) private readonly metrics?: PatMetrics;
+
   /** Requests whose JWT was refused only for having expired (noted by handleRequest, read by recordRefusal). */
   private readonly expired = new WeakSet<object>();
 
@@ -85,14 +90,27 @@ export class JwtAuthGuard extends AuthGuard() {
   private async authenticate(context: ExecutionContext): Promise<boolean> {
     const request = context.switchToHttp().getRequest<GuardedRequest>();
     const client = clientAddressOf(request);
-    const presented = extractCredential(request, this.settings.sessionCookieName)?.token;
-    await this.admitAttempt(client, presented);
-    const principal = await this.verify(context, request, client, presented);
-    this.enforceAllowedIps(request, principal, client);
+    const credential = extractCredential(request, this.settings.sessionCookieName);
+    const presented = credential?.token;
+    const started = performance.now();
+    let principal: Principal;
+    try {
+      await this.admitAttempt(client, presented);
+      principal = await this.verify(context, request, client, presented);
+      this.enforceAllowedIps(request, principal, client);
+    } catch (error) {
+      if (credential) this.count(credential.kind, authenticationResultOf(error, this.expired.has(request), recordedFailureOf(request)), started);
+      throw error;
+    }
+    if (credential) this.count(credential.kind, 'ok', started);
     this.announceExpiry(context, principal);
     assertCredentialKindAccepted(this.acceptedKinds(context), principal);
     assertSameOriginSession(request, principal, this.settings.trustedOrigins);
     return true;
+  }
+
+  private count(kind: CredentialKind, result: AuthenticationResult | undefined, started: number): void {
+    if (result) this.metrics?.authentication(kind, result, (performance.now() - started) / 1000);
   }
 
   /** 429 when this credential (or, without one, this client) failed too often of late. */

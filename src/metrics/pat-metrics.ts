@@ -1,0 +1,150 @@
+import { Counter, Gauge, Histogram, Registry } from 'prom-client';
+
+/** How a presented token or session cookie fared. */
+export const AUTHENTICATION_RESULTS = ['ok', 'invalid', 'expired', 'revoked', 'ip_denied', 'rate_limited', 'store_unavailable'] as const;
+export type AuthenticationResult = (typeof AUTHENTICATION_RESULTS)[number];
+
+/** How a Graph API command ended. */
+export const GRAPH_QUERY_OUTCOMES = ['ok', 'client_error', 'forbidden', 'timeout', 'refused', 'error'] as const;
+export type GraphQueryOutcome = (typeof GRAPH_QUERY_OUTCOMES)[number];
+
+/** What one webhook delivery attempt came to. */
+export const WEBHOOK_DELIVERY_RESULTS = ['delivered', 'retried', 'failed'] as const;
+export type WebhookDeliveryResult = (typeof WEBHOOK_DELIVERY_RESULTS)[number];
+
+/** Seconds: authentication is a few hundred microseconds, a store read a few milliseconds. */
+const AUTHENTICATION_BUCKETS = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1];
+/** Seconds: Graph API commands run up to their time limit (60 s at most). */
+const QUERY_BUCKETS = [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60];
+const HTTP_BUCKETS = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 10];
+
+/** A value read when Prometheus scrapes (undefined: unknown, the gauge is left out). */
+export type ScrapedValue = () => number | undefined | Promise<number | undefined>;
+
+/**
+ * The service's metrics, in one prom-client registry (the service's own, or the host's). Labels
+ * hold only values from the fixed lists above, HTTP methods, route templates and status codes:
+ * never a token, token id, username, address or raw path, so there are few series whatever the load.
+ */
+export class PatMetrics {
+  private readonly authentications: Counter<'kind' | 'result'>;
+  private readonly authenticationSeconds: Histogram<'kind'>;
+  private readonly tokensCreated: Counter;
+  private readonly tokensRevoked: Counter<'reason'>;
+  private readonly graphQueries: Counter<'outcome'>;
+  private readonly graphQuerySeconds: Histogram;
+  private readonly failovers: Counter;
+  private readonly webhookDeliveries: Counter<'result'>;
+  private readonly httpRequests: Counter<'method' | 'route' | 'status'>;
+  private readonly httpSeconds: Histogram<'method' | 'route'>;
+  private activeTokensSource?: ScrapedValue;
+  private storeUpSource?: ScrapedValue;
+
+  constructor(readonly registry: Registry) {
+    const registers = [registry];
+    this.authentications = new Counter({
+      name: 'falkordb_pat_authentications_total',
+      help: 'Presented PATs and session cookies, by credential kind and result',
+      labelNames: ['kind', 'result'],
+      registers,
+    });
+    this.authenticationSeconds = new Histogram({
+      name: 'falkordb_pat_authentication_duration_seconds',
+      help: 'Time to authenticate a request (signature, store check), by credential kind',
+      labelNames: ['kind'],
+      buckets: AUTHENTICATION_BUCKETS,
+      registers,
+    });
+    this.tokensCreated = new Counter({ name: 'falkordb_pat_tokens_created_total', help: 'PATs created (minted or rotated into)', registers });
+    this.tokensRevoked = new Counter({ name: 'falkordb_pat_tokens_revoked_total', help: 'PATs revoked, by reason', labelNames: ['reason'], registers });
+    const activeTokens = (): ScrapedValue | undefined => this.activeTokensSource;
+    new Gauge({
+      name: 'falkordb_pat_active_tokens',
+      help: 'Active PATs in the token store (its per-user counters)',
+      registers,
+      async collect() {
+        const value = await activeTokens()?.();
+        if (value !== undefined) this.set(value);
+      },
+    });
+    this.graphQueries = new Counter({ name: 'falkordb_pat_graph_queries_total', help: 'Graph API commands, by outcome', labelNames: ['outcome'], registers });
+    this.graphQuerySeconds = new Histogram({ name: 'falkordb_pat_graph_query_duration_seconds', help: 'Graph API command time', buckets: QUERY_BUCKETS, registers });
+    const storeUp = (): ScrapedValue | undefined => this.storeUpSource;
+    new Gauge({
+      name: 'falkordb_pat_store_up',
+      help: '1 while the token store answers, 0 while it does not',
+      registers,
+      async collect() {
+        const value = await storeUp()?.();
+        if (value !== undefined) this.set(value);
+      },
+    });
+    this.failovers = new Counter({ name: 'falkordb_pat_failovers_total', help: 'Token store primary changes followed (Sentinel)', registers });
+    this.webhookDeliveries = new Counter({
+      name: 'falkordb_pat_webhook_deliveries_total',
+      help: 'Event webhook delivery attempts, by result',
+      labelNames: ['result'],
+      registers,
+    });
+    this.httpRequests = new Counter({
+      name: 'falkordb_pat_http_requests_total',
+      help: 'HTTP requests answered, by method, route template and status',
+      labelNames: ['method', 'route', 'status'],
+      registers,
+    });
+    this.httpSeconds = new Histogram({
+      name: 'falkordb_pat_http_request_duration_seconds',
+      help: 'HTTP request time, by method and route template',
+      labelNames: ['method', 'route'],
+      buckets: HTTP_BUCKETS,
+      registers,
+    });
+    // Every labelled series exists from the start at 0, so rate() and absent() work before the first event.
+    for (const kind of ['pat', 'session']) {
+      for (const result of AUTHENTICATION_RESULTS) this.authentications.labels(kind, result);
+    }
+    for (const outcome of GRAPH_QUERY_OUTCOMES) this.graphQueries.labels(outcome);
+    for (const result of WEBHOOK_DELIVERY_RESULTS) this.webhookDeliveries.labels(result);
+  }
+
+  authentication(kind: 'pat' | 'session', result: AuthenticationResult, seconds: number): void {
+    this.authentications.labels(kind, result).inc();
+    this.authenticationSeconds.labels(kind).observe(seconds);
+  }
+
+  tokenCreated(): void {
+    this.tokensCreated.inc();
+  }
+
+  tokensRevokedFor(reason: string, count: number): void {
+    if (count > 0) this.tokensRevoked.labels(reason).inc(count);
+  }
+
+  graphQuery(outcome: GraphQueryOutcome, seconds: number): void {
+    this.graphQueries.labels(outcome).inc();
+    this.graphQuerySeconds.observe(seconds);
+  }
+
+  failover(): void {
+    this.failovers.inc();
+  }
+
+  webhookDelivery(result: WebhookDeliveryResult): void {
+    this.webhookDeliveries.labels(result).inc();
+  }
+
+  httpRequest(method: string, route: string, status: number, seconds: number): void {
+    this.httpRequests.labels(method, route, String(status)).inc();
+    this.httpSeconds.labels(method, route).observe(seconds);
+  }
+
+  /** Where `falkordb_pat_active_tokens` is read from at scrape time. */
+  readActiveTokensFrom(source: ScrapedValue): void {
+    this.activeTokensSource = source;
+  }
+
+  /** Where `falkordb_pat_store_up` is read from at scrape time. */
+  readStoreUpFrom(source: ScrapedValue): void {
+    this.storeUpSource = source;
+  }
+}

@@ -14,7 +14,7 @@ function meanRate(runs: readonly LoadResult[]): number {
   return runs.reduce((sum, run) => sum + run.requestsPerSecond, 0) / runs.length;
 }
 
-function median(values: readonly number[]): number {
+export function median(values: readonly number[]): number {
   const sorted = [...values].sort((a, b) => a - b);
   const middle = Math.floor(sorted.length / 2);
   return sorted.length % 2 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;

@@ -5,7 +5,7 @@
  * printed, never asserted: this machine is shared, so people compare them, tests do not.
  *
  * Phases: build if needed -> FalkorDB + seed -> service A -> throughput per route -> mint latency
- * vs tokens held -> service B + revocation latency across instances -> report. Everything started
+ * vs tokens held -> service B + revocation latency across instances -> metrics cost (A on, B off) -> report. Everything started
  * is stopped and removed at the end, on failure, on Ctrl-C and at the deadline (cleanup.ts).
  */
 import { randomBytes } from 'node:crypto';
@@ -38,6 +38,8 @@ import { randomServiceSecrets, ServiceProcess } from './service-process';
 import { TokenStore } from './token-store';
 import { AnchorProcess } from './anchor-process';
 import { anchorLines } from './anchor-comparison';
+import { measureMetricsOverhead, metricsOverheadLines } from './metrics-overhead';
+import { freePort } from '../test/support/free-port';
 
 const REPO_ROOT = join(__dirname, '..');
 /**
@@ -75,7 +77,9 @@ async function runPhases(settings: BenchSettings, cleanup: Cleanup): Promise<voi
   // the tokens are written (with their audit events, folded as the service's writes fold them).
   const serviceOptions = { repoRoot: REPO_ROOT, logDir, falkordbUrl: store.url, secrets };
   const startingA = Date.now();
-  const serviceA = await ServiceProcess.start({ name: 'A', ...serviceOptions }, cleanup);
+  // A counts metrics, as users run the service (the default); B does not, for the comparison of their cost.
+  const metricsPortA = await freePort();
+  const serviceA = await ServiceProcess.start({ name: 'A', ...serviceOptions, metricsPort: metricsPortA }, cleanup);
   startedServices.push(serviceA);
   const startupMs = Date.now() - startingA;
   const watch: Record<string, number> = {};
@@ -136,6 +140,17 @@ async function runPhases(settings: BenchSettings, cleanup: Cleanup): Promise<voi
   );
   printRevocationLatency(revocation);
 
+  console.log('\nMetrics cost (A counts metrics and is scraped, B has METRICS_PORT=0):');
+  const overhead = await measureMetricsOverhead(
+    { baseUrl: serviceA.baseUrl, pid: serviceA.pid, metricsUrl: `http://127.0.0.1:${metricsPortA}/metrics` },
+    { baseUrl: serviceB.baseUrl, pid: serviceB.pid },
+    writer,
+    settings,
+    cleanup,
+  );
+  const overheadLines = metricsOverheadLines(overhead);
+  console.log(overheadLines.join('\n'));
+
   // Stopped before the logs are measured, so the figures include everything each service wrote.
   await serviceA.stop();
   await serviceB.stop();
@@ -143,7 +158,7 @@ async function runPhases(settings: BenchSettings, cleanup: Cleanup): Promise<voi
     { name: 'A', ...(await serviceA.logSize()) },
     { name: 'B', ...(await serviceB.logSize()) },
   ]);
-  printReadmeBlock(info, settings, measured, falkordbAlone, mintLatency, revocation, [...mintGrowth, ...anchorLines(rounds)]);
+  printReadmeBlock(info, settings, measured, falkordbAlone, mintLatency, revocation, [...mintGrowth, ...anchorLines(rounds), ...overheadLines]);
   console.log(`\nBench finished in ${((Date.now() - runStarted) / 60_000).toFixed(1)} min (cleanup follows).`);
 }
 

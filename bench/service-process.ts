@@ -31,6 +31,8 @@ export interface ServiceOptions {
   logDir: string;
   falkordbUrl: string;
   secrets: ServiceSecrets;
+  /** The metrics listener's port; 0 (the default here) = no metrics counted. */
+  metricsPort?: number;
 }
 
 /** The bench mints tens of thousands of tokens for a few users: the largest cap the service accepts. */
@@ -74,6 +76,7 @@ export class ServiceProcess {
       // by default: the figures are for that shape, so the bench says it knows.
       TOKEN_STORE_EXPOSURE: 'accept',
       TOKEN_MAX_ACTIVE_PER_USER: MOST_ACTIVE_TOKENS_PER_USER,
+      METRICS_PORT: String(options.metricsPort ?? 0),
       ...options.secrets,
     };
     const command = [process.execPath, join(options.repoRoot, 'dist', 'main.js')];

@@ -255,6 +255,39 @@ describe('shutdown of `node dist/main.js` (e2e)', () => {
 
   const TRIALS: ('through-grace' | 'quiet')[] = ['through-grace', 'through-grace', 'through-grace', 'quiet'];
 
+  it('logs: one startup line says where to go, route mapping only at debug, LOG_FORMAT=pretty reads line by line', async () => {
+    const server = await FalkorDbTestServer.start();
+    const stop = async (service: Service) => {
+      service.process.kill('SIGTERM');
+      await service.exited;
+    };
+    try {
+      const external = { FALKORDB_URL: server.url, TOKEN_STORE_EXPOSURE: 'accept' };
+      const json = await startService(external);
+      const startup = json.messages.filter((message) => message.startsWith('FalkorDB PAT service on'));
+      expect(startup).toEqual([expect.stringMatching(/^FalkorDB PAT service on http:\/\/localhost:\d+: settings page http:\/\/localhost:\d+\/settings\/tokens, API docs http:\/\/localhost:\d+\/docs \(listening on 127\.0\.0\.1\)$/)]);
+      expect(json.messages.filter((message) => /^Mapped \{/.test(message) || /dependencies initialized/.test(message))).toEqual([]);
+      await stop(json);
+
+      const debug = await startService({ ...external, LOG_LEVEL: 'debug' });
+      expect(debug.messages).toContain('Mapped {/api/auth/tokens/self, GET} route');
+      await stop(debug);
+
+      const metricsPort = await freePort();
+      const pretty = await startService({ ...external, LOG_FORMAT: 'pretty', METRICS_PORT: String(metricsPort) });
+      await get(pretty.port, '/health/live', false);
+      await until(() => pretty.messages.some((line) => /^\d\d:\d\d:\d\d\.\d{3} GET \/health\/live 200 [\d.]+ ms$/.test(line)), 10_000, 'the pretty request line');
+      expect(pretty.messages.filter((line) => line.includes('FalkorDB PAT service on'))).toEqual([
+        expect.stringMatching(new RegExp(`LOG \\[Bootstrap\\] FalkorDB PAT service on .*, metrics on http://127\\.0\\.0\\.1:${metricsPort}/metrics`)),
+      ]);
+      expect(pretty.messages.filter((line) => line.startsWith('{'))).toEqual([]);
+      expect((await fetch(`http://127.0.0.1:${metricsPort}/metrics`)).status).toBe(200);
+      await stop(pretty);
+    } finally {
+      await server.destroy();
+    }
+  }, 120_000);
+
   it('external FalkorDB: SIGTERM under load loses no request, then exits 0', async () => {
     const server = await FalkorDbTestServer.start();
     try {

@@ -427,4 +427,30 @@ describe('loadAppConfig', () => {
       ]);
     });
   });
+
+  describe('metrics and logs', () => {
+    it('listens for metrics on 127.0.0.1:9464 unless told otherwise, and never on the API port', async () => {
+      expect((await loadAppConfig({ ...SECRETS, FALKORDB_DATA_DIR: dataDir })).metrics).toEqual({ host: '127.0.0.1', port: 9464 });
+      expect((await loadAppConfig({ ...SECRETS, FALKORDB_DATA_DIR: dataDir, METRICS_PORT: '0' })).metrics).toBeNull();
+      expect((await loadAppConfig({ ...SECRETS, FALKORDB_DATA_DIR: dataDir, METRICS_PORT: '9100', METRICS_HOST: '0.0.0.0' })).metrics).toEqual({ host: '0.0.0.0', port: 9100 });
+      expect(await problemsOf({ ...SECRETS, FALKORDB_DATA_DIR: dataDir, PORT: '9464' })).toEqual(['METRICS_PORT must differ from PORT (9464): metrics never share the API\'s listener']);
+      expect(await problemsOf({ ...SECRETS, FALKORDB_DATA_DIR: dataDir, METRICS_PORT: '70000', METRICS_HOST: 'metrics.example' })).toEqual([
+        'METRICS_PORT must be an integer from 0 (off) to 65535 (got "70000")',
+        'METRICS_HOST must be an IP address to listen on, e.g. 127.0.0.1 or 0.0.0.0 (got "metrics.example")',
+      ]);
+    });
+
+    it('logs JSON in production or off a terminal, readable lines on a terminal, at LOG_LEVEL', async () => {
+      const logsOf = async (env: Environment, terminal: boolean) => (await loadAppConfig({ ...SECRETS, FALKORDB_DATA_DIR: dataDir, ...env }, { terminal })).logs;
+      expect(await logsOf({}, true)).toEqual({ format: 'pretty', level: 'log' });
+      expect(await logsOf({}, false)).toEqual({ format: 'json', level: 'log' });
+      expect(await logsOf({ NODE_ENV: 'production', HOST: '127.0.0.1' }, true)).toEqual({ format: 'json', level: 'log' });
+      expect(await logsOf({ LOG_FORMAT: 'JSON', LOG_LEVEL: 'info' }, true)).toEqual({ format: 'json', level: 'log' });
+      expect(await logsOf({ LOG_FORMAT: 'pretty', LOG_LEVEL: 'debug' }, false)).toEqual({ format: 'pretty', level: 'debug' });
+      expect(await problemsOf({ ...SECRETS, FALKORDB_DATA_DIR: dataDir, LOG_FORMAT: 'xml', LOG_LEVEL: 'loud' })).toEqual([
+        'LOG_FORMAT must be json or pretty (got "xml")',
+        'LOG_LEVEL must be one of fatal, error, warn, log, debug, verbose (or info) (got "loud")',
+      ]);
+    });
+  });
 });

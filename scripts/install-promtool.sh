@@ -1,37 +1,38 @@
 #!/usr/bin/env bash
-# Installs promtool (Debian's prometheus package) for the metrics test, which checks the service's
-# /metrics with `promtool check metrics`. Idempotent and quiet: does nothing when promtool is there.
-# Only promtool is used: the prometheus server the package also installs is stopped and disabled.
+# Installs promtool for the metrics test (`promtool check metrics` on the service's /metrics):
+# Debian's prometheus package is downloaded and only its promtool binary unpacked into
+# .tools/prometheus/, so no Prometheus server is installed, enabled or started. Idempotent and
+# quiet: does nothing when promtool is on PATH or already unpacked.
 set -euo pipefail
+cd "$(dirname "$0")/.."
 
+TOOLS=.tools/prometheus
 if command -v promtool >/dev/null 2>&1; then
   echo "promtool found: $(command -v promtool)"
   exit 0
 fi
+if [ -x "$TOOLS/usr/bin/promtool" ]; then
+  echo "promtool found: $TOOLS/usr/bin/promtool"
+  exit 0
+fi
 if ! command -v apt-get >/dev/null 2>&1; then
-  echo "No promtool on PATH and no apt-get to install it: install Prometheus's promtool (only the metrics test needs it)" >&2
+  echo "No promtool on PATH and no apt-get to fetch it: install Prometheus's promtool (only the metrics test needs it)" >&2
   exit 1
 fi
 
 SUDO=""
 [ "$(id -u)" -eq 0 ] || SUDO="sudo"
 
-echo "Installing promtool (Debian's prometheus package, for the metrics test)"
-log=$(mktemp)
-trap 'rm -f "$log"' EXIT
-# policy-rc.d 101: the package's server is not started (nothing here needs it, and its port 9090 stays free).
-policy=/usr/sbin/policy-rc.d
-created_policy=""
-if [ ! -e "$policy" ]; then
-  printf '#!/bin/sh\nexit 101\n' | $SUDO tee "$policy" >/dev/null && $SUDO chmod +x "$policy" && created_policy=1
-fi
-status=0
-{ $SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends prometheus; } >"$log" 2>&1 || status=$?
-[ -z "$created_policy" ] || $SUDO rm -f "$policy"
-if [ "$status" -ne 0 ]; then
-  cat "$log" >&2
-  echo "Installing promtool failed (see above)" >&2
+echo "Fetching promtool (from Debian's prometheus package, for the metrics test)"
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+if ! { $SUDO apt-get update -qq && (cd "$work" && apt-get download -qq prometheus); } >"$work/log" 2>&1; then
+  cat "$work/log" >&2
+  echo "Fetching the prometheus package failed (see above)" >&2
   exit 1
 fi
-command -v promtool >/dev/null 2>&1 || { echo "promtool did not install" >&2; exit 1; }
-echo "promtool installed: $(command -v promtool) ($(promtool --version 2>&1 | head -1))"
+mkdir -p "$TOOLS"
+dpkg-deb -x "$work"/prometheus_*.deb "$work/unpacked"
+mkdir -p "$TOOLS/usr/bin"
+cp "$work/unpacked/usr/bin/promtool" "$TOOLS/usr/bin/promtool"
+echo "promtool unpacked: $TOOLS/usr/bin/promtool ($("$TOOLS/usr/bin/promtool" --version 2>&1 | head -1))"

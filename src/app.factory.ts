@@ -14,7 +14,7 @@ import { ALWAYS_SECURITY_HEADERS, securityHeadersFor } from './http/security-hea
 import { AppConfig } from './config/app-config';
 import { MetricsSettings } from './config/observability-settings';
 import { errorMessage } from './common/error-message';
-import { MetricsListener } from './metrics/metrics-listener';
+import { MetricsHosts, MetricsListener } from './metrics/metrics-listener';
 import { PatMetrics } from './metrics/pat-metrics';
 import { RequestDrain } from './shutdown/request-drain';
 import { setupSwagger } from './swagger';
@@ -172,7 +172,7 @@ export async function createApp(config: AppConfig, options: CreateAppOptions = {
     throw error;
   }
   await fastify.ready();
-  if (registry && config.metrics) metricsListener = await listenForMetrics(app, registry, config.metrics);
+  if (registry && config.metrics) metricsListener = await listenForMetrics(app, registry, config.metrics, config.allowedHosts);
   return app;
 }
 
@@ -186,11 +186,9 @@ function collectNodeMetrics(registry: Registry): void {
 }
 
 /** The metrics listener; a port in use stops startup with the remedy. */
-async function listenForMetrics(app: NestFastifyApplication, registry: Registry, { host, port }: MetricsSettings): Promise<MetricsListener> {
+async function listenForMetrics(app: NestFastifyApplication, registry: Registry, { host, port }: MetricsSettings, allowedHosts: MetricsHosts): Promise<MetricsListener> {
   try {
-    const listener = await MetricsListener.start(registry, host, port);
-    new Logger('Metrics').log(`Prometheus metrics on http://${host}:${listener.port}/metrics`);
-    return listener;
+    return await MetricsListener.start(registry, host, port, allowedHosts);
   } catch (error) {
     await app.close().catch(() => undefined);
     const inUse = (error as { code?: string }).code === 'EADDRINUSE';

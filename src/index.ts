@@ -69,6 +69,8 @@ export { isValidWebhookSignature, webhookSignature, WEBHOOK_HEADERS } from './ev
 export type { EventWebhookOptions } from './event-delivery/event-webhook.options';
 export { EventDeliveryWorker } from './event-delivery/event-delivery.worker';
 export { TokenLifecycle } from './credentials/token-lifecycle';
+export { MetricsModule, type MetricsModuleOptions } from './metrics/metrics.module';
+export { PatMetrics } from './metrics/pat-metrics';
 
 // Tokens module: generate, list, get, revoke (over HTTP, and from the host's code via TokensService).
 export { TokensModule } from './tokens/tokens.module';

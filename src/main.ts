@@ -22,7 +22,8 @@ async function bootstrap(): Promise<void> {
   // then FalkorDB (Nest's shutdown hooks), and exits 0.
   installGracefulShutdown({ app, server: app.getHttpServer(), drain, graceMs: config.shutdownGraceMs });
   const url = (await app.getUrl()).replace('[::1]', 'localhost').replace('127.0.0.1', 'localhost');
-  const metrics = config.metrics ? `, metrics on http://${config.metrics.host}:${config.metrics.port}/metrics` : '';
+  const metricsHost = config.metrics?.host.includes(':') ? `[${config.metrics.host}]` : config.metrics?.host;
+  const metrics = config.metrics ? `, metrics on http://${metricsHost}:${config.metrics.port}/metrics` : '';
   Logger.log(`FalkorDB PAT service on ${url}: settings page ${url}/settings/tokens, API docs ${url}/docs${metrics} (listening on ${config.host})`, 'Bootstrap');
 }
 

@@ -1,5 +1,6 @@
 import { execFileSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
+import { request as httpRequest } from 'node:http';
 import { join } from 'node:path';
 import { INestApplication } from '@nestjs/common';
 import { Test } from '@nestjs/testing';
@@ -37,9 +38,12 @@ function valueOf(samples: Sample[], name: string, labels: Record<string, string>
   return found.reduce((sum, sample) => sum + sample.value, 0);
 }
 
+/** promtool as scripts/install-promtool.sh leaves it (unpacked in .tools/), or on PATH. */
 const promtool = (() => {
+  const unpacked = join(__dirname, '..', '.tools', 'prometheus', 'usr', 'bin', 'promtool');
+  if (existsSync(unpacked)) return unpacked;
   try {
-    return execFileSync('sh', ['-c', 'command -v promtool']).toString().trim();
+    return execFileSync('sh', ['-c', 'command -v promtool']).toString().trim() || undefined;
   } catch {
     return undefined;
   }
@@ -72,10 +76,22 @@ describe('metrics (e2e, real FalkorDB)', () => {
     await server?.destroy();
   });
 
-  it('serves /metrics only on the metrics port, and nothing else there', async () => {
+  it('serves /metrics only on the metrics port, nothing else there, and not to a Host it does not answer to', async () => {
     await request(app.http).get('/metrics').expect(404);
     expect((await fetch(`http://127.0.0.1:${metricsPort}/`)).status).toBe(404);
     expect((await fetch(`http://127.0.0.1:${metricsPort}/metrics`, { method: 'POST' })).status).toBe(404);
+    const statusFor = (host: string) =>
+      new Promise<number | undefined>((resolve, reject) => {
+        const sent = httpRequest({ host: '127.0.0.1', port: metricsPort, path: '/metrics', headers: { host } }, (response) => {
+          response.resume();
+          resolve(response.statusCode);
+        });
+        sent.on('error', reject).end();
+      });
+    // A page on another site that rebinds its name to 127.0.0.1 sends its own name: refused.
+    expect(await statusFor(`rebound.example:${metricsPort}`)).toBe(421);
+    expect(await statusFor(`localhost:${metricsPort}`)).toBe(200);
+    expect(await statusFor(`pat.test:${metricsPort}`)).toBe(200);
   });
 
   it('moves each counter by exactly what a mixed load did, passes promtool, and never labels with a token, id, user or address', async () => {
@@ -172,7 +188,7 @@ describe('metrics (e2e, real FalkorDB)', () => {
     expect([...named].filter((name) => !exported.has(name))).toEqual([]);
   });
 
-  it("counts into a host's own registry (FalkorDbPatModule metrics option)", async () => {
+  it("counts into a host's own registry, and a second app (built again, or beside it) counts into the same metrics", async () => {
     const registry = new Registry();
     const moduleRef = await Test.createTestingModule({
       imports: [
@@ -185,6 +201,17 @@ describe('metrics (e2e, real FalkorDB)', () => {
     }).compile();
     const host: INestApplication = moduleRef.createNestApplication({ logger: false });
     await host.init();
+    const again = await Test.createTestingModule({
+      imports: [
+        FalkorDbPatModule.forRoot({
+          falkordb: { url: server.url, tokenGraph: 'metrics_host' },
+          auth: { jwtSecret: TEST_SECRETS.JWT_SECRET, sessionSecret: TEST_SECRETS.SESSION_SECRET, encryptionKey: TEST_SECRETS.ENCRYPTION_KEY },
+          routes: { metrics: { registry } },
+        }),
+      ],
+    }).compile();
+    const beside: INestApplication = again.createNestApplication({ logger: false });
+    await beside.init();
     try {
       const minted = await request(host.getHttpServer())
         .post('/api/auth/tokens/credentials')
@@ -196,8 +223,13 @@ describe('metrics (e2e, real FalkorDB)', () => {
       expect(valueOf(samples, 'falkordb_pat_authentications_total', { kind: 'pat', result: 'ok' })).toBe(1);
       // A host's registry gets ours only: its process metrics are its own business.
       expect(samples.some((sample) => sample.name.startsWith('process_'))).toBe(false);
+      await request(beside.getHttpServer()).get('/api/auth/tokens/self').set(...bearer(minted.body.token)).expect(200);
+      expect(valueOf(samplesOf(await registry.metrics()), 'falkordb_pat_authentications_total', { kind: 'pat', result: 'ok' })).toBe(2);
     } finally {
+      await beside.close();
       await host.close();
     }
+    // Closed, the first app took its metrics out of the registry: the host can build it again.
+    expect(registry.getSingleMetric('falkordb_pat_authentications_total')).toBeUndefined();
   });
 });

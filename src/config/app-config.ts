@@ -132,7 +132,7 @@ export async function loadAppConfig(env: Environment, output: { terminal: boolea
     // Development listens on loopback with a passwordless FalkorDB user: only loopback names by default.
     allowedHosts: readAllowedHosts(env.ALLOWED_HOSTS, production ? '*' : LOOPBACK_HOSTS, problems),
     shutdownGraceMs: readShutdownGrace(env, problems),
-    metrics: readMetrics(env, problems),
+    metrics: readMetrics(env, readPort(env, []), problems),
     logs: readLogs(env, production, output.terminal, problems),
   };
 

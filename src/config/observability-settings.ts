@@ -13,13 +13,13 @@ export interface MetricsSettings {
 
 
 /** METRICS_PORT (default 9464; 0 = no metrics) and METRICS_HOST (default 127.0.0.1: not public by accident). */
-export function readMetrics(env: Environment, problems: string[]): MetricsSettings | null {
+export function readMetrics(env: Environment, apiPort: number, problems: string[]): MetricsSettings | null {
   const port = readInteger(env, 'METRICS_PORT', problems) ?? DEFAULT_METRICS_PORT;
   if (port > 65535) problems.push(`METRICS_PORT must be an integer from 0 (off) to 65535 (got "${env.METRICS_PORT}")`);
   const host = env.METRICS_HOST?.trim() || '127.0.0.1';
   if (!isIP(host) && host !== 'localhost') problems.push(`METRICS_HOST must be an IP address to listen on, e.g. 127.0.0.1 or 0.0.0.0 (got "${env.METRICS_HOST}")`);
   if (port === 0) return null;
-  if (env.PORT?.trim() === String(port)) problems.push(`METRICS_PORT must differ from PORT (${port}): metrics never share the API's listener`);
+  if (port === apiPort) problems.push(`METRICS_PORT must differ from PORT (${port}): metrics never share the API's listener`);
   return { host, port };
 }
 

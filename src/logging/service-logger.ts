@@ -1,8 +1,8 @@
 import { ConsoleLogger, LogLevel as NestLogLevel } from '@nestjs/common';
 import { LogFormat, LOG_LEVELS, LogLevel } from './log-settings';
 
-/** Nest's start-up chatter: one line per module and per route, useful only when debugging. */
-const STARTUP_DETAIL_CONTEXTS = new Set(['InstanceLoader', 'RoutesResolver', 'RouterExplorer']);
+/** Nest's start-up chatter (one line per module and per route, "Starting Nest application"), useful only when debugging. */
+const STARTUP_DETAIL_CONTEXTS = new Set(['InstanceLoader', 'RoutesResolver', 'RouterExplorer', 'NestFactory', 'NestApplication']);
 
 /** The levels shown at `level`: itself and every more severe one. */
 export function levelsUpTo(level: LogLevel): NestLogLevel[] {

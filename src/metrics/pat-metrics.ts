@@ -1,4 +1,5 @@
-import { Counter, Gauge, Histogram, Registry } from 'prom-client';
+import { Counter, Gauge, Histogram, Metric, Registry } from 'prom-client';
+import { REVOCATION_REASONS } from '../domain/token-permissions';
 
 /** How a presented token or session cookie fared. */
 export const AUTHENTICATION_RESULTS = ['ok', 'invalid', 'expired', 'revoked', 'ip_denied', 'rate_limited', 'store_unavailable'] as const;
@@ -18,7 +19,10 @@ const AUTHENTICATION_BUCKETS = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05,
 const QUERY_BUCKETS = [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60];
 const HTTP_BUCKETS = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 10];
 
-/** A value read when Prometheus scrapes (undefined: unknown, the gauge is left out). */
+/** HTTP methods kept as label values; any other a client sends is counted as `other`. */
+const HTTP_METHODS = new Set(['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS']);
+
+/** A value read when Prometheus scrapes (undefined: unknown, the gauge shows NaN). */
 export type ScrapedValue = () => number | undefined | Promise<number | undefined>;
 
 /**
@@ -39,72 +43,97 @@ export class PatMetrics {
   private readonly httpSeconds: Histogram<'method' | 'route'>;
   private activeTokensSource?: ScrapedValue;
   private storeUpSource?: ScrapedValue;
+  /** The metrics this instance added to the registry (not those it found there), removed when its app closes. */
+  private readonly added: string[] = [];
 
   constructor(readonly registry: Registry) {
-    const registers = [registry];
-    this.authentications = new Counter({
+    // Every metric is created through `registered`: a second app in the host's process (tests, a
+    // rebuilt app) counts into the metrics the first one registered instead of failing on the name.
+    const registers: Registry[] = [];
+    const registered = <T extends Metric>(name: string, create: () => T): T => {
+      const existing = registry.getSingleMetric(name);
+      if (existing) return existing as T;
+      const metric = create();
+      registry.registerMetric(metric);
+      this.added.push(name);
+      return metric;
+    };
+    this.authentications = registered('falkordb_pat_authentications_total', () => new Counter({
       name: 'falkordb_pat_authentications_total',
       help: 'Presented PATs and session cookies, by credential kind and result',
       labelNames: ['kind', 'result'],
       registers,
-    });
-    this.authenticationSeconds = new Histogram({
+    }));
+    this.authenticationSeconds = registered('falkordb_pat_authentication_duration_seconds', () => new Histogram({
       name: 'falkordb_pat_authentication_duration_seconds',
       help: 'Time to authenticate a request (signature, store check), by credential kind',
       labelNames: ['kind'],
       buckets: AUTHENTICATION_BUCKETS,
       registers,
-    });
-    this.tokensCreated = new Counter({ name: 'falkordb_pat_tokens_created_total', help: 'PATs created (minted or rotated into)', registers });
-    this.tokensRevoked = new Counter({ name: 'falkordb_pat_tokens_revoked_total', help: 'PATs revoked, by reason', labelNames: ['reason'], registers });
+    }));
+    this.tokensCreated = registered('falkordb_pat_tokens_created_total', () => new Counter({ name: 'falkordb_pat_tokens_created_total', help: 'PATs created (minted or rotated into)', registers }));
+    this.tokensRevoked = registered(
+      'falkordb_pat_tokens_revoked_total',
+      () => new Counter({ name: 'falkordb_pat_tokens_revoked_total', help: 'PATs revoked, by reason', labelNames: ['reason'], registers }),
+    );
     const activeTokens = (): ScrapedValue | undefined => this.activeTokensSource;
-    new Gauge({
+    registered('falkordb_pat_active_tokens', () => new Gauge({
       name: 'falkordb_pat_active_tokens',
-      help: 'Active PATs in the token store (its per-user counters)',
+      help: 'Active PATs in the token store (its per-user counters); NaN while the store does not answer',
       registers,
       async collect() {
-        const value = await activeTokens()?.();
-        if (value !== undefined) this.set(value);
+        this.set((await activeTokens()?.()) ?? NaN);
       },
-    });
-    this.graphQueries = new Counter({ name: 'falkordb_pat_graph_queries_total', help: 'Graph API commands, by outcome', labelNames: ['outcome'], registers });
-    this.graphQuerySeconds = new Histogram({ name: 'falkordb_pat_graph_query_duration_seconds', help: 'Graph API command time', buckets: QUERY_BUCKETS, registers });
+    }));
+    this.graphQueries = registered(
+      'falkordb_pat_graph_queries_total',
+      () => new Counter({ name: 'falkordb_pat_graph_queries_total', help: 'Graph API commands, by outcome', labelNames: ['outcome'], registers }),
+    );
+    this.graphQuerySeconds = registered(
+      'falkordb_pat_graph_query_duration_seconds',
+      () => new Histogram({ name: 'falkordb_pat_graph_query_duration_seconds', help: 'Graph API command time', buckets: QUERY_BUCKETS, registers }),
+    );
     const storeUp = (): ScrapedValue | undefined => this.storeUpSource;
-    new Gauge({
+    registered('falkordb_pat_store_up', () => new Gauge({
       name: 'falkordb_pat_store_up',
       help: '1 while the token store answers, 0 while it does not',
       registers,
       async collect() {
-        const value = await storeUp()?.();
-        if (value !== undefined) this.set(value);
+        this.set((await storeUp()?.()) ?? NaN);
       },
-    });
-    this.failovers = new Counter({ name: 'falkordb_pat_failovers_total', help: 'Token store primary changes followed (Sentinel)', registers });
-    this.webhookDeliveries = new Counter({
+    }));
+    this.failovers = registered('falkordb_pat_failovers_total', () => new Counter({ name: 'falkordb_pat_failovers_total', help: 'Token store primary changes followed (Sentinel)', registers }));
+    this.webhookDeliveries = registered('falkordb_pat_webhook_deliveries_total', () => new Counter({
       name: 'falkordb_pat_webhook_deliveries_total',
       help: 'Event webhook delivery attempts, by result',
       labelNames: ['result'],
       registers,
-    });
-    this.httpRequests = new Counter({
+    }));
+    this.httpRequests = registered('falkordb_pat_http_requests_total', () => new Counter({
       name: 'falkordb_pat_http_requests_total',
       help: 'HTTP requests answered, by method, route template and status',
       labelNames: ['method', 'route', 'status'],
       registers,
-    });
-    this.httpSeconds = new Histogram({
+    }));
+    this.httpSeconds = registered('falkordb_pat_http_request_duration_seconds', () => new Histogram({
       name: 'falkordb_pat_http_request_duration_seconds',
       help: 'HTTP request time, by method and route template',
       labelNames: ['method', 'route'],
       buckets: HTTP_BUCKETS,
       registers,
-    });
+    }));
     // Every labelled series exists from the start at 0, so rate() and absent() work before the first event.
     for (const kind of ['pat', 'session']) {
       for (const result of AUTHENTICATION_RESULTS) this.authentications.labels(kind, result);
     }
     for (const outcome of GRAPH_QUERY_OUTCOMES) this.graphQueries.labels(outcome);
     for (const result of WEBHOOK_DELIVERY_RESULTS) this.webhookDeliveries.labels(result);
+    for (const reason of REVOCATION_REASONS) this.tokensRevoked.labels(reason);
+  }
+
+  /** Nest calls it when the app closes: the metrics this instance added leave the registry (a host's app may be built again). */
+  onModuleDestroy(): void {
+    for (const name of this.added.splice(0)) this.registry.removeSingleMetric(name);
   }
 
   authentication(kind: 'pat' | 'session', result: AuthenticationResult, seconds: number): void {
@@ -134,8 +163,9 @@ export class PatMetrics {
   }
 
   httpRequest(method: string, route: string, status: number, seconds: number): void {
-    this.httpRequests.labels(method, route, String(status)).inc();
-    this.httpSeconds.labels(method, route).observe(seconds);
+    const known = HTTP_METHODS.has(method) ? method : 'other';
+    this.httpRequests.labels(known, route, String(status)).inc();
+    this.httpSeconds.labels(known, route).observe(seconds);
   }
 
   /** Where `falkordb_pat_active_tokens` is read from at scrape time. */

@@ -1,3 +1,4 @@
+import { HttpException } from '@nestjs/common';
 import { AuthFailureReason } from '../../audit/auth-failures';
 import { InvalidTokenError } from '../../credentials/credential-errors';
 import { StoreUnavailableError } from '../../falkordb/falkordb-errors';
@@ -13,7 +14,8 @@ export function authenticationResultOf(error: unknown, jwtExpired: boolean, stor
   if (error instanceof TooManyAttemptsError) return 'rate_limited';
   if (error instanceof TokenIpNotAllowedError) return 'ip_denied';
   if (error instanceof StoreUnavailableError) return 'store_unavailable';
-  if (!(error instanceof InvalidTokenError)) return undefined;
+  // A host subclass's handleRequest may throw its own 401 for a bad credential: still invalid.
+  if (!(error instanceof InvalidTokenError)) return error instanceof HttpException && error.getStatus() === 401 ? 'invalid' : undefined;
   if (jwtExpired || storeRefusal === 'expired') return 'expired';
   if (storeRefusal === 'revoked' || storeRefusal === 'rotated') return 'revoked';
   return 'invalid';

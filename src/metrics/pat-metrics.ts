@@ -22,6 +22,12 @@ const HTTP_BUCKETS = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1
 /** HTTP methods kept as label values; any other a client sends is counted as `other`. */
 const HTTP_METHODS = new Set(['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS']);
 
+/** One method and route's HTTP series: its counters by status, its duration histogram. */
+interface HttpRouteSeries {
+  byStatus: Map<number, { inc(): void }>;
+  seconds: { observe(value: number): void };
+}
+
 /** A value read when Prometheus scrapes (undefined: unknown, the gauge shows NaN). */
 export type ScrapedValue = () => number | undefined | Promise<number | undefined>;
 
@@ -45,6 +51,13 @@ export class PatMetrics {
   private storeUpSource?: ScrapedValue;
   /** The metrics this instance added to the registry (not those it found there), removed when its app closes. */
   private readonly added: string[] = [];
+  /**
+   * Labelled children by their label values: prom-client hashes the labels on every `labels()`
+   * call, a third of the cost of counting a request; the set of keys is bounded like the labels.
+   */
+  private readonly children = new Map<string, { inc(): void } | { observe(value: number): void }>();
+  /** HTTP series by method, then route template. */
+  private readonly httpSeries = new Map<string, Map<string, HttpRouteSeries>>();
 
   constructor(readonly registry: Registry) {
     // Every metric is created through `registered`: a second app in the host's process (tests, a
@@ -137,8 +150,20 @@ export class PatMetrics {
   }
 
   authentication(kind: 'pat' | 'session', result: AuthenticationResult, seconds: number): void {
-    this.authentications.labels(kind, result).inc();
-    this.authenticationSeconds.labels(kind).observe(seconds);
+    this.counterChild(`a|${kind}|${result}`, () => this.authentications.labels(kind, result)).inc();
+    this.histogramChild(`as|${kind}`, () => this.authenticationSeconds.labels(kind)).observe(seconds);
+  }
+
+  private counterChild(key: string, create: () => { inc(): void }): { inc(): void } {
+    let child = this.children.get(key) as { inc(): void } | undefined;
+    if (!child) this.children.set(key, (child = create()));
+    return child;
+  }
+
+  private histogramChild(key: string, create: () => { observe(value: number): void }): { observe(value: number): void } {
+    let child = this.children.get(key) as { observe(value: number): void } | undefined;
+    if (!child) this.children.set(key, (child = create()));
+    return child;
   }
 
   tokenCreated(): void {
@@ -150,7 +175,7 @@ export class PatMetrics {
   }
 
   graphQuery(outcome: GraphQueryOutcome, seconds: number): void {
-    this.graphQueries.labels(outcome).inc();
+    this.counterChild(`g|${outcome}`, () => this.graphQueries.labels(outcome)).inc();
     this.graphQuerySeconds.observe(seconds);
   }
 
@@ -164,8 +189,20 @@ export class PatMetrics {
 
   httpRequest(method: string, route: string, status: number, seconds: number): void {
     const known = HTTP_METHODS.has(method) ? method : 'other';
-    this.httpRequests.labels(known, route, String(status)).inc();
-    this.httpSeconds.labels(known, route).observe(seconds);
+    const series = this.httpSeriesOf(known, route);
+    let counted = series.byStatus.get(status);
+    if (!counted) series.byStatus.set(status, (counted = this.httpRequests.labels(known, route, String(status))));
+    counted.inc();
+    series.seconds.observe(seconds);
+  }
+
+  /** The HTTP series of a method and route, found without building a key string per request. */
+  private httpSeriesOf(method: string, route: string): HttpRouteSeries {
+    let byRoute = this.httpSeries.get(method);
+    if (!byRoute) this.httpSeries.set(method, (byRoute = new Map()));
+    let series = byRoute.get(route);
+    if (!series) byRoute.set(route, (series = { byStatus: new Map(), seconds: this.httpSeconds.labels(method, route) }));
+    return series;
   }
 
   /** Where `falkordb_pat_active_tokens` is read from at scrape time. */

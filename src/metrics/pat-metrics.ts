@@ -199,7 +199,7 @@ export class PatMetrics {
   /** The HTTP series of a method and route, found without building a key string per request. */
   private httpSeriesOf(method: string, route: string): HttpRouteSeries {
     let byRoute = this.httpSeries.get(method);
-    if (!byRoute) this.httpSeries.set(method, (byRoute = new Map()));
+    if (!byRoute) this.httpSeries.set(method, (byRoute = new Map<string, HttpRouteSeries>()));
     let series = byRoute.get(route);
     if (!series) byRoute.set(route, (series = { byStatus: new Map(), seconds: this.httpSeconds.labels(method, route) }));
     return series;

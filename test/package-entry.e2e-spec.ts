@@ -119,4 +119,37 @@ describe('package entry point', () => {
       await rm(dataDir, { recursive: true, force: true });
     }
   }, 120_000);
+
+  it('one Ctrl-C under `npm start` (SIGINT to the whole process group: the terminal\'s and npm\'s copy) drains once and stops', async () => {
+    const [httpPort, falkordbPort] = [await freePort(), await freePort()];
+    const dataDir = await mkdtemp(join(tmpdir(), 'pat-npm-ctrl-c-'));
+    const npm = spawn('npm', ['start'], {
+      cwd: packageDir,
+      detached: true,
+      stdio: ['ignore', 'pipe', 'pipe'],
+      env: { PATH: process.env.PATH, HOME: process.env.HOME, PORT: String(httpPort), FALKORDB_EMBEDDED_PORT: String(falkordbPort), FALKORDB_DATA_DIR: dataDir, METRICS_PORT: '0' },
+    });
+    let output = '';
+    npm.stdout?.setEncoding('utf8').on('data', (chunk: string) => (output += chunk));
+    npm.stderr?.setEncoding('utf8').on('data', (chunk: string) => (output += chunk));
+    const exited = new Promise<number | null>((resolve) => npm.once('exit', resolve));
+    try {
+      const live = () => fetch(`http://127.0.0.1:${httpPort}/health/live`).then((response) => response.ok, () => false);
+      await until(live, 60_000, '`npm start` to serve /health/live');
+      // What a terminal does on Ctrl-C: SIGINT to every process of the foreground group.
+      process.kill(-(npm.pid as number), 'SIGINT');
+      await exited;
+      await until(async () => (await refusesConnections(httpPort)) && (await refusesConnections(falkordbPort)), 15_000, 'the service and FalkorDB to stop');
+      expect(output.match(/SIGINT received: draining/g)).toHaveLength(1);
+      expect(output).not.toContain('again: not waiting');
+      expect(output).toContain('Shutdown complete');
+    } finally {
+      try {
+        process.kill(-(npm.pid as number), 'SIGKILL');
+      } catch {
+        // Nothing left in the group: the normal case.
+      }
+      await rm(dataDir, { recursive: true, force: true });
+    }
+  }, 120_000);
 });

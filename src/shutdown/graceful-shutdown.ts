@@ -29,6 +29,9 @@ export interface GracefulShutdownOptions {
   exit?: (code: number) => void;
 }
 
+/** A copy of the first signal arriving this soon after it is the same request to stop (see below). */
+const SAME_SIGNAL_WINDOW_MS = 1000;
+
 const seconds = (ms: number): string => `${Math.round(ms / 100) / 10} s`;
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -45,19 +48,22 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
  * 4. only then do the shutdown hooks close the token store connection and the embedded FalkorDB,
  *    which the requests of steps 1-3 still needed; then the process exits 0.
  *
- * A second signal cuts the wait of step 2 short.
+ * A second signal cuts the wait of step 2 short, unless it is the same signal within a second of
+ * the first: Ctrl-C under `npm start` reaches the service twice (the terminal signals the whole
+ * foreground process group, and npm forwards its own copy), and one Ctrl-C must drain.
  */
 export function installGracefulShutdown(options: GracefulShutdownOptions): void {
   const { drain, signals = ['SIGTERM', 'SIGINT'], exit = (code: number) => process.exit(code) } = options;
   const logger = options.logger ?? new Logger('Shutdown');
-  let started = false;
+  let started: { signal: NodeJS.Signals; at: number } | undefined;
   const onSignal = (signal: NodeJS.Signals) => {
     if (started) {
+      if (signal === started.signal && Date.now() - started.at < SAME_SIGNAL_WINDOW_MS) return;
       logger.warn(`${signal} again: not waiting for in-flight requests any longer`);
       drain.cutShort();
       return;
     }
-    started = true;
+    started = { signal, at: Date.now() };
     void shutDown(signal, options, logger).then(exit);
   };
   for (const signal of signals) process.on(signal, onSignal);

@@ -1,9 +1,11 @@
 /**
- * `npm run openapi`: writes openapi.json from the code. `npm run openapi -- --check` only compares
- * and exits 1 when the committed file is out of date.
+ * `npm run openapi`: writes openapi.json from the code, then the CLI's API types from it
+ * (generate-cli-types.mjs). `npm run openapi -- --check` only compares both and exits 1 when a
+ * committed file is out of date.
  */
 import { readFile, writeFile } from 'node:fs/promises';
-import { relative } from 'node:path';
+import { spawnSync } from 'node:child_process';
+import { join, relative } from 'node:path';
 import { generateOpenApiDocument, OPENAPI_FILE, serializeOpenApiDocument } from './openapi-document';
 
 async function main(): Promise<void> {
@@ -27,7 +29,18 @@ async function main(): Promise<void> {
   console.log(`wrote ${name}`);
 }
 
-main().catch((error: unknown) => {
-  console.error(error instanceof Error ? (error.stack ?? error.message) : String(error));
-  process.exit(1);
-});
+/** The CLI's types follow openapi.json (an ES module script: openapi-typescript is ESM only). */
+function cliTypes(): void {
+  const check = process.argv.includes('--check') ? ['--check'] : [];
+  const result = spawnSync(process.execPath, [join(__dirname, 'generate-cli-types.mjs'), ...check], { stdio: 'inherit' });
+  if (result.status !== 0) process.exitCode = 1;
+}
+
+main()
+  .then(() => {
+    if (!process.exitCode) cliTypes();
+  })
+  .catch((error: unknown) => {
+    console.error(error instanceof Error ? (error.stack ?? error.message) : String(error));
+    process.exit(1);
+  });

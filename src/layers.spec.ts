@@ -21,6 +21,7 @@ const LAYERS: readonly (readonly string[])[] = [
   ['tokens', 'graph-api', 'health', 'openapi', 'audit/http'],
   ['settings-page', 'http', 'shutdown', 'logging'],
   ['config'],
+  ['cli'],
   [''], // the facade, the app and the entry points at src/ itself
 ];
 

@@ -56,6 +56,10 @@ describe('openapi.json', () => {
     expect(committedText).toBe(generated);
   });
 
+  it("keeps the CLI's generated client types what openapi.json gives (npm run openapi writes both)", async () => {
+    await expect(run(process.execPath, [join(__dirname, '..', 'scripts', 'generate-cli-types.mjs'), '--check'])).resolves.toBeDefined();
+  });
+
   it('validates as OpenAPI 3 with @redocly/cli lint (recommended rules) without errors', async () => {
     let stdout: string;
     try {

@@ -56,6 +56,17 @@ describe('embedded FalkorDB default (e2e)', () => {
     expect((await stat(join(dataDir, 'token-store', 'appendonlydir'))).isDirectory()).toBe(true);
   });
 
+  it('mints without host and port (the README walk-through) on whatever port the embedded server has', async () => {
+    app ??= await startTestApp(env(), dataDir);
+    const created = await request(app.http)
+      .post('/api/auth/tokens/credentials')
+      .send({ username: 'default', password: '', name: 'walk-through without host and port', ttlSeconds: 3600 })
+      .expect(201);
+    const { token, tokenId } = created.body as { token: string; tokenId: string };
+    const shown = await request(app.http).get(`/api/auth/tokens/${tokenId}`).set(...bearer(token)).expect(200);
+    expect(shown.body.token).toMatchObject({ host: 'localhost', port, is_active: true });
+  });
+
   it('moves a token store kept on the users\' server by an earlier version to its own server, and its tokens keep working', async () => {
     const earlierDir = await mkdtemp(join(tmpdir(), 'pat-earlier-'));
     const usersPort = await freePort();

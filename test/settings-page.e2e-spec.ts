@@ -26,6 +26,9 @@ const DOCS_SCREENSHOT = join(ROOT, 'docs', 'settings-page.png');
  * purpose; any other console error fails the test.
  */
 const FAILED_RESOURCE = /^Failed to load resource: the server responded with a status of 401/;
+const DAY_SECONDS = 24 * 3600;
+/** The short id the list shows under a name: the token id's last 8 characters (its random part). */
+const shortIdOf = (tokenId: string) => `…${tokenId.slice(-8)}`;
 
 interface Logged {
   text: string;
@@ -64,7 +67,14 @@ describe('Settings › Personal Access Tokens page (browser e2e, real FalkorDB)'
     await page.getByRole('button', { name: 'Sign in' }).click();
     await page.getByRole('heading', { name: 'Personal Access Tokens', exact: true }).waitFor();
   };
-  const row = (name: string) => page.getByRole('row').filter({ has: page.getByRole('rowheader', { name, exact: true }) });
+  /** The rows of the tokens named `name` (the row header also holds the token's short id). */
+  const rowOf = (target: Page, name: string) =>
+    target.getByRole('row').filter({ has: target.getByRole('rowheader').filter({ has: target.getByText(name, { exact: true }) }) });
+  const row = (name: string) => rowOf(page, name);
+  const cell = (name: string, label: 'State' | 'Expires') => row(name).locator(`td[data-label="${label}"]`);
+  /** What happens when the person comes back to the tab: the events a browser fires then. */
+  const returnToTab = (event: 'focus' | 'visibilitychange') =>
+    page.evaluate(event === 'focus' ? "window.dispatchEvent(new Event('focus'))" : "document.dispatchEvent(new Event('visibilitychange'))");
   const dialog = () => page.getByRole('dialog').or(page.getByRole('alertdialog'));
   // Page-side expressions are strings: this project's TypeScript has no DOM types.
   /** Reloads the list (by switching the state filter) until the token's "Last used" is filled in: usage is recorded on its own time. */
@@ -79,6 +89,28 @@ describe('Settings › Personal Access Tokens page (browser e2e, real FalkorDB)'
     }
   };
   const hasNoHorizontalScroll = () => page.evaluate<boolean>('document.documentElement.scrollWidth <= document.documentElement.clientWidth');
+  /** A token of the writer (the admin sees them all), made the API way; no ttlSeconds = never expires. */
+  const mint = async (name: string, ttlSeconds?: number) => {
+    const minted = await fetch(`${baseUrl}/api/auth/tokens/credentials`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify({
+        username: TEST_USERS.writer.username,
+        password: TEST_USERS.writer.password,
+        host: '127.0.0.1',
+        port: server.port,
+        name,
+        ...(ttlSeconds === undefined ? {} : { ttlSeconds }),
+        permissions: { access: 'read' },
+      }),
+    });
+    expect(minted.status).toBe(201);
+    return ((await minted.json()) as { token: string }).token;
+  };
+  /** Revokes a token behind the page's back, with the token itself (no body, so no Content-Type: Fastify refuses an empty JSON body). */
+  const revokeItself = async (token: string) => {
+    expect((await fetch(`${baseUrl}/api/auth/tokens/self`, { method: 'DELETE', headers: { Authorization: `Bearer ${token}` } })).status).toBe(200);
+  };
 
   let firstToken: string;
   let rotatedToken: string;
@@ -228,9 +260,13 @@ describe('Settings › Personal Access Tokens page (browser e2e, real FalkorDB)'
     await row('CI read token').getByRole('button', { name: 'Rotate CI read token' }).click();
     const confirm = page.getByRole('alertdialog', { name: 'Rotate token?' });
     await confirm.waitFor();
+    // Reuse detection: the old token used once more revokes the new one too; the dialog says so before, and after.
+    await expect(confirm.textContent()).resolves.toContain('Replace the old token everywhere now: one more use of it revokes the new token too.');
+    await screenshot('rotate-confirmation');
     await confirm.getByRole('button', { name: 'Rotate', exact: true }).click();
     const shown = page.getByRole('dialog', { name: 'Token rotated' });
     await shown.waitFor();
+    await shown.getByText('Replace the old token everywhere now: one more use of it revokes this new token too.').waitFor();
     rotatedToken = await shown.getByLabel('New token').inputValue();
     expect(rotatedToken).not.toBe(firstToken);
     await shown.getByRole('button', { name: 'Done' }).click();
@@ -309,31 +345,12 @@ describe('Settings › Personal Access Tokens page (browser e2e, real FalkorDB)'
   it('marks tokens within the first expiry notice (3 days here) and shows expiry as relative time, the exact date on hover', async () => {
     const html = await (await fetch(`${baseUrl}/settings/tokens`)).text();
     expect(html).toContain('<meta name="falkordb-pat:expiry-notice-days" content="3">');
-    // The writer's tokens (the admin sees them all), made the API way; no ttlSeconds = never expires.
-    const mint = async (name: string, ttlDays?: number) => {
-      const minted = await fetch(`${baseUrl}/api/auth/tokens/credentials`, {
-        method: 'POST',
-        headers: { 'Content-Type': 'application/json' },
-        body: JSON.stringify({
-          username: TEST_USERS.writer.username,
-          password: TEST_USERS.writer.password,
-          host: '127.0.0.1',
-          port: server.port,
-          name,
-          ...(ttlDays === undefined ? {} : { ttlSeconds: ttlDays * 24 * 3600 }),
-          permissions: { access: 'read' },
-        }),
-      });
-      expect(minted.status).toBe(201);
-      return ((await minted.json()) as { token: string }).token;
-    };
-    await mint('Deploy key', 2);
-    await mint('Staging key', 5); // within the default 7 days, but not within this server's 3
-    await mint('Monthly export', 30);
+    await mint('Deploy key', 2 * DAY_SECONDS);
+    await mint('Staging key', 5 * DAY_SECONDS); // within the default 7 days, but not within this server's 3
+    await mint('Monthly export', 30 * DAY_SECONDS);
     await mint('Build agent');
     // Would be marked if it were still active.
-    const oldDeployKey = await mint('Old deploy key', 2);
-    expect((await fetch(`${baseUrl}/api/auth/tokens/self`, { method: 'DELETE', headers: { Authorization: `Bearer ${oldDeployKey}` } })).status).toBe(200);
+    await revokeItself(await mint('Old deploy key', 2 * DAY_SECONDS));
     await page.getByLabel('State').selectOption({ label: 'All' });
     await page.getByLabel('State').selectOption({ label: 'Active' });
     await row('Build agent').waitFor();
@@ -424,6 +441,134 @@ describe('Settings › Personal Access Tokens page (browser e2e, real FalkorDB)'
     await row('Nightly backup').waitFor();
   });
 
+  it("tells same-named tokens apart: a short id under the name (the full id on hover), also in the buttons' names", async () => {
+    await mint('Twin key', 30 * DAY_SECONDS);
+    await mint('Twin key', 30 * DAY_SECONDS);
+    await page.getByLabel('State').selectOption({ label: 'All' });
+    const twins = row('Twin key');
+    await twins.nth(1).waitFor();
+    await expect(twins.count()).resolves.toBe(2);
+    const shortIds: string[] = [];
+    for (const twin of await twins.all()) {
+      const tokenId = (await twin.getAttribute('data-token-id')) ?? '';
+      const shortId = twin.getByRole('rowheader').locator('.token-id code');
+      await expect(shortId.getAttribute('title')).resolves.toBe(tokenId);
+      await expect(shortId.textContent()).resolves.toBe(shortIdOf(tokenId));
+      await expect(twin.getByRole('button', { name: `Revoke Twin key (ID ${shortIdOf(tokenId)})`, exact: true }).count()).resolves.toBe(1);
+      shortIds.push(shortIdOf(tokenId));
+    }
+    expect(new Set(shortIds).size).toBe(2);
+    await screenshot('same-named-tokens', page.locator('table.tokens'));
+  });
+
+  it('gives the state its own column (Active, Expired, Revoked — why), and "Expires" only the expiry', async () => {
+    await mint('Short-lived key', 1);
+    await new Promise((resolve) => setTimeout(resolve, 1_500));
+    await page.getByLabel('State').selectOption({ label: 'Expired' });
+    await row('Short-lived key').waitFor();
+    await page.getByLabel('State').selectOption({ label: 'All' });
+    await row('Deploy key').waitFor();
+    await page.getByRole('columnheader', { name: 'State' }).waitFor();
+
+    await expect(cell('Deploy key', 'State').textContent()).resolves.toBe('Active');
+    await expect(cell('Short-lived key', 'State').textContent()).resolves.toBe('Expired');
+    await expect(cell('Short-lived key', 'Expires').locator('time').count()).resolves.toBe(1);
+    await expect(cell('Short-lived key', 'Expires').textContent()).resolves.not.toMatch(/Expired/);
+    await expect(row('Short-lived key').getByRole('button').count()).resolves.toBe(0);
+
+    // Revoked by itself: its state says so (with why), its expiry stays the expiry.
+    await expect(cell('Old deploy key', 'State').textContent()).resolves.toMatch(/^Revoked — by its owner/);
+    await expect(cell('Old deploy key', 'Expires').textContent()).resolves.not.toMatch(/Revoked/);
+    await expect(cell('Old deploy key', 'Expires').locator('time').textContent()).resolves.toMatch(/^in 2 days \(/);
+    await expect(row('Old deploy key').getByRole('button').count()).resolves.toBe(0);
+    // The reader's rotated-away token, then its successor revoked in the page.
+    const ciStates = await row('CI read token').locator('td[data-label="State"]').allTextContents();
+    expect(ciStates.some((text) => /^Revoked — rotated/.test(text))).toBe(true);
+    await screenshot('state-column', page.locator('table.tokens'));
+  });
+
+  it('fits the table at 1280 px and on a phone (390 px), with every state shown: every button whole, no sideways scroll', async () => {
+    await page.getByLabel('State').selectOption({ label: 'All' });
+    await row('Deploy key').waitFor();
+    const sizes = [
+      { width: 1280, height: 800 },
+      { width: 1024, height: 768 },
+      { width: 900, height: 800 },
+      { width: 390, height: 844 },
+    ];
+    try {
+      for (const size of sizes) {
+        await page.setViewportSize(size);
+        const innerWidth = await page.evaluate<number>('window.innerWidth');
+        expect(innerWidth).toBe(size.width);
+        await expect(page.evaluate<boolean>('document.documentElement.scrollWidth <= window.innerWidth'), `page scroll at ${size.width}`).resolves.toBe(true);
+        // Nothing clipped by the table's wrapper, and nothing to scroll inside it either.
+        const fitsWrapper = "(() => { const wrap = document.querySelector('.table-wrap'); return wrap.scrollWidth <= wrap.clientWidth; })()";
+        await expect(page.evaluate<boolean>(fitsWrapper), `wrapper scroll at ${size.width}`).resolves.toBe(true);
+        const wrapperBox = await page.locator('.table-wrap').boundingBox();
+        if (!wrapperBox) throw new Error('the table has no box');
+        const buttons = await page.locator('table.tokens button').all();
+        expect(buttons.length).toBeGreaterThan(4);
+        for (const button of buttons) {
+          const box = await button.boundingBox();
+          const label = `${await button.textContent()} at ${size.width} px`;
+          if (!box) throw new Error(`${label}: no box`);
+          expect(box.x, label).toBeGreaterThanOrEqual(Math.max(0, wrapperBox.x));
+          expect(box.x + box.width, label).toBeLessThanOrEqual(Math.min(innerWidth, wrapperBox.x + wrapperBox.width));
+        }
+        await screenshot(`all-tokens-${size.width}px`);
+      }
+    } finally {
+      await page.setViewportSize({ width: 1280, height: 800 });
+    }
+  });
+
+  it('reloads the list when the tab comes back (focus, visibility): a token revoked elsewhere shows as Revoked', async () => {
+    const focusKey = await mint('Focus key', 30 * DAY_SECONDS);
+    const visibleKey = await mint('Visible key', 30 * DAY_SECONDS);
+    await page.getByLabel('State').selectOption({ label: 'Active' });
+    await page.getByLabel('State').selectOption({ label: 'All' });
+    // A revoked token is listed: the last reload (All) is in, none is pending.
+    await row('Old deploy key').waitFor();
+    await expect(cell('Focus key', 'State').textContent()).resolves.toBe('Active');
+
+    await revokeItself(focusKey);
+    // Nothing told the page yet.
+    await expect(cell('Focus key', 'State').textContent()).resolves.toBe('Active');
+    await returnToTab('focus');
+    await cell('Focus key', 'State').getByText('Revoked', { exact: true }).waitFor();
+    await expect(cell('Focus key', 'Expires').textContent()).resolves.not.toMatch(/Revoked/);
+    await expect(row('Focus key').getByRole('button').count()).resolves.toBe(0);
+
+    await revokeItself(visibleKey);
+    await expect(cell('Visible key', 'State').textContent()).resolves.toBe('Active');
+    await returnToTab('visibilitychange');
+    await cell('Visible key', 'State').getByText('Revoked', { exact: true }).waitFor();
+    await screenshot('revoked-elsewhere', page.locator('table.tokens'));
+  });
+
+  it('says so when a token to revoke was already revoked by reuse detection, rather than reporting success', async () => {
+    const original = await mint('Reused key', 30 * DAY_SECONDS);
+    const rotation = await api('/api/auth/tokens/self/rotate', original, { method: 'POST', body: '{}' });
+    expect(rotation.status).toBe(201);
+    const { tokenId: successorId } = (await rotation.json()) as { tokenId: string };
+    await page.getByLabel('State').selectOption({ label: 'Active' });
+    const successor = page.locator(`tr[data-token-id="${successorId}"]`);
+    await successor.waitFor();
+    await expect(row('Reused key').count()).resolves.toBe(1);
+
+    await successor.getByRole('button', { name: 'Revoke Reused key' }).click();
+    const confirm = page.getByRole('alertdialog', { name: 'Revoke token?' });
+    await confirm.waitFor();
+    // Meanwhile the rotated-away token is used once more: that revokes its successor.
+    expect((await api('/api/auth/tokens/self', original)).status).toBe(401);
+    await confirm.getByRole('button', { name: 'Revoke', exact: true }).click();
+    await confirm.waitFor({ state: 'detached' });
+    await page.getByRole('status').getByText('Token “Reused key” was already revoked (reuse of a rotated token detected).').waitFor();
+    await successor.waitFor({ state: 'detached' });
+    await row('Nightly backup').waitFor();
+  });
+
   it('works with the keyboard alone: Tab to "Generate token", Enter opens the dialog, Tab stays in it, Escape closes it', async () => {
     await page.reload();
     await page.getByRole('heading', { name: 'Personal Access Tokens', exact: true }).waitFor();
@@ -497,7 +642,7 @@ describe('Settings › Personal Access Tokens page (browser e2e, real FalkorDB)'
       expect(hostIndex.headers()['content-security-policy']).toMatch(/style-src 'self';/);
       expect(await hostIndex.text()).toContain('<meta name="falkordb-pat:expiry-notice-days" content="0">');
       await hostPage.getByRole('heading', { name: 'Personal Access Tokens', exact: true }).waitFor();
-      const deploy = hostPage.getByRole('row').filter({ has: hostPage.getByRole('rowheader', { name: 'Deploy key', exact: true }) });
+      const deploy = rowOf(hostPage, 'Deploy key');
       await expect(deploy.locator('td[data-label="Expires"] time').textContent()).resolves.toMatch(/^in 2 days \(/);
       await expect(hostPage.locator('tr[data-expiring]').count()).resolves.toBe(0);
       // The host's token policy: 30 and 60 days fit its 60-day maximum, and nothing is offered without expiry.

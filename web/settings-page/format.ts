@@ -35,6 +35,17 @@ export function expiresWithin(expiresAt: string | null | undefined, noticeDays: 
   return left > 0 && left <= noticeDays * DAY_SECONDS * 1000;
 }
 
+/** How many trailing characters of a token id tell same-named tokens apart (its random part, as ids are `<ms>-<8 hex>`). */
+const SHORT_ID_LENGTH = 8;
+
+/**
+ * A token id short enough for the list, as GitHub shows a token's prefix: its last characters
+ * (random), since the leading timestamp can be the same for tokens made together.
+ */
+export function shortTokenId(tokenId: string): string {
+  return tokenId.length > SHORT_ID_LENGTH ? `…${tokenId.slice(-SHORT_ID_LENGTH)}` : tokenId;
+}
+
 /** Choices of the "Expiration" select: preset lifetimes, a custom date, or none. */
 export type ExpiryChoice = '30' | '60' | '90' | 'custom' | 'never';
 

@@ -7,11 +7,13 @@ interface NewTokenDialogProps {
   title: string;
   tokenName: string;
   created: CreatedToken;
+  /** The token replaced another: the old one must go everywhere before it is used again. */
+  rotated: boolean;
   onDone: () => void;
 }
 
 /** Shows a new token once, with a Copy button: the server keeps only its hash. */
-export function NewTokenDialog({ title, tokenName, created, onDone }: NewTokenDialogProps) {
+export function NewTokenDialog({ title, tokenName, created, rotated, onDone }: NewTokenDialogProps) {
   const inputId = useId();
   const warningId = useId();
   const input = useRef<HTMLInputElement>(null);
@@ -54,6 +56,7 @@ export function NewTokenDialog({ title, tokenName, created, onDone }: NewTokenDi
       <p role="status" class="hint">
         {copyState === 'copied' ? 'Copied to the clipboard.' : copyState === 'failed' ? 'Could not copy: the token is selected, press Ctrl+C (or ⌘C).' : ''}
       </p>
+      {rotated && <p class="hint warning-text">Replace the old token everywhere now: one more use of it revokes this new token too.</p>}
       <p class="hint">
         “{tokenName}” {created.expiresAt ? `expires ${formatDateTime(created.expiresAt)}` : 'never expires'}.
       </p>

@@ -1,5 +1,5 @@
 import type { TokenMetadata, TokenState } from './api';
-import { expiresWithin, formatDate, formatDateTime, formatRelative } from './format';
+import { expiresWithin, formatDate, formatDateTime, formatRelative, shortTokenId } from './format';
 
 interface TokenTableProps {
   tokens: TokenMetadata[];
@@ -23,8 +23,17 @@ const REVOKED_REASONS: Record<NonNullable<TokenMetadata['revoked_reason']>, stri
   unused: 'unused for too long',
 };
 
-function isActive(token: TokenMetadata, now: number): boolean {
-  return !token.revoked_at && (!token.expires_at || new Date(token.expires_at).getTime() > now);
+/** Why a revoked token was revoked, for people ("reuse of a rotated token detected"); undefined when not said. */
+export function revocationReason(token: TokenMetadata): string | undefined {
+  return token.revoked_reason ? REVOKED_REASONS[token.revoked_reason] ?? token.revoked_reason : undefined;
+}
+
+/** Where a token is in its life, as the "State" column says it (revoked wins over expired). */
+type LifeState = 'active' | 'expired' | 'revoked';
+
+function lifeState(token: TokenMetadata, now: number): LifeState {
+  if (token.revoked_at) return 'revoked';
+  return token.expires_at && new Date(token.expires_at).getTime() <= now ? 'expired' : 'active';
 }
 
 /** An active token near its expiry: the first expiry notice is due (revoked and ended tokens never are). */
@@ -43,29 +52,53 @@ function Access({ token }: { token: TokenMetadata }) {
   );
 }
 
-function Expires({ token, now, soon }: { token: TokenMetadata; now: number; soon: boolean }) {
-  if (token.revoked_at) {
-    const reason = token.revoked_reason ? REVOKED_REASONS[token.revoked_reason] ?? token.revoked_reason : undefined;
-    return (
-      <>
+/** The name, and a short id under it: tokens may share a name, their ids never do. */
+function Name({ token }: { token: TokenMetadata }) {
+  return (
+    <>
+      <span class="token-name">{token.name}</span>
+      <span class="token-id">
+        <span class="visually-hidden">ID </span>
+        <code title={token.token_id}>{shortTokenId(token.token_id)}</code>
+      </span>
+    </>
+  );
+}
+
+/** "Active", "Expired", or "Revoked — why" with when (and who, when not the owner). */
+function State({ token, state }: { token: TokenMetadata; state: LifeState }) {
+  if (!token.revoked_at) return state === 'active' ? <span class="badge badge-active">Active</span> : <span class="badge badge-ended">Expired</span>;
+  const reason = revocationReason(token);
+  return (
+    <>
+      {/* The dash stays with the badge, never alone at the start of a line. */}
+      <span class="nowrap">
         <span class="badge badge-ended">Revoked</span>
-        <time class="sub" dateTime={token.revoked_at} title={formatDateTime(token.revoked_at)}>
-          {formatDate(token.revoked_at)}
-          {reason ? `, ${reason}` : ''}
+        {reason ? ' —' : ''}
+      </span>
+      {reason && (
+        <span class="state-reason">
+          {' '}
+          {reason}
           {token.revoked_by && token.revoked_reason !== 'owner' ? ` (${token.revoked_by})` : ''}
-        </time>
-      </>
-    );
-  }
+        </span>
+      )}
+      <time class="sub" dateTime={token.revoked_at} title={formatDateTime(token.revoked_at)}>
+        {formatDate(token.revoked_at)}
+      </time>
+    </>
+  );
+}
+
+/** The expiry only (the state has its own column): relative, the exact date on hover. */
+function Expires({ token, now, soon, state }: { token: TokenMetadata; now: number; soon: boolean; state: LifeState }) {
   if (!token.expires_at) return <span>Never</span>;
-  const ended = new Date(token.expires_at).getTime() <= now;
   const exact = formatDateTime(token.expires_at);
   // Relative ("in 5 days"), the exact date on hover; screen readers get it as text, as a title is not reliably read.
   return (
     <>
-      {ended && <span class="badge badge-ended">Expired</span>}
       {soon && <span class="badge badge-expiring">Expires soon</span>}
-      <time dateTime={token.expires_at} title={exact}>
+      <time dateTime={token.expires_at} title={exact} class={state === 'active' ? undefined : 'muted'}>
         {formatRelative(token.expires_at, now)}
         <span class="visually-hidden"> ({exact})</span>
       </time>
@@ -108,10 +141,13 @@ function LastUsed({ token }: { token: TokenMetadata }) {
   );
 }
 
-/** The tokens as a table (as cards on narrow screens, by CSS); Rotate and Revoke on active ones. */
+/**
+ * The tokens as a table (as cards on narrow screens, by CSS); Rotate and Revoke on active ones.
+ * The table fits its column (cells wrap, the buttons stack when space is short): it never scrolls sideways.
+ */
 export function TokenTable({ tokens, showUser, expiryNoticeDays, loading, state, onRotate, onRevoke }: TokenTableProps) {
   const now = Date.now();
-  const columns = showUser ? 7 : 6;
+  const columns = showUser ? 8 : 7;
   return (
     <div class="table-wrap">
       <table class="tokens" aria-busy={loading}>
@@ -120,6 +156,7 @@ export function TokenTable({ tokens, showUser, expiryNoticeDays, loading, state,
           <tr>
             <th scope="col">Name</th>
             {showUser && <th scope="col">User</th>}
+            <th scope="col">State</th>
             <th scope="col">Access</th>
             <th scope="col">Created</th>
             <th scope="col">Expires</th>
@@ -146,17 +183,23 @@ export function TokenTable({ tokens, showUser, expiryNoticeDays, loading, state,
           )}
           {tokens.map((token) => {
             const soon = expiresSoon(token, expiryNoticeDays, now);
+            const life = lifeState(token, now);
+            // Names may repeat: the short id makes each button's name unique for screen readers.
+            const which = `${token.name} (ID ${shortTokenId(token.token_id)})`;
             return (
               <tr key={token.token_id} data-token-id={token.token_id} data-expiring={soon ? 'true' : undefined}>
                 <th scope="row" data-label="Name" class="name">
-                  {token.name}
+                  <Name token={token} />
                 </th>
                 {showUser && (
                   <td data-label="User">
-                    {token.username}
+                    <span class="user-name">{token.username}</span>
                     <span class="sub">{token.role}</span>
                   </td>
                 )}
+                <td data-label="State">
+                  <State token={token} state={life} />
+                </td>
                 <td data-label="Access">
                   <Access token={token} />
                 </td>
@@ -166,21 +209,21 @@ export function TokenTable({ tokens, showUser, expiryNoticeDays, loading, state,
                   </time>
                 </td>
                 <td data-label="Expires">
-                  <Expires token={token} now={now} soon={soon} />
+                  <Expires token={token} now={now} soon={soon} state={life} />
                 </td>
                 <td data-label="Last used">
                   <LastUsed token={token} />
                 </td>
                 <td class="row-actions">
-                  {isActive(token, now) && (
-                    <>
+                  {life === 'active' && (
+                    <div class="row-buttons">
                       <button type="button" onClick={() => onRotate(token)}>
-                        Rotate<span class="visually-hidden"> {token.name}</span>
+                        Rotate<span class="visually-hidden"> {which}</span>
                       </button>
                       <button type="button" class="danger-outline" onClick={() => onRevoke(token)}>
-                        Revoke<span class="visually-hidden"> {token.name}</span>
+                        Revoke<span class="visually-hidden"> {which}</span>
                       </button>
-                    </>
+                    </div>
                   )}
                 </td>
               </tr>

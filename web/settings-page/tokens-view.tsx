@@ -5,9 +5,12 @@ import type { PageConfig } from './config';
 import { ConfirmDialog } from './confirm-dialog';
 import { GenerateDialog } from './generate-dialog';
 import { NewTokenDialog } from './new-token-dialog';
-import { TokenTable } from './token-table';
+import { shortTokenId } from './format';
+import { revocationReason, TokenTable } from './token-table';
 
 const PAGE_SIZE = 50;
+/** Returning to the tab fires both focus and visibilitychange: events this close together make one reload. */
+const RETURN_REFRESH_DELAY_MS = 50;
 const STATES: { value: TokenState; label: string }[] = [
   { value: 'active', label: 'Active' },
   { value: 'expired', label: 'Expired' },
@@ -17,7 +20,7 @@ const STATES: { value: TokenState; label: string }[] = [
 
 type OpenDialog =
   | { kind: 'generate' }
-  | { kind: 'new-token'; title: string; name: string; created: CreatedToken }
+  | { kind: 'new-token'; title: string; name: string; created: CreatedToken; rotated: boolean }
   | { kind: 'rotate'; token: TokenMetadata }
   | { kind: 'revoke'; token: TokenMetadata };
 
@@ -77,14 +80,53 @@ export function TokensView({ api, config, role, onRole }: TokensViewProps) {
     void load();
   }, [load]);
 
+  // Tokens change behind the page's back (another tab, a script, reuse detection revoking a rotated
+  // token): the list is reloaded whenever the person comes back to the tab.
+  const loadLatest = useRef(load);
+  loadLatest.current = load;
+  useEffect(() => {
+    let timer: number | undefined;
+    const refreshSoon = () => {
+      window.clearTimeout(timer);
+      timer = window.setTimeout(() => void loadLatest.current(), RETURN_REFRESH_DELAY_MS);
+    };
+    const onVisibilityChange = () => {
+      if (document.visibilityState === 'visible') refreshSoon();
+    };
+    window.addEventListener('focus', refreshSoon);
+    document.addEventListener('visibilitychange', onVisibilityChange);
+    return () => {
+      window.clearTimeout(timer);
+      window.removeEventListener('focus', refreshSoon);
+      document.removeEventListener('visibilitychange', onVisibilityChange);
+    };
+  }, []);
+
   // Without the server's name filter (an older server), the page filters what it received.
   const needle = nameFilter.toLowerCase();
   const tokens = (list?.tokens ?? []).filter((token) => listSupports('name') || !needle || token.name.toLowerCase().includes(needle));
   const nextCursor = list?.next_cursor ?? null;
 
+  // Every action reloads the list, failed ones too: a failure often means the token changed meanwhile.
   const revoke = async (token: TokenMetadata): Promise<string | undefined> => {
-    const { data, error: problem, response } = await api.DELETE('/api/auth/tokens/{tokenId}', { params: { path: { tokenId: token.token_id } } });
-    if (!data) return response.status === 401 ? undefined : problemMessage(problem, response);
+    const path = { tokenId: token.token_id };
+    // Revoking a revoked token succeeds again (the API is idempotent), so ask first: a token that
+    // something else revoked meanwhile (e.g. reuse detection after a rotation) is reported as such.
+    const current = await api.GET('/api/auth/tokens/{tokenId}', { params: { path } });
+    if (current.response.status === 401) return undefined;
+    const revokedBefore = current.data?.token.revoked_at ? current.data.token : undefined;
+    if (revokedBefore) {
+      const reason = revocationReason(revokedBefore);
+      setDialog(undefined);
+      setAnnouncement(`Token “${token.name}” was already revoked${reason ? ` (${reason})` : ''}.`);
+      await load();
+      return undefined;
+    }
+    const { data, error: problem, response } = await api.DELETE('/api/auth/tokens/{tokenId}', { params: { path } });
+    if (!data) {
+      void load();
+      return response.status === 401 ? undefined : problemMessage(problem, response);
+    }
     setDialog(undefined);
     setAnnouncement(`Token “${token.name}” revoked.`);
     await load();
@@ -96,8 +138,11 @@ export function TokensView({ api, config, role, onRole }: TokensViewProps) {
       params: { path: { tokenId: token.token_id } },
       body: {},
     });
-    if (!data) return response.status === 401 ? undefined : problemMessage(problem, response);
-    setDialog({ kind: 'new-token', title: 'Token rotated', name: token.name, created: data });
+    if (!data) {
+      void load();
+      return response.status === 401 ? undefined : problemMessage(problem, response);
+    }
+    setDialog({ kind: 'new-token', title: 'Token rotated', name: token.name, created: data, rotated: true });
     setAnnouncement(`Token “${token.name}” rotated: the old token no longer works.`);
     await load();
     return undefined;
@@ -169,28 +214,39 @@ export function TokensView({ api, config, role, onRole }: TokensViewProps) {
           role={role}
           onCancel={() => setDialog(undefined)}
           onCreated={(created, name) => {
-            setDialog({ kind: 'new-token', title: 'Token generated', name, created });
+            setDialog({ kind: 'new-token', title: 'Token generated', name, created, rotated: false });
             setAnnouncement(`Token “${name}” generated.`);
             void load();
           }}
         />
       )}
       {dialog?.kind === 'new-token' && (
-        <NewTokenDialog title={dialog.title} tokenName={dialog.name} created={dialog.created} onDone={() => setDialog(undefined)} />
+        <NewTokenDialog
+          title={dialog.title}
+          tokenName={dialog.name}
+          created={dialog.created}
+          rotated={dialog.rotated}
+          onDone={() => setDialog(undefined)}
+        />
       )}
       {dialog?.kind === 'rotate' && (
         <ConfirmDialog title="Rotate token?" confirmLabel="Rotate" onCancel={() => setDialog(undefined)} onConfirm={() => rotate(dialog.token)}>
           <p>
-            “{dialog.token.name}” will be replaced by a new token with the same name, access and lifetime length.{' '}
-            <strong>The current token stops working at once</strong>: update everything that uses it.
+            “{dialog.token.name}” (ID <code>{shortTokenId(dialog.token.token_id)}</code>) will be replaced by a new token with the same
+            name, access and lifetime length. <strong>The current token stops working at once.</strong>
+          </p>
+          <p class="warning">
+            <strong>Replace the old token everywhere now: one more use of it revokes the new token too.</strong> A rotated token used
+            again looks stolen, so the service revokes its successors as well (reuse detection).
           </p>
         </ConfirmDialog>
       )}
       {dialog?.kind === 'revoke' && (
         <ConfirmDialog title="Revoke token?" confirmLabel="Revoke" onCancel={() => setDialog(undefined)} onConfirm={() => revoke(dialog.token)}>
           <p>
-            “{dialog.token.name}”{role === 'Admin' && dialog.token.username ? ` (of ${dialog.token.username})` : ''} will stop working at
-            once, for everything that uses it. This cannot be undone.
+            “{dialog.token.name}” (ID <code>{shortTokenId(dialog.token.token_id)}</code>
+            {role === 'Admin' && dialog.token.username ? `, of ${dialog.token.username}` : ''}) will stop working at once, for everything
+            that uses it. This cannot be undone.
           </p>
         </ConfirmDialog>
       )}

@@ -146,12 +146,51 @@ describe('the falkordb-pat CLI (e2e, real FalkorDB, real service)', () => {
     expect((await cli(['whoami'], asToken)).code).toBe(1);
   }, 60_000);
 
+  it('checks --write-to before rotating: an unwritable file changes nothing (exit 2), the old token still works', async () => {
+    const { token } = JSON.parse((await cli(['token', 'create', '--name', 'cli unwritable', '--expires-in', '1d', '--json'])).stdout) as { token: string };
+    const attempt = await cli(['token', 'rotate', 'self', '--write-to', join(home, 'no-such-folder', 'pat.txt')], { FALKORDB_PAT_TOKEN: token });
+    expect(attempt.code).toBe(2);
+    expect(attempt.stderr).toContain('nothing was changed');
+    expect((await cli(['whoami'], { FALKORDB_PAT_TOKEN: token })).code).toBe(0);
+  });
+
+  it('never lets text from the service drive the terminal (escape sequences in a token name)', async () => {
+    const name = 'evil \u001b]52;c;cGF5bG9hZA==\u0007 \u001b[2J name';
+    await cli(['token', 'create', '--name', name, '--expires-in', '1d', '--json']);
+    const table = await cli(['token', 'list', '--name', 'evil']);
+    expect(table.code).toBe(0);
+    expect(table.stdout).not.toMatch(/[\u0000-\u0009\u000b-\u001f\u007f-\u009f]/);
+    expect(table.stdout).toContain('evil ?]52;c;cGF5bG9hZA==? ?[2J name');
+  });
+
+  it('ends `login` on Ctrl-C at the password prompt with exit 130, storing nothing', async () => {
+    const configHome = join(home, 'interrupted');
+    const command = `${process.execPath} ${join(BUILD, 'main.js')} login --username ${TEST_USERS.reader.username}`;
+    const code = await new Promise<number | null>((resolve) => {
+      const child = execFile('script', ['-qec', command, '/dev/null'], { env: { PATH: process.env.PATH, HOME: home, XDG_CONFIG_HOME: configHome, FALKORDB_PAT_URL: url, TERM: 'dumb' } }, () => undefined);
+      let output = '';
+      let pressed = false;
+      child.stdin?.on('error', () => undefined); // the terminal may be gone by the time a write lands
+      child.stdout?.on('data', (chunk: Buffer) => {
+        output += chunk.toString();
+        if (!pressed && output.includes('Password for')) {
+          pressed = true;
+          child.stdin?.write('\u0003');
+        }
+      });
+      child.on('exit', resolve);
+    });
+    expect(code).toBe(130);
+    await expect(stat(join(configHome, 'falkordb-pat', 'sessions.json'))).rejects.toThrow(/ENOENT/);
+  }, 30_000);
+
   it('exits 2 on usage errors, 1 on refusals (problem shown), and has --help on every command', async () => {
     expect((await cli(['token', 'frobnicate'])).code).toBe(2);
     expect((await cli(['token', 'create'])).code).toBe(2); // --name is required
     expect((await cli(['token', 'create', '--name', 'x', '--expires-in', 'soon'])).code).toBe(2);
     expect((await cli(['token', 'revoke'])).code).toBe(2);
     expect((await cli(['whoami'], { FALKORDB_PAT_URL: '' })).code).toBe(2);
+    expect((await cli(['whoami'], { FALKORDB_PAT_URL: 'http://user:pw@127.0.0.1:1' })).code).toBe(2);
     const refused = await cli(['token', 'show', '1700000000000-00000000']);
     expect(refused.code).toBe(1);
     expect(refused.stderr).toMatch(/^Error 404/);

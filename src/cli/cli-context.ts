@@ -1,6 +1,6 @@
 import { CliEnvironment } from './cli-environment';
 import { NotSignedInError, UsageError } from './cli-errors';
-import { Output } from './output';
+import { Output, printable } from './output';
 import { CliCredential, serviceClient, ServiceClient } from './service-api';
 import { SessionStore } from './session-store';
 
@@ -11,8 +11,12 @@ export interface GlobalOptions {
 }
 
 /** What a command works with: the service, how to authenticate, where sessions live, how to print. */
+/** Hosts where plain http stays on this machine. */
+const LOOPBACK = new Set(['localhost', '127.0.0.1', '[::1]']);
+
 export class CliContext {
   readonly sessions: SessionStore;
+  private warnedPlainHttp = false;
 
   constructor(
     private readonly environment: CliEnvironment,
@@ -25,17 +29,25 @@ export class CliContext {
     return { json: this.options.json === true };
   }
 
-  /** `--url`, else FALKORDB_PAT_URL; without a trailing slash. */
+  /** `--url`, else FALKORDB_PAT_URL, normalised (`HTTPS://Host:443/` and `https://host` are one service, one session). */
   get url(): string {
-    const url = this.options.url ?? this.environment.url;
-    if (!url) throw new UsageError('Which service? Give --url https://pat.example.com or set FALKORDB_PAT_URL');
+    const given = this.options.url ?? this.environment.url;
+    if (!given) throw new UsageError('Which service? Give --url https://pat.example.com or set FALKORDB_PAT_URL');
+    let parsed: URL;
     try {
-      const parsed = new URL(url);
-      if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') throw new Error();
+      parsed = new URL(given);
     } catch {
-      throw new UsageError(`--url must be an http or https URL (got "${url}")`);
+      throw new UsageError(`--url must be an http or https URL (got "${printable(given)}")`);
     }
-    return url.replace(/\/+$/, '');
+    if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') throw new UsageError(`--url must be http or https (got "${parsed.protocol}")`);
+    if (parsed.username || parsed.password) throw new UsageError('--url must not hold a user or password: use `login` or FALKORDB_PAT_TOKEN');
+    if (parsed.search || parsed.hash) throw new UsageError('--url takes the service\'s address only, without ?query or #fragment');
+    const url = `${parsed.origin}${parsed.pathname.replace(/\/+$/, '')}`;
+    if (parsed.protocol === 'http:' && !LOOPBACK.has(parsed.hostname) && !this.warnedPlainHttp) {
+      this.warnedPlainHttp = true;
+      process.stderr.write(`Warning: ${url} is plain http: passwords, sessions and tokens cross the network unencrypted (use https)\n`);
+    }
+    return url;
   }
 
   /** FALKORDB_PAT_TOKEN when set, else the session stored for the service. */

@@ -2,13 +2,13 @@
 import { Command, CommanderError } from 'commander';
 import { CliContext, GlobalOptions } from './cli-context';
 import { readCliEnvironment } from './cli-environment';
-import { ApiError, NotSignedInError, UsageError } from './cli-errors';
+import { ApiError, InterruptedError, NotSignedInError, TokenNotSavedError, UsageError } from './cli-errors';
 import { graphCommands } from './graph-commands';
 import { sessionCommands } from './session-commands';
 import { tokenCommands } from './token-commands';
 
 /** Exit codes: 0 done, 1 the service refused (its problem shown) or not signed in, 2 usage. */
-const EXIT = { ok: 0, refused: 1, usage: 2 } as const;
+const EXIT = { ok: 0, refused: 1, usage: 2, interrupted: 130 } as const;
 
 export function buildProgram(): Command {
   const environment = readCliEnvironment();
@@ -45,10 +45,11 @@ export async function run(argv: string[]): Promise<number> {
       process.stderr.write(`Error ${error.message}\n`);
       return EXIT.refused;
     }
-    if (error instanceof NotSignedInError) {
+    if (error instanceof NotSignedInError || error instanceof TokenNotSavedError) {
       process.stderr.write(`${error.message}\n`);
       return EXIT.refused;
     }
+    if (error instanceof InterruptedError) return EXIT.interrupted;
     const cause = (error as { cause?: { code?: string } }).cause?.code;
     process.stderr.write(`Error: ${cause ? `cannot reach the service (${cause})` : (error as Error).message}\n`);
     return EXIT.refused;

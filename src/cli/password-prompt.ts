@@ -1,5 +1,6 @@
 import { createInterface } from 'node:readline';
 import { Writable } from 'node:stream';
+import { InterruptedError } from './cli-errors';
 
 /**
  * Asks for a password on the terminal without echoing it. Without a terminal (a script piping
@@ -22,8 +23,17 @@ export function promptPassword(question: string): Promise<string> {
   const muted = new Writable({ write: (_chunk, _encoding, done) => done() });
   const reader = createInterface({ input, output: muted, terminal: true });
   process.stderr.write(question);
-  return new Promise((resolve) => {
+  return new Promise((resolve, reject) => {
+    let answered = false;
+    // Ctrl-C (or Ctrl-D) at the prompt is an interruption, never an empty password or a silent success.
+    reader.once('SIGINT', () => reader.close());
+    reader.once('close', () => {
+      if (answered) return;
+      process.stderr.write('\n');
+      reject(new InterruptedError());
+    });
     reader.question('', (answer) => {
+      answered = true;
       reader.close();
       process.stderr.write('\n');
       resolve(answer);

@@ -19,7 +19,8 @@ export function serviceClient(url: string, credential: CliCredential): ServiceCl
     headers.cookie = credential.cookie;
     headers.origin = new URL(url).origin;
   }
-  return createClient<paths>({ baseUrl: url, headers });
+  // A redirect is an error: following one would send a password, a cookie or a token wherever it points.
+  return createClient<paths>({ baseUrl: url, headers, redirect: 'error' });
 }
 
 /** The data of a call, or an ApiError with the service's problem details. */

@@ -33,6 +33,7 @@ export function sessionCommands(program: Command, contextOf: Context): void {
       });
       if (!response.ok || !data) throw new ApiError(response.status, error);
       const cookie = (response.headers.get('set-cookie') ?? '').split(';')[0];
+      if (!cookie.includes('=')) throw new Error('The service signed in but sent no session cookie: is --url the service itself, not a proxy that drops cookies?');
       await context.sessions.put(context.url, { cookie, username: data.username, role: data.role, expiresAt: data.expiresAt });
       if (context.output.json) printJson({ url: context.url, username: data.username, role: data.role, expiresAt: data.expiresAt });
       else process.stdout.write(`Signed in to ${context.url} as ${data.username} (${data.role}) until ${data.expiresAt}\n`);
@@ -45,8 +46,11 @@ export function sessionCommands(program: Command, contextOf: Context): void {
       const context = contextOf(command);
       const session = await context.sessions.get(context.url);
       if (session) {
-        // Ended on the service too; a session it no longer knows is forgotten all the same.
-        await context.anonymousClient().POST('/api/auth/logout', { headers: { cookie: session.cookie, origin: new URL(context.url).origin } });
+        // Ended on the service too when it answers; forgotten here whatever it says (or if it is unreachable).
+        await context
+          .anonymousClient()
+          .POST('/api/auth/logout', { headers: { cookie: session.cookie, origin: new URL(context.url).origin } })
+          .catch(() => undefined);
       }
       const removed = await context.sessions.remove(context.url);
       if (context.output.json) printJson({ url: context.url, signedOut: removed });

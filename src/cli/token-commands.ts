@@ -1,7 +1,7 @@
 import { Command, Option } from 'commander';
-import { writeFileAtomically } from './atomic-file';
+import { PendingFile } from './atomic-file';
 import { CliContext } from './cli-context';
-import { UsageError } from './cli-errors';
+import { TokenNotSavedError, UsageError } from './cli-errors';
 import { secondsOf } from './durations';
 import { printFields, printJson, printTable } from './output';
 import { answerOf } from './service-api';
@@ -36,16 +36,42 @@ function lifetimeOf(options: { expiresIn?: string; expiresAt?: string; expiry?: 
   return {};
 }
 
-/** The new token: printed, or written to `--write-to` (then only its id is printed). */
-async function deliverToken(context: CliContext, created: { token: string; tokenId: string; expiresAt: string | null }, writeTo: string | undefined): Promise<void> {
-  if (writeTo) {
-    await writeFileAtomically(writeTo, `${created.token}\n`);
-    if (context.output.json) printJson({ tokenId: created.tokenId, expiresAt: created.expiresAt, writtenTo: writeTo });
-    else process.stdout.write(`Token ${created.tokenId} written to ${writeTo} (mode 0600), expires ${created.expiresAt ?? 'never'}\n`);
+type CreatedToken = { token: string; tokenId: string; expiresAt: string | null };
+
+/**
+ * Makes a token (create or rotate) and hands it over: printed, or written to `--write-to` (then
+ * only its id is printed). The file is opened before the call, so an unwritable destination fails
+ * before anything is created or revoked; should writing still fail afterwards, the token goes to
+ * standard error rather than being lost (a rotation has already revoked the old one).
+ */
+async function makeAndDeliverToken(context: CliContext, make: () => Promise<CreatedToken>, writeTo: string | undefined): Promise<void> {
+  if (!writeTo) {
+    const created = await make();
+    if (context.output.json) printJson(created);
+    else process.stdout.write(`${created.token}\n`);
     return;
   }
-  if (context.output.json) printJson(created);
-  else process.stdout.write(`${created.token}\n`);
+  let pending: PendingFile;
+  try {
+    pending = await PendingFile.create(writeTo);
+  } catch (error) {
+    throw new UsageError(`--write-to ${writeTo} cannot be written (${(error as Error).message}); nothing was changed`);
+  }
+  let created: CreatedToken;
+  try {
+    created = await make();
+  } catch (error) {
+    await pending.discard();
+    throw error;
+  }
+  try {
+    await pending.commit(`${created.token}\n`);
+  } catch (error) {
+    process.stderr.write(`Writing ${writeTo} failed (${(error as Error).message}); the new token, shown only now:\n${created.token}\n`);
+    throw new TokenNotSavedError(created.tokenId);
+  }
+  if (context.output.json) printJson({ tokenId: created.tokenId, expiresAt: created.expiresAt, writtenTo: writeTo });
+  else process.stdout.write(`Token ${created.tokenId} written to ${writeTo} (mode 0600), expires ${created.expiresAt ?? 'never'}\n`);
 }
 
 export function tokenCommands(program: Command, contextOf: Context): void {
@@ -66,8 +92,8 @@ export function tokenCommands(program: Command, contextOf: Context): void {
       const context = contextOf(command);
       const permissions = options.readOnly || options.graph.length ? { ...(options.readOnly ? { access: 'read' as const } : {}), ...(options.graph.length ? { graphs: options.graph } : {}) } : undefined;
       const body = { name: options.name, ...lifetimeOf(options, true), ...(permissions ? { permissions } : {}), ...(options.allowedIp.length ? { allowedIps: options.allowedIp } : {}) };
-      const created = await answerOf((await context.client()).POST('/api/auth/tokens', { body }));
-      await deliverToken(context, created, options.writeTo);
+      const client = await context.client();
+      await makeAndDeliverToken(context, () => answerOf(client.POST('/api/auth/tokens', { body })), options.writeTo);
     });
 
   token
@@ -147,8 +173,9 @@ export function tokenCommands(program: Command, contextOf: Context): void {
       const context = contextOf(command);
       const client = await context.client();
       const body = lifetimeOf(options, false);
-      const created = await answerOf(id === 'self' ? client.POST('/api/auth/tokens/self/rotate', { body }) : client.POST('/api/auth/tokens/{tokenId}/rotate', { params: { path: { tokenId: id } }, body }));
-      await deliverToken(context, created, options.writeTo);
+      const rotate = () =>
+        answerOf(id === 'self' ? client.POST('/api/auth/tokens/self/rotate', { body }) : client.POST('/api/auth/tokens/{tokenId}/rotate', { params: { path: { tokenId: id } }, body }));
+      await makeAndDeliverToken(context, rotate, options.writeTo);
     });
 
   token

@@ -67,6 +67,38 @@ describe('embedded FalkorDB default (e2e)', () => {
     expect(shown.body.token).toMatchObject({ host: 'localhost', port, is_active: true });
   });
 
+  it('keeps tokens minted before FALKORDB_EMBEDDED_PORT moved working, under the name the server first had', async () => {
+    const movedDir = await mkdtemp(join(tmpdir(), 'pat-moved-'));
+    const [first, moved] = [await freePort(), await freePort()];
+    const embeddedOn = (embeddedPort: number) => startTestApp({ ...env(), FALKORDB_EMBEDDED_PORT: String(embeddedPort) }, movedDir);
+    const mint = async (on: TestApp, name: string) =>
+      (await request(on.http).post('/api/auth/tokens/credentials').send({ username: 'default', password: '', name, ttlSeconds: 3600 }).expect(201)).body as { token: string; tokenId: string };
+    let before = await embeddedOn(first);
+    try {
+      const old = await mint(before, 'minted on the first port');
+      await request(before.http).post('/api/graph/moved/query').set(...bearer(old.token)).send({ query: 'CREATE (:Kept {n: 1})' }).expect(200);
+      await before.close();
+
+      before = await embeddedOn(moved);
+      // The same server, on its new port: the old token reads what it wrote there.
+      const read = await request(before.http).post('/api/graph/moved/query').set(...bearer(old.token)).send({ query: 'MATCH (k:Kept) RETURN k.n AS n' }).expect(200);
+      expect(read.body.rows).toEqual([[1]]);
+      // The walk-through naming the new port, and one naming none, mint tokens owned as the old ones.
+      const named = (await request(before.http).post('/api/auth/tokens/credentials').send({ username: 'default', password: '', host: 'localhost', port: String(moved), name: 'named port' }).expect(201)).body as { token: string };
+      const fresh = await mint(before, 'minted after the move');
+      const listed = await request(before.http).get('/api/auth/tokens').set(...bearer(fresh.token)).expect(200);
+      expect(listed.body.tokens.map((token: { name: string; host: string; port: number }) => [token.name, token.host, token.port]).sort()).toEqual(
+        [['minted after the move', 'localhost', first], ['minted on the first port', 'localhost', first], ['named port', 'localhost', first]].sort(),
+      );
+      await request(before.http).get('/api/auth/tokens/self').set(...bearer(named.token)).expect(200);
+      // The old port now leads nowhere: nothing is ever sent to whatever listens there.
+      await request(before.http).post('/api/auth/tokens/credentials').send({ username: 'default', password: '', host: 'localhost', port: String(first), name: 'old port' }).expect(400);
+    } finally {
+      await before.close();
+      await rm(movedDir, { recursive: true, force: true });
+    }
+  }, 120_000);
+
   it('moves a token store kept on the users\' server by an earlier version to its own server, and its tokens keep working', async () => {
     const earlierDir = await mkdtemp(join(tmpdir(), 'pat-earlier-'));
     const usersPort = await freePort();

@@ -6,7 +6,8 @@ import { DomainError, ForbiddenError } from '../common/domain-errors';
 import { FalkorDbUnreachableError, InvalidCredentialsError } from '../falkordb/falkordb-errors';
 import { InvalidTokenError } from '../credentials/credential-errors';
 import { ServerNotAllowedError } from './auth-errors';
-import { findAllowedServer, ServerAddress } from '../falkordb/server-address';
+import { findAllowedServer, sameHost, ServerAddress } from '../falkordb/server-address';
+import { FalkorDbConnection } from '../falkordb/falkordb-connection';
 import { LoginConnections } from '../falkordb/user-connections/login-connections';
 import { UserCredentials } from '../falkordb/user-connections/user-connection.factory';
 import { withDeadline } from '../common/deadline';
@@ -56,6 +57,7 @@ export class FalkorDbLoginService {
     private readonly credentials: CredentialReader,
     private readonly servers: ServerIdentity,
     private readonly repeatedEvents: AuditEventAggregator,
+    private readonly store: FalkorDbConnection,
   ) {}
 
   /** Resolves host/port against the allow-list before any connection is opened (no SSRF). */
@@ -68,8 +70,17 @@ export class FalkorDbLoginService {
     return { ...allowed, tls: tls ?? allowed.tls };
   }
 
-  /** A credential's server, checked against the allow-list again in case it was removed since login. */
+  /**
+   * Where to connect for a credential's server, checked against the allow-list again in case it was
+   * removed since login. The users' server's recorded name (an embedded server's first port, see
+   * FalkorDbConnection.serverName) leads to where it listens now, never to whatever took its old port.
+   */
   serverOf(owner: Pick<Principal, 'host' | 'port' | 'tls'>): ServerAddress {
+    const name = this.store.serverName;
+    const users = this.store.server;
+    if ((name.port !== users.port || !sameHost(name.host, users.host)) && sameHost(owner.host, name.host) && owner.port === name.port) {
+      return { host: users.host, port: users.port, tls: owner.tls };
+    }
     if (!findAllowedServer(this.settings.allowedServers, owner.host, owner.port)) {
       throw new ForbiddenError(`FalkorDB server ${owner.host}:${owner.port} is no longer allowed by this service`);
     }

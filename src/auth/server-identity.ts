@@ -78,8 +78,21 @@ export class ServerIdentity implements OnApplicationBootstrap, OnApplicationShut
     this.identities = identities;
   }
 
-  /** The allow-list entry that names the same server first (the server itself when none does). */
+  /**
+   * The allow-list entry that names the same server first (the server itself when none does); the
+   * users' server under the name credentials record for it (FalkorDbConnection.serverName: an
+   * embedded server keeps its first port's name when its port moves).
+   */
   canonical(server: ServerAddress): ServerAddress {
+    const named = this.firstAllowListedName(server);
+    const users = this.store.server;
+    const lasting = this.store.serverName;
+    // Only a moved embedded server is renamed: every other server keeps the names it always had.
+    const moved = lasting.port !== users.port || lasting.host !== users.host;
+    return moved && sameHost(named.host, users.host) && named.port === users.port ? { ...lasting, tls: named.tls } : named;
+  }
+
+  private firstAllowListedName(server: ServerAddress): ServerAddress {
     const identity = this.identities.get(keyOf(server));
     if (identity?.kind !== 'known') return server;
     const first = this.settings.allowedServers.find((entry) => {

@@ -45,6 +45,8 @@ export class FalkorDbConnection implements OnModuleInit, OnApplicationShutdown {
   /** The token store's own embedded server (`tokenStoreEmbedded`). */
   private embeddedStore?: EmbeddedFalkorDb;
   private address?: ServerAddress;
+  /** The embedded users' server's lasting name, when its port moved since it first ran. */
+  private lastingName?: ServerAddress;
   private storeAddress?: ServerAddress;
   readonly tokenGraph: string;
   private readonly commandTimeoutMs: number;
@@ -105,6 +107,7 @@ export class FalkorDbConnection implements OnModuleInit, OnApplicationShutdown {
       onPrimaryMoved: (primary) => void this.follow(primary),
     });
     this.address = users.address;
+    this.lastingName = users.lastingName;
     this.client = users.client;
     this.ownsClient = users.ownsClient;
     this.embedded = users.embedded;
@@ -188,6 +191,14 @@ export class FalkorDbConnection implements OnModuleInit, OnApplicationShutdown {
   get server(): ServerAddress {
     if (!this.address) throw new Error('FalkorDB connection is not initialised yet');
     return this.address;
+  }
+
+  /**
+   * The name credentials record for the users' server: its address, or for an embedded server
+   * whose port moved, the name it first had (connections still go to `server`).
+   */
+  get serverName(): ServerAddress {
+    return this.lastingName ?? this.server;
   }
 
   /** The server the token store is on. */

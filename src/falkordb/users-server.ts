@@ -8,6 +8,7 @@ import { FalkorDbModuleOptions, SENTINEL_SERVER_PORT, SentinelOptions } from './
 import { SentinelMasterLocator } from './sentinel/sentinel-master-locator';
 import { describeAddress, HostAndPort } from './sentinel/sentinel-options';
 import { ServerAddress, serverAddressOfUrl } from './server-address';
+import { embeddedServerName } from './embedded/embedded-server-name';
 
 /** The FalkorDB users log in to, as opened: its name for users, and what the service holds of it. */
 export interface UsersServer {
@@ -17,6 +18,8 @@ export interface UsersServer {
   /** False for a client the host application owns (never closed here). */
   ownsClient: boolean;
   embedded?: EmbeddedFalkorDb;
+  /** The embedded server's lasting name (embedded-server-name.ts), when it listens elsewhere now. */
+  lastingName?: ServerAddress;
   /** Sentinel mode: where the primary is now, and the node the store client is connected to. */
   locator?: SentinelMasterLocator;
   connectedTo?: HostAndPort;
@@ -67,7 +70,9 @@ export async function openUsersServer(options: FalkorDbModuleOptions, settings: 
     }
   }
   logger.log(`Embedded FalkorDB on 127.0.0.1:${server.port}, data in ${server.dataDir}`);
-  return { address, client: opened, ownsClient: true, embedded: server };
+  const name = await embeddedServerName(server.dataDir, server.port);
+  if (name.port !== server.port) logger.log(`It keeps the name localhost:${name.port} (its first port): tokens minted before the port moved keep working`);
+  return { address, client: opened, ownsClient: true, embedded: server, ...(name.port === server.port ? {} : { lastingName: name }) };
 }
 
 /**

@@ -1,15 +1,11 @@
 import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { AuditService } from '../audit/audit.service';
+import { PeriodicJob } from '../common/periodic-job';
 import { CredentialsModuleOptions } from './credentials.options';
 import { CREDENTIALS_MODULE_OPTIONS } from './credentials.module-definition';
 import { SessionRepository } from './store/session.repository';
 import { TokenRepository } from './store/token.repository';
-import { errorMessage } from '../common/error-message';
 
-/** Records one write touches: small enough that authentication never waits long behind it. */
-const BATCH = 500;
-/** Batches per kind and cycle, so one cycle after a long pause cannot run for minutes. */
-const MAX_BATCHES_PER_CYCLE = 100;
 const DAY_MS = 24 * 3600 * 1000;
 
 export interface PurgeReport {
@@ -30,25 +26,23 @@ export interface PurgeReport {
 @Injectable()
 export class CredentialRetention implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger('CredentialRetention');
-  private timer?: NodeJS.Timeout;
-  private cycle?: Promise<unknown>;
-  private stopped = false;
+  private readonly job: PeriodicJob;
 
   constructor(
     private readonly tokens: TokenRepository,
     private readonly sessions: SessionRepository,
     private readonly audit: AuditService,
     @Inject(CREDENTIALS_MODULE_OPTIONS) private readonly options: CredentialsModuleOptions,
-  ) {}
+  ) {
+    this.job = new PeriodicJob((now) => this.cycle(now), options.purgeIntervalMs, this.logger, 'Purge');
+  }
 
   onApplicationBootstrap(): void {
-    this.schedule();
+    this.job.start();
   }
 
   async onApplicationShutdown(): Promise<void> {
-    this.stopped = true;
-    clearTimeout(this.timer);
-    await this.cycle;
+    await this.job.stop();
   }
 
   /** One cycle at `now`: what the timer runs, callable directly (tests use a chosen `now`). */
@@ -62,33 +56,21 @@ export class CredentialRetention implements OnApplicationBootstrap, OnApplicatio
     return { retired, tokensDeleted, sessionsDeleted, auditEventsDeleted };
   }
 
-  private async inBatches(step: (batch: number) => Promise<number>): Promise<number> {
-    let total = 0;
-    for (let round = 0; round < MAX_BATCHES_PER_CYCLE && !this.stopped; round += 1) {
-      const done = await step(BATCH);
-      total += done;
-      if (done === 0) break;
-    }
-    return total;
+  /** One batch after another while the last one did something (each step is idempotent). */
+  private inBatches(step: (batch: number) => Promise<number>): Promise<number> {
+    return this.job.inBatches(async (batch) => {
+      const done = await step(batch);
+      return { full: done > 0, done };
+    });
   }
 
-  private schedule(): void {
-    if (this.stopped) return;
-    this.timer = setTimeout(() => {
-      this.cycle = this.purge(Date.now())
-        .then((report) => {
-          if (report.tokensDeleted || report.sessionsDeleted) {
-            this.logger.log(`Purged ${report.tokensDeleted} tokens and ${report.sessionsDeleted} sessions ended over ${this.options.retentionDays} days ago`);
-          }
-          if (report.auditEventsDeleted) {
-            this.logger.log(`Purged ${report.auditEventsDeleted} audit events over ${this.options.auditRetentionDays} days old`);
-          }
-        })
-        // The store may be down: the next cycle tries again; authentication reports outages itself.
-        .catch((error: unknown) => this.logger.warn(`Purge skipped: ${errorMessage(error)}`))
-        .finally(() => this.schedule());
-    }, this.options.purgeIntervalMs);
-    // Never keeps the process alive on its own.
-    this.timer.unref();
+  private async cycle(now: number): Promise<void> {
+    const report = await this.purge(now);
+    if (report.tokensDeleted || report.sessionsDeleted) {
+      this.logger.log(`Purged ${report.tokensDeleted} tokens and ${report.sessionsDeleted} sessions ended over ${this.options.retentionDays} days ago`);
+    }
+    if (report.auditEventsDeleted) {
+      this.logger.log(`Purged ${report.auditEventsDeleted} audit events over ${this.options.auditRetentionDays} days old`);
+    }
   }
 }

@@ -1,5 +1,5 @@
 import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
-import { errorMessage } from '../common/error-message';
+import { JOB_BATCH, PeriodicJob } from '../common/periodic-job';
 import { isoSeconds } from '../common/iso-time';
 import { CredentialsModuleOptions } from './credentials.options';
 import { CREDENTIALS_MODULE_OPTIONS } from './credentials.module-definition';
@@ -7,10 +7,6 @@ import { CredentialWriter } from './credential-writer';
 import { DAY_MS, noticeScheduleDays, noticeStep } from './expiry-notices';
 import { NoticeDueToken, NoticeUpdate, TokenLifecycleRepository } from './store/token-lifecycle.repository';
 
-/** Tokens one read finds and one write settles: small, so authentication never waits long behind it. */
-const BATCH = 500;
-/** Batches per kind and cycle, so one cycle after a long pause cannot run for minutes. */
-const MAX_BATCHES_PER_CYCLE = 100;
 /** Tokens created up to this long before the last backfill pass are looked at again by the next. */
 const ROLLING_UPGRADE_OVERLAP_MS = 24 * 3600 * 1000;
 
@@ -33,25 +29,23 @@ const twoDecimals = (value: number): number => Math.round(value * 100) / 100;
 @Injectable()
 export class TokenLifecycle implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger('TokenLifecycle');
-  private timer?: NodeJS.Timeout;
-  private cycle?: Promise<unknown>;
-  private stopped = false;
+  private readonly job: PeriodicJob;
   private backfilled = false;
 
   constructor(
     private readonly lifecycle: TokenLifecycleRepository,
     private readonly writer: CredentialWriter,
     @Inject(CREDENTIALS_MODULE_OPTIONS) private readonly options: CredentialsModuleOptions,
-  ) {}
+  ) {
+    this.job = new PeriodicJob((now) => this.cycle(now), options.lifecycleScanIntervalMs, this.logger, 'Token lifecycle scan');
+  }
 
   onApplicationBootstrap(): void {
-    this.schedule(0);
+    this.job.start(0);
   }
 
   async onApplicationShutdown(): Promise<void> {
-    this.stopped = true;
-    clearTimeout(this.timer);
-    await this.cycle;
+    await this.job.stop();
   }
 
   /** One cycle at `now`: what the timer runs, callable directly (tests use a chosen `now`). */
@@ -64,10 +58,10 @@ export class TokenLifecycle implements OnApplicationBootstrap, OnApplicationShut
   }
 
   private recordNotices(now: number): Promise<number> {
-    return this.inBatches(async () => {
-      const due = await this.lifecycle.findNoticeDue(now, BATCH);
+    return this.job.inBatches(async (batch) => {
+      const due = await this.lifecycle.findNoticeDue(now, batch);
       const written = await this.lifecycle.writeNotices(due.map((token) => this.noticeUpdate(token, now)), now);
-      return { found: due.length, done: written };
+      return { full: due.length >= batch, done: written };
     });
   }
 
@@ -86,14 +80,14 @@ export class TokenLifecycle implements OnApplicationBootstrap, OnApplicationShut
 
   private revokeUnused(now: number, unusedDays: number): Promise<number> {
     const cutoff = now - unusedDays * DAY_MS;
-    return this.inBatches(async () => {
-      const idle = await this.lifecycle.findIdleSince(cutoff, now, BATCH);
+    return this.job.inBatches(async (batch) => {
+      const idle = await this.lifecycle.findIdleSince(cutoff, now, batch);
       const active = idle.filter((token) => token.active).map((token) => token.id);
       const revoked = new Set(active.length ? await this.writer.revokeUnused(active, cutoff, now, unusedDays) : []);
       // The rest leave the scan: no longer active, used since (by an instance that keeps no idle key), or unrevocable.
       await this.lifecycle.settleIdle(idle.map((token) => token.id).filter((id) => !revoked.has(id)), cutoff);
       if (revoked.size) this.logger.log(`Revoked ${revoked.size} token(s) unused for ${unusedDays} days`);
-      return { found: idle.length, done: revoked.size };
+      return { full: idle.length >= batch, done: revoked.size };
     });
   }
 
@@ -108,9 +102,9 @@ export class TokenLifecycle implements OnApplicationBootstrap, OnApplicationShut
     let from = through === null ? -1 : through - ROLLING_UPGRADE_OVERLAP_MS;
     let width = DAY_MS;
     let written = 0;
-    while (from < now && !this.stopped) {
+    while (from < now && !this.job.stopped) {
       const to = Math.min(now, from + width);
-      const window = await this.lifecycle.backfillCreatedIn(from, to, BATCH, largest);
+      const window = await this.lifecycle.backfillCreatedIn(from, to, JOB_BATCH, largest);
       written += window.written;
       if (window.full) {
         width = Math.max(1, Math.floor(width / 2));
@@ -119,34 +113,14 @@ export class TokenLifecycle implements OnApplicationBootstrap, OnApplicationShut
       from = to;
       width *= 2;
     }
-    if (this.stopped) return;
+    if (this.job.stopped) return;
     await this.lifecycle.markBackfilled(now);
     this.backfilled = true;
     if (written) this.logger.log(`Gave ${written} token(s) stored before expiry notices and unused-token expiry existed their schedule`);
   }
 
-  private async inBatches(step: () => Promise<{ found: number; done: number }>): Promise<number> {
-    let total = 0;
-    for (let round = 0; round < MAX_BATCHES_PER_CYCLE && !this.stopped; round += 1) {
-      const { found, done } = await step();
-      total += done;
-      if (found < BATCH) break;
-    }
-    return total;
-  }
-
-  private schedule(delay: number): void {
-    if (this.stopped) return;
-    this.timer = setTimeout(() => {
-      this.cycle = this.scan(Date.now())
-        .then((report) => {
-          if (report.notices) this.logger.log(`Recorded ${report.notices} expiry notice(s)`);
-        })
-        // The store may be down: the next cycle tries again.
-        .catch((error: unknown) => this.logger.warn(`Token lifecycle scan skipped: ${errorMessage(error)}`))
-        .finally(() => this.schedule(this.options.lifecycleScanIntervalMs));
-    }, delay);
-    // Never keeps the process alive on its own.
-    this.timer.unref();
+  private async cycle(now: number): Promise<void> {
+    const report = await this.scan(now);
+    if (report.notices) this.logger.log(`Recorded ${report.notices} expiry notice(s)`);
   }
 }

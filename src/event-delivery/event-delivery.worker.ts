@@ -2,7 +2,7 @@ import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdo
 import { PatMetrics } from '../metrics/pat-metrics';
 import { auditEventView } from '../audit/audit-event-view';
 import { ClaimedEvent, EventOutbox } from '../audit/outbox/event-outbox';
-import { errorMessage } from '../common/error-message';
+import { PeriodicJob } from '../common/periodic-job';
 import { TokenStoreExposure } from '../credentials/token-store-exposure';
 import { retryDelayMs } from './delivery-backoff';
 import { EVENT_DELIVERY_OPTIONS } from './event-delivery.module-definition';
@@ -31,9 +31,7 @@ const HELD_BACK_LOG_MS = 10 * 60_000;
 export class EventDeliveryWorker implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger('EventWebhook');
   private readonly sender?: WebhookSender;
-  private timer?: NodeJS.Timeout;
-  private draining?: Promise<void>;
-  private stopped = false;
+  private readonly job: PeriodicJob;
   private exposureCheckedAt = Date.now();
   private heldBackLoggedAt = -Infinity;
 
@@ -45,19 +43,19 @@ export class EventDeliveryWorker implements OnApplicationBootstrap, OnApplicatio
     @Optional() private readonly metrics?: PatMetrics,
   ) {
     if (options.webhook) this.sender = new WebhookSender(options.webhook, USER_AGENT);
+    // The store may be down: the next poll tries again (claims of a failed write are retaken after their lease).
+    this.job = new PeriodicJob(async () => void (await this.drain()), POLL_INTERVAL_MS, this.logger, 'Outbox drain');
   }
 
   onApplicationBootstrap(): void {
     if (!this.sender) return;
     this.logger.log(`Delivering ${[...this.options.webhook!.events].join(', ')} events to ${this.options.webhook!.url.origin}`);
-    this.schedule(0);
+    this.job.start(0);
   }
 
   async onApplicationShutdown(): Promise<void> {
-    this.stopped = true;
-    clearTimeout(this.timer);
     // An attempt in flight finishes (bounded by the timeout) and its outcome is written.
-    await this.draining;
+    await this.job.stop();
   }
 
   /** Sends what is due until nothing is; answers how many events were attempted (what the timer runs; tests call it too). */
@@ -70,7 +68,7 @@ export class EventDeliveryWorker implements OnApplicationBootstrap, OnApplicatio
       const claimed = await this.outbox.claimDue(types, Date.now(), BATCH, this.leaseMs);
       await Promise.all(claimed.map((event) => this.deliver(event)));
       attempted += claimed.length;
-      if (claimed.length < BATCH || this.stopped) return attempted;
+      if (claimed.length < BATCH || this.job.stopped) return attempted;
     }
   }
 
@@ -115,18 +113,5 @@ export class EventDeliveryWorker implements OnApplicationBootstrap, OnApplicatio
     this.metrics?.webhookDelivery('retried');
     await this.outbox.scheduleRetry(claimed, settledAt + delay, outcome.error);
     this.logger.warn(`Event ${event.id} (${event.type}) attempt ${attempt} failed (${outcome.error}); next in ${delay / 1000} s`);
-  }
-
-  private schedule(delay: number): void {
-    if (this.stopped) return;
-    this.timer = setTimeout(() => {
-      this.draining = this.drain()
-        .then(() => undefined)
-        // The store may be down: the next poll tries again (claims of a failed write are retaken after their lease).
-        .catch((error: unknown) => this.logger.warn(`Outbox not drained: ${errorMessage(error)}`))
-        .finally(() => this.schedule(POLL_INTERVAL_MS));
-    }, delay);
-    // Never keeps the process alive on its own.
-    this.timer.unref();
   }
 }

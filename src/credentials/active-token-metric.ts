@@ -2,9 +2,6 @@ import { Injectable, OnModuleInit, Optional } from '@nestjs/common';
 import { PatMetrics } from '../metrics/pat-metrics';
 import { FalkorDbConnection } from '../falkordb/falkordb-connection';
 
-/** Several Prometheus servers scraping at the same moment share one read of the store. */
-const FRESH_FOR_MS = 1000;
-
 /**
  * `falkordb_pat_active_tokens`, from the users' stored counters (one read of the User nodes, not of
  * the tokens: the same at a thousand tokens or a million). Expired tokens leave the count when the
@@ -12,8 +9,6 @@ const FRESH_FOR_MS = 1000;
  */
 @Injectable()
 export class ActiveTokenMetric implements OnModuleInit {
-  private last?: { at: number; value: Promise<number | undefined> };
-
   constructor(
     private readonly store: FalkorDbConnection,
     @Optional() private readonly metrics?: PatMetrics,
@@ -24,15 +19,10 @@ export class ActiveTokenMetric implements OnModuleInit {
   }
 
   private read(): Promise<number | undefined> {
-    const now = Date.now();
-    if (!this.last || now - this.last.at >= FRESH_FOR_MS) {
-      // Unknown while the store is down: the gauge is left out rather than wrong.
-      const value = this.store
-        .readQuery(this.store.tokenGraph, 'MATCH (u:User) RETURN sum(u.active_tokens) AS n')
-        .then((rows) => Number(rows[0]?.n ?? 0))
-        .catch(() => undefined);
-      this.last = { at: now, value };
-    }
-    return this.last.value;
+    // Unknown while the store is down: the gauge is NaN rather than wrong.
+    return this.store
+      .readQuery(this.store.tokenGraph, 'MATCH (u:User) RETURN sum(u.active_tokens) AS n')
+      .then((rows) => Number(rows[0]?.n ?? 0))
+      .catch(() => undefined);
   }
 }

@@ -1,5 +1,6 @@
 import { Counter, Gauge, Histogram, Metric, Registry } from 'prom-client';
 import { REVOCATION_REASONS } from '../domain/token-permissions';
+import { sharedRead } from './shared-read';
 
 /** How a presented token or session cookie fared. */
 export const AUTHENTICATION_RESULTS = ['ok', 'invalid', 'expired', 'revoked', 'ip_denied', 'rate_limited', 'store_unavailable'] as const;
@@ -205,13 +206,13 @@ export class PatMetrics {
     return series;
   }
 
-  /** Where `falkordb_pat_active_tokens` is read from at scrape time. */
+  /** Where `falkordb_pat_active_tokens` is read from at scrape time (once a second at most: sharedRead). */
   readActiveTokensFrom(source: ScrapedValue): void {
-    this.activeTokensSource = source;
+    this.activeTokensSource = sharedRead(async () => source());
   }
 
-  /** Where `falkordb_pat_store_up` is read from at scrape time. */
+  /** Where `falkordb_pat_store_up` is read from at scrape time (once a second at most: sharedRead). */
   readStoreUpFrom(source: ScrapedValue): void {
-    this.storeUpSource = source;
+    this.storeUpSource = sharedRead(async () => source());
   }
 }

@@ -190,28 +190,23 @@ describe('metrics (e2e, real FalkorDB)', () => {
 
   it("counts into a host's own registry, and a second app (built again, or beside it) counts into the same metrics", async () => {
     const registry = new Registry();
-    const moduleRef = await Test.createTestingModule({
-      imports: [
-        FalkorDbPatModule.forRoot({
-          falkordb: { url: server.url, tokenGraph: 'metrics_host' },
-          auth: { jwtSecret: TEST_SECRETS.JWT_SECRET, sessionSecret: TEST_SECRETS.SESSION_SECRET, encryptionKey: TEST_SECRETS.ENCRYPTION_KEY },
-          routes: { metrics: { registry } },
-        }),
-      ],
-    }).compile();
-    const host: INestApplication = moduleRef.createNestApplication({ logger: false });
-    await host.init();
-    const again = await Test.createTestingModule({
-      imports: [
-        FalkorDbPatModule.forRoot({
-          falkordb: { url: server.url, tokenGraph: 'metrics_host' },
-          auth: { jwtSecret: TEST_SECRETS.JWT_SECRET, sessionSecret: TEST_SECRETS.SESSION_SECRET, encryptionKey: TEST_SECRETS.ENCRYPTION_KEY },
-          routes: { metrics: { registry } },
-        }),
-      ],
-    }).compile();
-    const beside: INestApplication = again.createNestApplication({ logger: false });
-    await beside.init();
+    /** A host app with our modules, counting into `registry`. */
+    const hostApp = async (): Promise<INestApplication> => {
+      const moduleRef = await Test.createTestingModule({
+        imports: [
+          FalkorDbPatModule.forRoot({
+            falkordb: { url: server.url, tokenGraph: 'metrics_host' },
+            auth: { jwtSecret: TEST_SECRETS.JWT_SECRET, sessionSecret: TEST_SECRETS.SESSION_SECRET, encryptionKey: TEST_SECRETS.ENCRYPTION_KEY },
+            routes: { metrics: { registry } },
+          }),
+        ],
+      }).compile();
+      const app = moduleRef.createNestApplication({ logger: false });
+      await app.init();
+      return app;
+    };
+    const host = await hostApp();
+    const beside = await hostApp();
     try {
       const minted = await request(host.getHttpServer())
         .post('/api/auth/tokens/credentials')

@@ -86,43 +86,13 @@ describe('package entry point', () => {
     }
   });
 
-  it('`npm start` serves on the embedded FalkorDB, and a SIGTERM to npm stops the service and FalkorDB', async () => {
+  /**
+   * `npm start` in its own process group (so whatever is left can be killed at the end whatever
+   * happens), on free ports and a data folder of its own, served once this resolves; `stop` cleans up.
+   */
+  async function npmStart(prefix: string) {
     const [httpPort, falkordbPort] = [await freePort(), await freePort()];
-    const dataDir = await mkdtemp(join(tmpdir(), 'pat-npm-start-'));
-    // Its own process group, so that whatever is left can be killed at the end whatever happens.
-    const npm = spawn('npm', ['start'], {
-      cwd: packageDir,
-      detached: true,
-      stdio: 'ignore',
-      env: { PATH: process.env.PATH, HOME: process.env.HOME, PORT: String(httpPort), FALKORDB_EMBEDDED_PORT: String(falkordbPort), FALKORDB_DATA_DIR: dataDir, METRICS_PORT: '0' },
-    });
-    const exited = new Promise<number | null>((resolve) => npm.once('exit', resolve));
-    try {
-      const live = () => fetch(`http://127.0.0.1:${httpPort}/health/live`).then((response) => response.ok, () => false);
-      await until(live, 60_000, '`npm start` to serve /health/live');
-      expect(await refusesConnections(falkordbPort)).toBe(false);
-
-      // What a supervisor (systemd, Docker, a CI runner) sends: only to npm itself.
-      npm.kill('SIGTERM');
-      await exited;
-      await until(
-        async () => (await refusesConnections(httpPort)) && (await refusesConnections(falkordbPort)) && (await refusesConnections(join(dataDir, 'token-store', 'falkordb.sock'))),
-        15_000,
-        'the service and both FalkorDB servers to stop',
-      );
-    } finally {
-      try {
-        process.kill(-(npm.pid as number), 'SIGKILL');
-      } catch {
-        // Nothing left in the group: the normal case.
-      }
-      await rm(dataDir, { recursive: true, force: true });
-    }
-  }, 120_000);
-
-  it('one Ctrl-C under `npm start` (SIGINT to the whole process group: the terminal\'s and npm\'s copy) drains once and stops', async () => {
-    const [httpPort, falkordbPort] = [await freePort(), await freePort()];
-    const dataDir = await mkdtemp(join(tmpdir(), 'pat-npm-ctrl-c-'));
+    const dataDir = await mkdtemp(join(tmpdir(), prefix));
     const npm = spawn('npm', ['start'], {
       cwd: packageDir,
       detached: true,
@@ -133,23 +103,57 @@ describe('package entry point', () => {
     npm.stdout?.setEncoding('utf8').on('data', (chunk: string) => (output += chunk));
     npm.stderr?.setEncoding('utf8').on('data', (chunk: string) => (output += chunk));
     const exited = new Promise<number | null>((resolve) => npm.once('exit', resolve));
-    try {
-      const live = () => fetch(`http://127.0.0.1:${httpPort}/health/live`).then((response) => response.ok, () => false);
-      await until(live, 60_000, '`npm start` to serve /health/live');
-      // What a terminal does on Ctrl-C: SIGINT to every process of the foreground group.
-      process.kill(-(npm.pid as number), 'SIGINT');
-      await exited;
-      await until(async () => (await refusesConnections(httpPort)) && (await refusesConnections(falkordbPort)), 15_000, 'the service and FalkorDB to stop');
-      expect(output.match(/SIGINT received: draining/g)).toHaveLength(1);
-      expect(output).not.toContain('again: not waiting');
-      expect(output).toContain('Shutdown complete');
-    } finally {
+    const stop = async () => {
       try {
         process.kill(-(npm.pid as number), 'SIGKILL');
       } catch {
         // Nothing left in the group: the normal case.
       }
       await rm(dataDir, { recursive: true, force: true });
+    };
+    try {
+      const live = () => fetch(`http://127.0.0.1:${httpPort}/health/live`).then((response) => response.ok, () => false);
+      await until(live, 60_000, '`npm start` to serve /health/live');
+    } catch (error) {
+      await stop();
+      throw error;
+    }
+    return { npm, httpPort, falkordbPort, dataDir, exited, output: () => output, stop };
+  }
+
+  it('`npm start` serves on the embedded FalkorDB, and a SIGTERM to npm stops the service and FalkorDB', async () => {
+    const started = await npmStart('pat-npm-start-');
+    try {
+      expect(await refusesConnections(started.falkordbPort)).toBe(false);
+
+      // What a supervisor (systemd, Docker, a CI runner) sends: only to npm itself.
+      started.npm.kill('SIGTERM');
+      await started.exited;
+      await until(
+        async () =>
+          (await refusesConnections(started.httpPort)) &&
+          (await refusesConnections(started.falkordbPort)) &&
+          (await refusesConnections(join(started.dataDir, 'token-store', 'falkordb.sock'))),
+        15_000,
+        'the service and both FalkorDB servers to stop',
+      );
+    } finally {
+      await started.stop();
+    }
+  }, 120_000);
+
+  it('one Ctrl-C under `npm start` (SIGINT to the whole process group: the terminal\'s and npm\'s copy) drains once and stops', async () => {
+    const started = await npmStart('pat-npm-ctrl-c-');
+    try {
+      // What a terminal does on Ctrl-C: SIGINT to every process of the foreground group.
+      process.kill(-(started.npm.pid as number), 'SIGINT');
+      await started.exited;
+      await until(async () => (await refusesConnections(started.httpPort)) && (await refusesConnections(started.falkordbPort)), 15_000, 'the service and FalkorDB to stop');
+      expect(started.output().match(/SIGINT received: draining/g)).toHaveLength(1);
+      expect(started.output()).not.toContain('again: not waiting');
+      expect(started.output()).toContain('Shutdown complete');
+    } finally {
+      await started.stop();
     }
   }, 120_000);
 });

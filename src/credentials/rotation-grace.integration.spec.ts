@@ -53,6 +53,18 @@ describe('Rotation grace (real FalkorDB)', () => {
     expect(await reader.findToken(next.tokenId)).toMatchObject({ revoked: true, revokedReason: 'reuse_detected' });
   });
 
+  it('gives a store writer who dates a rotation to now nothing: the rotated-away token is still refused', async () => {
+    const rotatedAt = Date.now() - 3600_000;
+    const { old, next } = await rotatedPair(rotatedAt);
+    // As a FalkorDB user with ~* could: move the revocation into the grace window, and un-revoke it outright.
+    await harness.server.command(['GRAPH.QUERY', 'unit_rotation_grace', `MATCH (t:Token {token_id: '${old.tokenId}'}) SET t.revoked_at = ${Date.now()}`]);
+    await expect(reader.verify(presented(old.tokenId, old.token), Date.now())).resolves.toBeUndefined();
+    await harness.server.command(['GRAPH.QUERY', 'unit_rotation_grace', `MATCH (t:Token {token_id: '${old.tokenId}'}) SET t.revoked = false, t.revoked_reason = null`]);
+    // Unrevoked by hand, its record no longer carries the MAC the service wrote: refused as tampered.
+    await expect(reader.verify(presented(old.tokenId, old.token), Date.now())).resolves.toBeUndefined();
+    expect(await reader.findToken(next.tokenId)).toMatchObject({ revoked: false });
+  });
+
   it('records a use inside the window as auth.failed with reason rotated', async () => {
     const rotatedAt = Date.now();
     const { old, next } = await rotatedPair(rotatedAt);
